@@ -1,0 +1,109 @@
+/**
+ * Customers (the debtors), their contacts, and the links of one customer to records in other
+ * connections (the same company in HubSpot as in QuickBooks).
+ */
+import { sql } from 'drizzle-orm';
+import { boolean, check, char, index, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { createdAt, currency, id, instant, minor, updatedAt } from './columns.ts';
+import { contactRoleEnum } from './enums.ts';
+import { connections } from './connections.ts';
+import { organizations } from './organizations.ts';
+
+/**
+ * A customer is synced from one connection (its accounting system): `(connection_id, external_id)`
+ * is that record. Other connections' records of the same customer are `customer_external_refs`.
+ */
+export const customers = pgTable(
+  'customers',
+  {
+    id: id(),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    connectionId: uuid('connection_id')
+      .notNull()
+      .references(() => connections.id, { onDelete: 'cascade' }),
+    externalId: text('external_id').notNull(),
+    name: text('name').notNull(),
+    email: text('email'),
+    phone: text('phone'),
+    currency: currency(),
+    balanceMinor: minor('balance_minor'),
+    country: char('country', { length: 2 }),
+    language: text('language'),
+    taxId: text('tax_id'),
+    active: boolean('active').notNull().default(true),
+    // Set from the CRM ("paused" property) or the console: a stop rule of every scenario.
+    paused: boolean('paused').notNull().default(false),
+    tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+    sourceUpdatedAt: instant('source_updated_at'),
+    raw: jsonb('raw'),
+    customFields: jsonb('custom_fields').$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('customers_connection_external_uq').on(t.connectionId, t.externalId),
+    index('customers_organization_idx').on(t.organizationId),
+    check('customers_currency_iso', sql`${t.currency} ~ '^[A-Z]{3}$'`),
+    check('customers_balance_has_currency', sql`${t.balanceMinor} IS NULL OR ${t.currency} IS NOT NULL`),
+  ],
+);
+
+/**
+ * Contacts are synced records too. `customer_external_id` is kept as the source said it, and
+ * `customer_id` is filled when that customer is in the store (now or when it syncs later).
+ */
+export const contacts = pgTable(
+  'contacts',
+  {
+    id: id(),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    connectionId: uuid('connection_id')
+      .notNull()
+      .references(() => connections.id, { onDelete: 'cascade' }),
+    externalId: text('external_id').notNull(),
+    customerExternalId: text('customer_external_id'),
+    customerId: uuid('customer_id').references(() => customers.id, { onDelete: 'set null' }),
+    name: text('name'),
+    email: text('email'),
+    phone: text('phone'),
+    language: text('language'),
+    role: contactRoleEnum('role').notNull().default('main'),
+    sourceUpdatedAt: instant('source_updated_at'),
+    raw: jsonb('raw'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('contacts_connection_external_uq').on(t.connectionId, t.externalId),
+    index('contacts_customer_idx').on(t.customerId),
+  ],
+);
+
+/** The same customer as a record of another connection (e.g. a HubSpot company id). */
+export const customerExternalRefs = pgTable(
+  'customer_external_refs',
+  {
+    id: id(),
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => customers.id, { onDelete: 'cascade' }),
+    connectionId: uuid('connection_id')
+      .notNull()
+      .references(() => connections.id, { onDelete: 'cascade' }),
+    // The provider's object type: "company" for HubSpot, "contact" for a Xero contact, ...
+    kind: text('kind').notNull(),
+    externalId: text('external_id').notNull(),
+    // How the link was made: "domain", "email", "tax_id", "manual".
+    matchedBy: text('matched_by').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    // HubSpot numbers companies and contacts separately: the kind is part of the identity.
+    uniqueIndex('customer_external_refs_connection_kind_external_uq').on(t.connectionId, t.kind, t.externalId),
+    index('customer_external_refs_customer_idx').on(t.customerId),
+  ],
+);

@@ -1,0 +1,89 @@
+/** Dunning policies (scenarios) and the actions they plan and carry out. */
+import { boolean, date, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { createdAt, currency, id, instant, minor, updatedAt } from './columns.ts';
+import { actionChannelEnum, actionStatusEnum } from './enums.ts';
+import { customers } from './customers.ts';
+import { invoices } from './ledger.ts';
+import { organizations } from './organizations.ts';
+
+/** A step as ARCHITECTURE §4 states it; validated by the dunning engine's zod schema on save. */
+export interface ScenarioStep {
+  offsetDays: number;
+  action: 'email' | 'sms' | 'letter' | 'task' | 'call' | 'escalate';
+  template: string;
+  requiresApproval?: boolean;
+}
+
+export const scenarios = pgTable(
+  'scenarios',
+  {
+    id: id(),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    // Which customers it applies to (risk class, amount, tags, payer profile).
+    segment: jsonb('segment').$type<Record<string, unknown>>().notNull().default({}),
+    steps: jsonb('steps').$type<ScenarioStep[]>().notNull(),
+    stopRules: jsonb('stop_rules').$type<string[]>().notNull().default(['paid', 'disputed', 'promise', 'paused']),
+    // Lower runs first when several segments match a customer.
+    priority: integer('priority').notNull().default(100),
+    active: boolean('active').notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('scenarios_organization_name_uq').on(t.organizationId, t.name)],
+);
+
+/**
+ * One planned or done step for one customer (grouping its items) or one invoice. The
+ * idempotency key (e.g. scenario + customer + step + item set) makes a second send impossible.
+ */
+export const actions = pgTable(
+  'actions',
+  {
+    id: id(),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => customers.id, { onDelete: 'cascade' }),
+    scenarioId: uuid('scenario_id').references(() => scenarios.id, { onDelete: 'set null' }),
+    step: integer('step').notNull(),
+    channel: actionChannelEnum('channel').notNull(),
+    template: text('template'),
+    status: actionStatusEnum('status').notNull().default('planned'),
+    idempotencyKey: text('idempotency_key').notNull(),
+    scheduledFor: date('scheduled_for', { mode: 'string' }).notNull(),
+    currency: currency(),
+    amountDueMinor: minor('amount_due_minor'),
+    // Fees, rendered message ids, skip reason: whatever the channel reports.
+    details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
+    approvedBy: text('approved_by'),
+    sentAt: instant('sent_at'),
+    lastError: jsonb('last_error').$type<Record<string, unknown>>(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('actions_idempotency_key_uq').on(t.idempotencyKey),
+    index('actions_org_status_scheduled_idx').on(t.organizationId, t.status, t.scheduledFor),
+    index('actions_customer_idx').on(t.customerId),
+  ],
+);
+
+/** The invoices an action lists, each at the step level it reaches with this action. */
+export const actionInvoices = pgTable(
+  'action_invoices',
+  {
+    actionId: uuid('action_id')
+      .notNull()
+      .references(() => actions.id, { onDelete: 'cascade' }),
+    invoiceId: uuid('invoice_id')
+      .notNull()
+      .references(() => invoices.id, { onDelete: 'cascade' }),
+    level: integer('level').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.actionId, t.invoiceId] }), index('action_invoices_invoice_idx').on(t.invoiceId)],
+);

@@ -1,0 +1,10 @@
+/** The whole canonical model (ARCHITECTURE §4) as Drizzle tables; drizzle-kit generates from here. */
+export * from './enums.ts';
+export * from './organizations.ts';
+export * from './connections.ts';
+export * from './customers.ts';
+export * from './ledger.ts';
+export * from './collections.ts';
+export * from './dunning.ts';
+export * from './activities.ts';
+export * from './outbox.ts';

@@ -1,0 +1,44 @@
+/**
+ * The write-back outbox: a change meant for a provider is written here in the same transaction as
+ * the state change, then pushed by a job with retries. A row that keeps failing is parked, not lost.
+ */
+import { sql } from 'drizzle-orm';
+import { index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { createdAt, id, instant, updatedAt } from './columns.ts';
+import { outboxStatusEnum } from './enums.ts';
+import { connections } from './connections.ts';
+import { organizations } from './organizations.ts';
+
+export const outbox = pgTable(
+  'outbox',
+  {
+    id: id(),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    connectionId: uuid('connection_id')
+      .notNull()
+      .references(() => connections.id, { onDelete: 'cascade' }),
+    // What to write: "set-dunning-stage", "add-note", "set-disputed", "record-payment", ...
+    kind: text('kind').notNull(),
+    entity: text('entity').notNull(),
+    externalId: text('external_id'),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    idempotencyKey: text('idempotency_key').notNull(),
+    status: outboxStatusEnum('status').notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: instant('next_attempt_at').notNull().defaultNow(),
+    lastError: jsonb('last_error').$type<Record<string, unknown>>(),
+    doneAt: instant('done_at'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('outbox_idempotency_key_uq').on(t.idempotencyKey),
+    // The push job's claim query: due pending rows, oldest first.
+    index('outbox_due_idx')
+      .on(t.nextAttemptAt)
+      .where(sql`${t.status} = 'pending'`),
+    index('outbox_connection_status_idx').on(t.connectionId, t.status),
+  ],
+);
