@@ -1,0 +1,48 @@
+import type { Command } from 'commander';
+import { createWorker, type Worker } from '../../jobs/worker.ts';
+import { buildServer } from '../../server/app.ts';
+import { openRuntime } from '../runtime.ts';
+
+export function registerStart(program: Command): void {
+  program
+    .command('start')
+    .description('run the server and the job worker (embedded database when DATABASE_URL is unset)')
+    .option('--no-worker', 'serve HTTP only; run no jobs in this process')
+    .action(async (opts: { worker: boolean }) => {
+      const rt = await openRuntime({ migrate: true });
+      const { config, logger, store } = rt;
+      let worker: Worker | null = null;
+      if (opts.worker && config.worker.enabled) {
+        worker = createWorker({
+          databaseUrl: store.url,
+          logger,
+          concurrency: config.worker.concurrency,
+          notifications: store.mode === 'postgres',
+        });
+        await worker.start();
+      }
+      const app = buildServer({ pool: store.pool, storeMode: store.mode, worker, logger });
+      const address = await app.listen({ host: config.host, port: config.port });
+      logger.info('relance started', { address, store: store.mode, worker: Boolean(worker) });
+      process.stdout.write(`relance listening on ${address} (${store.mode} database)\n`);
+
+      await new Promise<void>((resolve) => {
+        const stop = (signal: string) => {
+          process.off('SIGTERM', onTerm);
+          process.off('SIGINT', onInt);
+          logger.info('stopping', { signal });
+          resolve();
+        };
+        const onTerm = () => stop('SIGTERM');
+        const onInt = () => stop('SIGINT');
+        process.on('SIGTERM', onTerm);
+        process.on('SIGINT', onInt);
+      });
+      // Stop taking requests, let running jobs finish, then close the store.
+      await app.close();
+      const drained = await worker?.stop(30_000);
+      if (drained?.running) logger.warn('jobs still running at shutdown', { running: drained.running });
+      await store.close();
+      logger.info('stopped');
+    });
+}

@@ -1,0 +1,14 @@
+/** The registry of jobs, listed explicitly. Each handler is thin: it calls into `core/`. */
+import type { Agenda } from 'agenda';
+import type { Logger } from '../core/logging.ts';
+
+export interface JobDeps {
+  logger: Logger;
+}
+
+export function defineJobs(agenda: Agenda, deps: JobDeps): void {
+  // Proves the scheduler takes and runs jobs; /healthz reports when it last ran.
+  agenda.define('system.heartbeat', async () => {
+    deps.logger.debug('heartbeat');
+  });
+}

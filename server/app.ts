@@ -1,0 +1,55 @@
+/**
+ * The Fastify app: health now; webhooks, OAuth callbacks, the admin API and the portal register
+ * here as they land. Errors answer JSON with a 4xx/5xx and never leak a stack to the client.
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import type pg from 'pg';
+import { isRelanceError } from '../core/errors.ts';
+import type { Logger } from '../core/logging.ts';
+import type { Worker } from '../jobs/worker.ts';
+
+export interface ServerDeps {
+  pool: pg.Pool;
+  storeMode: 'postgres' | 'embedded';
+  worker: Worker | null;
+  logger: Logger;
+}
+
+async function databaseHealth(pool: pg.Pool): Promise<{ ok: boolean; latencyMs: number; error?: string }> {
+  const started = performance.now();
+  try {
+    await pool.query('SELECT 1');
+    return { ok: true, latencyMs: Math.round(performance.now() - started) };
+  } catch (e) {
+    return { ok: false, latencyMs: Math.round(performance.now() - started), error: (e as Error).message };
+  }
+}
+
+export function buildServer(deps: ServerDeps): FastifyInstance {
+  const app = Fastify({ logger: false, bodyLimit: 5 * 1024 * 1024 });
+
+  app.setErrorHandler((error, request, reply) => {
+    if (isRelanceError(error) && error.category === 'validation') {
+      return reply.status(400).send({ error: error.toJSON() });
+    }
+    const e = error as { statusCode?: number; code?: string; message?: string };
+    const status = e.statusCode ?? 500;
+    if (status >= 500) deps.logger.error('request failed', { url: request.url, error });
+    const message = status >= 500 ? 'internal error' : (e.message ?? 'bad request');
+    return reply.status(status).send({ error: { code: e.code ?? 'error', message } });
+  });
+
+  app.get('/healthz', async (_request, reply) => {
+    const database = { mode: deps.storeMode, ...(await databaseHealth(deps.pool)) };
+    const scheduler = deps.worker
+      ? await deps.worker.status().then(
+          (s) => ({ ok: s.running, ...s }),
+          (e: Error) => ({ ok: false, running: false, error: e.message }),
+        )
+      : { ok: true, running: false, disabled: true };
+    const ok = database.ok && scheduler.ok;
+    return reply.status(ok ? 200 : 503).send({ status: ok ? 'ok' : 'degraded', database, scheduler });
+  });
+
+  return app;
+}
