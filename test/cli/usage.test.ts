@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { buildProgram } from '../../cli/main.ts';
+import { runCli } from '../support/cli.ts';
+
+describe('relance usage', () => {
+  it('exits 2 with one line for an unknown command', async () => {
+    const r = await runCli(['frobnicate']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')[0]).toMatch(/unknown command 'frobnicate'/);
+    expect(r.stdout).toBe('');
+  });
+
+  it('exits 2 for an unknown option on a command', async () => {
+    const r = await runCli(['migrate', '--frob']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown option '--frob'/);
+  });
+
+  it('prints help for the program and for every command', async () => {
+    const top = await runCli(['--help']);
+    expect(top.code).toBe(0);
+    const names = buildProgram().commands.map((c) => c.name());
+    expect(names).toEqual(expect.arrayContaining(['migrate', 'start']));
+    for (const name of names) expect(top.stdout).toContain(name);
+    for (const name of names) {
+      const r = await runCli([name, '--help']);
+      expect(r.code, name).toBe(0);
+      expect(r.stdout, name).toContain(`Usage: relance ${name}`);
+    }
+  });
+
+  it('names a malformed setting in one line and exits non-zero', async () => {
+    const r = await runCli(['migrate'], { RELANCE_PORT: 'abc' });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toMatch(/^relance: RELANCE_PORT: .*"abc"/);
+  });
+
+  it('names a DATABASE_URL that does not connect, without its password', async () => {
+    const r = await runCli(['migrate'], { DATABASE_URL: 'postgres://relance:hunter2@127.0.0.1:1/nowhere' });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/DATABASE_URL: cannot connect/);
+    expect(r.stderr).not.toContain('hunter2');
+  });
+
+  it('refuses to start in production without a secret key, before touching the database', async () => {
+    const r = await runCli(['migrate'], {
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://relance@127.0.0.1:1/nowhere',
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/RELANCE_SECRET_KEY is required/);
+  });
+});
