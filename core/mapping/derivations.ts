@@ -1,0 +1,124 @@
+/**
+ * The structural cases that do not fit a path and a transform, each small and named; a mapping file
+ * names the one a field uses (`"derive": "documentStatus"`).
+ */
+import { formatMinor, toMinor } from '../money.ts';
+import type { Allocation, InvoiceStatus, Lifecycle } from './canonical.ts';
+import { LIFECYCLES } from './canonical.ts';
+import type { DerivationName } from './schema.ts';
+import { FieldProblem, toMoney, toText } from './transforms.ts';
+
+export interface DerivationInput {
+  /** The raw record (not the expanded element). */
+  raw: Record<string, unknown>;
+  /** The field's own mapped value, when its spec also has a source (the lifecycle, for a status). */
+  value: unknown;
+  /** Fields mapped so far, canonical (amounts as decimal strings). */
+  record: Record<string, unknown>;
+  currency: string | null;
+  tombstone: boolean;
+}
+
+type Derivation = (input: DerivationInput) => unknown;
+
+/**
+ * FORMATS.md's status rule, the same for every provider: `void` for a voided, deleted or cancelled
+ * document, `draft` for one not yet issued, `paid` when the open balance is zero, else `open`.
+ */
+function documentStatus({ value, record, tombstone }: DerivationInput): InvoiceStatus {
+  if (tombstone) return 'void';
+  const lifecycle = value === null ? 'issued' : toText(value);
+  if (!(LIFECYCLES as readonly string[]).includes(lifecycle)) {
+    throw new FieldProblem(`lifecycle "${lifecycle}" is not one of ${LIFECYCLES.join(', ')}`);
+  }
+  if (lifecycle !== 'issued') return lifecycle as Exclude<Lifecycle, 'issued'>;
+  const balance = record['balance'];
+  if (typeof balance !== 'string') throw new FieldProblem('needs the balance, which is absent');
+  return /^-?0(\.0+)?$/.test(balance) ? 'paid' : 'open';
+}
+
+/**
+ * QuickBooks applies a payment through its lines: each `Line[]` carries an `Amount` and the
+ * transaction it pays in `LinkedTxn[]`. Only invoice links are allocations; a line linking a credit
+ * memo is the credit being used up. Several lines on one invoice add up to one allocation.
+ * https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/payment
+ */
+function quickbooksPaymentAllocations({ raw, currency }: DerivationInput): Allocation[] {
+  const lines = Array.isArray(raw['Line']) ? (raw['Line'] as unknown[]) : [];
+  const byInvoice = new Map<string, bigint>();
+  lines.forEach((line, i) => {
+    if (line === null || typeof line !== 'object') return;
+    const links = (line as Record<string, unknown>)['LinkedTxn'];
+    const invoiceIds = (Array.isArray(links) ? links : [])
+      .filter((l): l is Record<string, unknown> => l !== null && typeof l === 'object' && l['TxnType'] === 'Invoice')
+      .map((l) => toText(l['TxnId']));
+    if (invoiceIds.length === 0) return;
+    // The docs allow one linked transaction per payment line: a line's amount cannot be split.
+    if (invoiceIds.length > 1) throw new FieldProblem(`Line[${i}] links ${invoiceIds.length} invoices to one amount`);
+    const amount = lineAmount((line as Record<string, unknown>)['Amount'], currency, `Line[${i}].Amount`);
+    byInvoice.set(invoiceIds[0]!, (byInvoice.get(invoiceIds[0]!) ?? 0n) + amount);
+  });
+  return toAllocations(byInvoice, currency);
+}
+
+/**
+ * A Xero payment pays exactly one invoice, named in `Invoice.InvoiceID`.
+ * https://developer.xero.com/documentation/api/accounting/payments
+ */
+function xeroPaymentAllocation({ raw, currency }: DerivationInput): Allocation[] {
+  const invoice = raw['Invoice'];
+  const id = invoice !== null && typeof invoice === 'object' ? (invoice as Record<string, unknown>)['InvoiceID'] : null;
+  if (id === null || id === undefined || id === '') throw new FieldProblem('missing (Invoice.InvoiceID)');
+  const amount = lineAmount(raw['Amount'], currency, 'Amount');
+  return toAllocations(new Map([[toText(id), amount]]), currency);
+}
+
+/**
+ * Xero credit notes, overpayments and prepayments list what they were applied to in `Allocations[]`,
+ * each `{ Amount, Date, Invoice: { InvoiceID } }`.
+ * https://developer.xero.com/documentation/api/accounting/creditnotes
+ */
+function xeroAllocations({ raw, currency }: DerivationInput): Allocation[] {
+  const list = Array.isArray(raw['Allocations']) ? (raw['Allocations'] as unknown[]) : [];
+  const byInvoice = new Map<string, bigint>();
+  list.forEach((a, i) => {
+    if (a === null || typeof a !== 'object') return;
+    const invoice = (a as Record<string, unknown>)['Invoice'];
+    const id = invoice !== null && typeof invoice === 'object' ? (invoice as Record<string, unknown>)['InvoiceID'] : null;
+    if (typeof id !== 'string' || !id) throw new FieldProblem(`missing (Allocations[${i}].Invoice.InvoiceID)`);
+    const amount = lineAmount((a as Record<string, unknown>)['Amount'], currency, `Allocations[${i}].Amount`);
+    byInvoice.set(id, (byInvoice.get(id) ?? 0n) + amount);
+  });
+  return toAllocations(byInvoice, currency);
+}
+
+/** QuickBooks credit memos are applied through payments: the memo itself lists nothing. */
+function noAllocations(): Allocation[] {
+  return [];
+}
+
+const DERIVATION_TABLE: Record<DerivationName, Derivation> = {
+  documentStatus,
+  quickbooksPaymentAllocations,
+  xeroPaymentAllocation,
+  xeroAllocations,
+  noAllocations,
+};
+
+export function derive(name: DerivationName, input: DerivationInput): unknown {
+  return DERIVATION_TABLE[name](input);
+}
+
+/** Minor units of an amount inside an allocation (bigint, so that several lines add up exactly). */
+function lineAmount(value: unknown, currency: string | null, where: string): bigint {
+  if (currency === null) throw new FieldProblem(`${where} needs a currency, which is absent`);
+  if (value === null || value === undefined) throw new FieldProblem(`missing (${where})`);
+  // toMoney validates and explains; the decimal string it returns then parses exactly.
+  return toMinor(toMoney(value, currency), currency);
+}
+
+function toAllocations(byInvoice: Map<string, bigint>, currency: string | null): Allocation[] {
+  if (byInvoice.size === 0) return [];
+  if (currency === null) throw new FieldProblem('needs a currency, which is absent');
+  return [...byInvoice].map(([invoiceExternalId, minor]) => ({ invoiceExternalId, amount: formatMinor(minor, currency) }));
+}
