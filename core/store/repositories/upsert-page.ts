@@ -1,0 +1,189 @@
+/**
+ * Writes one page of canonical records in a handful of set-based statements, whatever the page
+ * size: the page travels as one array per column and is expanded by `unnest` inside PostgreSQL, so
+ * the statement has a fixed number of parameters (far below the 65,535 limit) and no row-by-row
+ * round trips. Newest wins: a record whose source `updatedAt` is older than the stored one is skipped.
+ */
+import { sql, type SQL } from 'drizzle-orm';
+import { InvalidInput, NotFound } from '../../errors.ts';
+import { isStoredEntity, type StoredEntity } from './canonical-records.ts';
+import { ENTITY_SPECS, type Cell, type EntitySpec } from './entity-specs.ts';
+import type { Executor, Tx } from './executor.ts';
+
+export interface UpsertResult {
+  /** Rows inserted or updated. */
+  written: number;
+  /** Records not written because the stored row has a newer source `updatedAt`. */
+  skippedOlder: number;
+}
+
+interface Prepared {
+  externalIds: string[];
+  arrays: Cell[][];
+  allocations: { parentExternalId: string; invoiceExternalId: string; amountMinor: string; date: string | null }[];
+  currencies: Map<string, string>;
+}
+
+/**
+ * Upserts a page of `entity` records for a connection. Run it inside a transaction (`savePage`
+ * does): it is several statements (upsert, then allocations and links) that must stand or fall together.
+ */
+export async function upsertPage(
+  tx: Tx,
+  connectionId: string,
+  entity: StoredEntity,
+  records: readonly unknown[],
+): Promise<UpsertResult> {
+  if (!isStoredEntity(entity)) throw new InvalidInput(`entity "${String(entity)}" is not stored by upsertPage`, { field: 'entity' });
+  if (records.length === 0) return { written: 0, skippedOlder: 0 };
+  const spec = ENTITY_SPECS[entity] as EntitySpec<unknown>;
+  const prepared = prepare(entity, spec, records);
+  const organizationId = await organizationOf(tx, connectionId);
+  const written = await upsertRows(tx, spec, connectionId, organizationId, prepared.arrays);
+  if (spec.allocations) await replaceAllocations(tx, spec, connectionId, organizationId, prepared, written);
+  const writtenIds = [...written.keys()];
+  if (entity === 'customer') await linkToCustomers(tx, connectionId, writtenIds);
+  if (entity === 'invoice') await linkAllocationsToInvoices(tx, connectionId, writtenIds);
+  return { written: written.size, skippedOlder: prepared.externalIds.length - written.size };
+}
+
+/** Validates and converts the page; a later record with the same id replaces an earlier, older one. */
+function prepare(entity: StoredEntity, spec: EntitySpec<unknown>, records: readonly unknown[]): Prepared {
+  const latest = new Map<string, { index: number; parsed: unknown; updatedAt: number }>();
+  records.forEach((record, index) => {
+    const result = spec.schema.safeParse(record);
+    if (!result.success) {
+      const issue = result.error.issues[0]!;
+      const path = issue.path.join('.');
+      throw new InvalidInput(`${label(entity, index, record)}.${path}: ${issue.message}`, { field: path, index });
+    }
+    const parsed = result.data as { externalId: string; updatedAt?: string | null };
+    const updatedAt = parsed.updatedAt ? Date.parse(parsed.updatedAt) : -Infinity;
+    const seen = latest.get(parsed.externalId);
+    // Two versions of one record in a page (a provider paging over a moving window): keep the newer,
+    // else the statement would touch the same row twice, which ON CONFLICT refuses.
+    if (!seen || updatedAt >= seen.updatedAt) latest.set(parsed.externalId, { index, parsed, updatedAt });
+  });
+  const arrays: Cell[][] = spec.columns.map(() => []);
+  const prepared: Prepared = { externalIds: [], arrays, allocations: [], currencies: new Map() };
+  for (const [externalId, { index, parsed }] of latest) {
+    const field = (name: string) => `${label(entity, index, parsed)}.${name}`;
+    const row = spec.toRow(parsed, field);
+    row.forEach((cell, i) => arrays[i]!.push(cell));
+    prepared.externalIds.push(externalId);
+    if (spec.allocations) {
+      const date = spec.allocations.date(parsed);
+      for (const a of spec.allocations.of(parsed, field)) prepared.allocations.push({ parentExternalId: externalId, ...a, date });
+      prepared.currencies.set(externalId, (parsed as { currency: string }).currency);
+    }
+  }
+  return prepared;
+}
+
+function label(entity: string, index: number, record: unknown): string {
+  const id = (record as { externalId?: unknown } | null)?.externalId;
+  return typeof id === 'string' ? `${entity}[${index}] (externalId "${id}")` : `${entity}[${index}]`;
+}
+
+async function organizationOf(tx: Executor, connectionId: string): Promise<string> {
+  const { rows } = await tx.execute<{ organization_id: string }>(
+    sql`SELECT organization_id FROM connections WHERE id = ${connectionId}::uuid`,
+  );
+  if (!rows[0]) throw new NotFound(`connection ${connectionId} does not exist`, { field: 'connectionId' });
+  return rows[0].organization_id;
+}
+
+/** The one INSERT … SELECT FROM unnest … ON CONFLICT statement; returns external id → row id. */
+async function upsertRows(
+  tx: Executor,
+  spec: EntitySpec<unknown>,
+  connectionId: string,
+  organizationId: string,
+  arrays: Cell[][],
+): Promise<Map<string, string>> {
+  const names = spec.columns.map((c) => c.name);
+  const unnestArgs = sql.join(
+    spec.columns.map((c, i) => sql`${sql.param(arrays[i])}::${sql.raw(c.type)}[]`),
+    sql`, `,
+  );
+  const selected = spec.columns.map((c) => (c.cast ? `r.${c.name}::${c.cast}` : `r.${c.name}`)).join(', ');
+  const updates = names.filter((n) => n !== 'external_id').map((n) => `${n} = EXCLUDED.${n}`);
+  const customer: { column: string; value: string; join: SQL } = spec.linksCustomer
+    ? {
+        column: 'customer_id, ',
+        value: 'c.id, ',
+        join: sql`LEFT JOIN customers c ON c.connection_id = ${connectionId}::uuid AND c.external_id = r.customer_external_id`,
+      }
+    : { column: '', value: '', join: sql`` };
+  if (spec.linksCustomer) updates.push('customer_id = EXCLUDED.customer_id');
+  updates.push('updated_at = now()');
+  const { rows } = await tx.execute<{ id: string; external_id: string }>(sql`
+    INSERT INTO ${sql.raw(spec.table)} AS t (connection_id, organization_id, ${sql.raw(customer.column)}${sql.raw(names.join(', '))})
+    SELECT ${connectionId}::uuid, ${organizationId}::uuid, ${sql.raw(customer.value)}${sql.raw(selected)}
+    FROM unnest(${unnestArgs}) AS r(${sql.raw(names.join(', '))})
+    ${customer.join}
+    ON CONFLICT (connection_id, external_id) DO UPDATE SET ${sql.raw(updates.join(', '))}
+    WHERE t.source_updated_at IS NULL OR EXCLUDED.source_updated_at IS NULL
+       OR EXCLUDED.source_updated_at >= t.source_updated_at
+    RETURNING t.id, t.external_id`);
+  return new Map(rows.map((r) => [r.external_id, r.id]));
+}
+
+/**
+ * Synced allocations follow their payment or credit note: when the document is written, its
+ * allocations are replaced as a whole (the source lists them all each time).
+ */
+async function replaceAllocations(
+  tx: Executor,
+  spec: EntitySpec<unknown>,
+  connectionId: string,
+  organizationId: string,
+  prepared: Prepared,
+  written: Map<string, string>,
+): Promise<void> {
+  const { source, parentColumn } = spec.allocations!;
+  const parentIds = [...written.values()];
+  if (parentIds.length === 0) return;
+  await tx.execute(
+    sql`DELETE FROM allocations WHERE ${sql.raw(parentColumn)} = ANY(${sql.param(parentIds)}::uuid[])`,
+  );
+  const kept = prepared.allocations.filter((a) => written.has(a.parentExternalId));
+  if (kept.length === 0) return;
+  const col = <T>(f: (a: (typeof kept)[number]) => T) => sql.param(kept.map(f));
+  await tx.execute(sql`
+    INSERT INTO allocations (organization_id, source, ${sql.raw(parentColumn)}, connection_id, invoice_external_id,
+                             invoice_id, currency, amount_minor, date)
+    SELECT ${organizationId}::uuid, ${source}::allocation_source, r.parent_id, ${connectionId}::uuid,
+           r.invoice_external_id, i.id, r.currency, r.amount_minor, r.date
+    FROM unnest(${col((a) => written.get(a.parentExternalId)!)}::uuid[], ${col((a) => a.invoiceExternalId)}::text[],
+                ${col((a) => prepared.currencies.get(a.parentExternalId)!)}::text[],
+                ${col((a) => a.amountMinor)}::int8[], ${col((a) => a.date)}::date[])
+         AS r(parent_id, invoice_external_id, currency, amount_minor, date)
+    LEFT JOIN invoices i ON i.connection_id = ${connectionId}::uuid AND i.external_id = r.invoice_external_id`);
+}
+
+/** Documents and contacts that arrived before their customer get linked when it arrives. */
+async function linkToCustomers(tx: Executor, connectionId: string, customerExternalIds: string[]): Promise<void> {
+  if (customerExternalIds.length === 0) return;
+  const ids = sql.param(customerExternalIds);
+  const link = (table: string) => sql`
+    UPDATE ${sql.raw(table)} AS d SET customer_id = c.id FROM customers c
+    WHERE d.connection_id = ${connectionId}::uuid AND d.customer_id IS NULL
+      AND d.customer_external_id = ANY(${ids}::text[])
+      AND c.connection_id = d.connection_id AND c.external_id = d.customer_external_id`;
+  // Data-modifying CTEs: four tables linked in one round trip.
+  await tx.execute(sql`
+    WITH l1 AS (${link('invoices')} RETURNING 1), l2 AS (${link('payments')} RETURNING 1),
+         l3 AS (${link('credit_notes')} RETURNING 1)
+    ${link('contacts')}`);
+}
+
+/** Allocations synced before their invoice get linked when it arrives. */
+async function linkAllocationsToInvoices(tx: Executor, connectionId: string, invoiceExternalIds: string[]): Promise<void> {
+  if (invoiceExternalIds.length === 0) return;
+  await tx.execute(sql`
+    UPDATE allocations AS a SET invoice_id = i.id FROM invoices i
+    WHERE a.connection_id = ${connectionId}::uuid AND a.invoice_id IS NULL
+      AND a.invoice_external_id = ANY(${sql.param(invoiceExternalIds)}::text[])
+      AND i.connection_id = a.connection_id AND i.external_id = a.invoice_external_id`);
+}
