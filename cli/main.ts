@@ -5,8 +5,11 @@
  */
 import { Command, CommanderError } from 'commander';
 import { isRelanceError } from '../core/errors.ts';
+import { registerMapping } from './commands/mapping.ts';
 import { registerMigrate } from './commands/migrate.ts';
 import { registerStart } from './commands/start.ts';
+import { registerSimulate } from './commands/simulate.ts';
+import { registerReport } from './commands/report.ts';
 
 export function buildProgram(): Command {
   const program = new Command('relance')
@@ -15,8 +18,11 @@ export function buildProgram(): Command {
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  registerMapping(program);
   registerMigrate(program);
   registerStart(program);
+  registerSimulate(program);
+  registerReport(program);
   // Every subcommand inherits the strictness: unknown options are errors, not ignored.
   for (const cmd of program.commands) cmd.exitOverride();
   return program;

@@ -1,0 +1,2 @@
+export { type IsoDate, isIsoDate, toDayNumber, fromDayNumber, addDays, daysBetween, weekdayOf, todayIn } from './dates.ts';
+export { nextBusinessDay } from './business-days.ts';

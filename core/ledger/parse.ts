@@ -1,0 +1,141 @@
+/** From the JSON of a ledger file to the validated in-memory `Ledger`. */
+import type { z } from 'zod';
+import { InvalidInput } from '../errors.ts';
+import { toMinor } from '../money.ts';
+import { parsePercent } from '../fees/rate.ts';
+import type { LatePaymentPolicy } from '../fees/policy.ts';
+import { checkLedger } from './cross-checks.ts';
+import type {
+  Customer, CustomerLedger, Invoice, InvoiceAllocation, Ledger, Organization, PromiseToPay, Scenario,
+} from './model.ts';
+import { ledgerFileShape, type LedgerFile } from './schema.ts';
+
+const ledgerFileSchema = ledgerFileShape.superRefine((file, ctx) => {
+  for (const problem of checkLedger(file)) ctx.addIssue({ code: 'custom', message: problem.message, path: problem.path });
+});
+
+/** `['invoices', 3, 'dueDate']` → `invoices[3].dueDate`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const key of path) out += typeof key === 'number' ? `[${key}]` : `${out ? '.' : ''}${String(key)}`;
+  return out || '(the file)';
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((k) => `${formatPath([...issue.path, k])}: unknown field`).join('; ');
+  }
+  if (issue.code === 'invalid_type' && issue.input === undefined) return `${formatPath(issue.path)}: is required`;
+  return `${formatPath(issue.path)}: ${issue.message}`;
+}
+
+/** Validates a parsed JSON ledger file; throws one InvalidInput naming the first problem's place. */
+export function parseLedger(json: unknown): Ledger {
+  const result = ledgerFileSchema.safeParse(json, { reportInput: true });
+  if (!result.success) {
+    const [first, ...rest] = result.error.issues;
+    const more = rest.length > 0 ? ` (and ${rest.length} more problem${rest.length > 1 ? 's' : ''})` : '';
+    const field = first ? formatPath(first.path) : undefined;
+    throw new InvalidInput(`${first ? describeIssue(first) : 'invalid ledger'}${more}`, { field });
+  }
+  return toLedger(result.data);
+}
+
+function toPolicy(file: LedgerFile): LatePaymentPolicy {
+  const lp = file.organization.latePayment;
+  if (!lp || lp.policy === 'NONE') return { policy: 'NONE' };
+  if (lp.policy === 'CUSTOM') {
+    const currency = file.organization.currency;
+    return {
+      policy: 'CUSTOM',
+      annualRate: parsePercent(lp.annualRate ?? '0'),
+      fixedAmount: toMinor(lp.fixedAmount ?? '0', currency),
+      fixedCurrency: currency,
+    };
+  }
+  const referenceRates = (lp.referenceRates ?? [])
+    .map((r) => ({ from: r.from, rate: parsePercent(r.rate) }))
+    .sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0));
+  return { policy: lp.policy, referenceRates };
+}
+
+function toOrganization(file: LedgerFile): Organization {
+  const o = file.organization;
+  return {
+    name: o.name,
+    country: o.country ?? null,
+    currency: o.currency,
+    timezone: o.timezone ?? null,
+    language: o.language ?? null,
+    latePayment: toPolicy(file),
+    businessDaysOnly: o.businessDaysOnly ?? false,
+  };
+}
+
+function toScenarios(file: LedgerFile): Scenario[] {
+  return (file.scenarios ?? []).map((sc) => {
+    const seg = sc.segment ?? {};
+    const segment: Scenario['segment'] = {
+      ...(seg.tags !== undefined && { tags: seg.tags }),
+      ...(seg.country !== undefined && { country: typeof seg.country === 'string' ? [seg.country] : seg.country }),
+      ...(seg.minOverdue !== undefined && { minOverdue: toMinor(seg.minOverdue, file.organization.currency) }),
+    };
+    const steps = sc.steps.map((s) => ({ ...s, requiresApproval: s.requiresApproval ?? false }));
+    return { name: sc.name, segment, steps };
+  });
+}
+
+function toInvoices(file: LedgerFile): Invoice[] {
+  const allocations = new Map<string, InvoiceAllocation[]>();
+  for (const pay of file.payments ?? []) {
+    for (const a of pay.allocations) {
+      const list = allocations.get(a.invoiceExternalId) ?? [];
+      list.push({ date: pay.date, amount: toMinor(a.amount, pay.currency) });
+      allocations.set(a.invoiceExternalId, list);
+    }
+  }
+  const done = new Map<string, number[]>();
+  for (const d of file.done ?? []) done.set(d.invoiceExternalId, [...(done.get(d.invoiceExternalId) ?? []), d.step]);
+  return file.invoices.map((inv) => ({
+    externalId: inv.externalId,
+    number: inv.number,
+    customerExternalId: inv.customerExternalId,
+    issueDate: inv.issueDate,
+    dueDate: inv.dueDate,
+    currency: inv.currency,
+    total: toMinor(inv.total, inv.currency),
+    disputed: inv.disputed ?? false,
+    void: inv.status === 'void' || inv.status === 'draft' || inv.status === 'written_off',
+    allocations: (allocations.get(inv.externalId) ?? []).sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0)),
+    doneSteps: done.get(inv.externalId) ?? [],
+  }));
+}
+
+function toLedger(file: LedgerFile): Ledger {
+  const organization = toOrganization(file);
+  const invoices = toInvoices(file);
+  const customers = file.customers.map(
+    (c): Customer => ({
+      externalId: c.externalId,
+      name: c.name,
+      email: c.email ?? null,
+      phone: c.phone ?? null,
+      language: c.language ?? null,
+      country: c.country ?? null,
+      tags: c.tags ?? [],
+      paused: c.paused ?? false,
+    }),
+  );
+  const promises = (file.promises ?? []).map(
+    (p): PromiseToPay => {
+      const currency = p.currency ?? organization.currency;
+      return { customerExternalId: p.customerExternalId, date: p.date, amount: toMinor(p.amount, currency), currency };
+    },
+  );
+  const ledgers: CustomerLedger[] = customers.map((customer) => ({
+    customer,
+    invoices: invoices.filter((inv) => inv.customerExternalId === customer.externalId),
+    promises: promises.filter((p) => p.customerExternalId === customer.externalId),
+  }));
+  return { organization, customers: ledgers, scenarios: toScenarios(file) };
+}
