@@ -1,0 +1,90 @@
+/**
+ * Builds the portal (companies, contacts, owners, their associations and property definitions) from
+ * the sandbox world. Everything is a string property, as HubSpot serves it.
+ */
+import type { World } from '../shared/contract.ts';
+import { PropertyRegistry } from './properties.ts';
+import { AssociationIndex, ObjectStore } from './store.ts';
+import type { CrmObject } from './store.ts';
+
+export interface Owner {
+  id: string;
+  email: string;
+  firstName: string;
+  lastName: string;
+  userId: number;
+  createdAt: string;
+  updatedAt: string;
+  archived: boolean;
+}
+
+export interface Portal {
+  portalId: string;
+  stores: Record<'companies' | 'contacts' | 'notes' | 'tasks', ObjectStore>;
+  associations: AssociationIndex;
+  properties: PropertyRegistry;
+  owners: Owner[];
+}
+
+export type ObjectType = keyof Portal['stores'];
+
+// Contacts show `lastmodifieddate` by default, and keep `hs_lastmodifieddate` in step.
+// https://developers.hubspot.com/docs/api/crm/search#search-default-properties
+export const MODIFIED_PROPS: Record<ObjectType, string[]> = {
+  companies: ['hs_lastmodifieddate'],
+  contacts: ['hs_lastmodifieddate', 'lastmodifieddate'],
+  notes: ['hs_lastmodifieddate'],
+  tasks: ['hs_lastmodifieddate'],
+};
+
+export function newCrmObject(id: string, createdAt: string, updatedAt: string, props: Record<string, string | null>, type: ObjectType): CrmObject {
+  const properties: Record<string, string | null> = { ...props, hs_object_id: id, createdate: createdAt };
+  // Engagements (notes, tasks) name their creation date hs_createdate.
+  if (type === 'notes' || type === 'tasks') properties.hs_createdate = createdAt;
+  for (const p of MODIFIED_PROPS[type]) properties[p] = updatedAt;
+  return { id, properties, createdAt, updatedAt, updatedMs: Date.parse(updatedAt), archived: false };
+}
+
+export function seedPortal(world: World): Portal {
+  const crm = world.hubspot;
+  const owners: Owner[] = crm.owners.map((o, i) => ({
+    id: o.id,
+    email: o.email,
+    firstName: o.firstName,
+    lastName: o.lastName,
+    userId: 8_000_000 + i,
+    createdAt: '2024-01-01T09:00:00.000Z',
+    updatedAt: '2024-01-01T09:00:00.000Z',
+    archived: false,
+  }));
+  const portal: Portal = {
+    portalId: crm.portalId,
+    stores: {
+      companies: new ObjectStore('companies', MODIFIED_PROPS.companies),
+      contacts: new ObjectStore('contacts', MODIFIED_PROPS.contacts),
+      notes: new ObjectStore('notes', MODIFIED_PROPS.notes),
+      tasks: new ObjectStore('tasks', MODIFIED_PROPS.tasks),
+    },
+    associations: new AssociationIndex(),
+    properties: new PropertyRegistry(owners.map((o) => o.id)),
+    owners,
+  };
+  for (const c of crm.companies) {
+    portal.stores.companies.load(
+      newCrmObject(c.id, c.createdAt, c.updatedAt, { name: c.name, domain: c.domain, hubspot_owner_id: c.ownerId }, 'companies'),
+    );
+  }
+  for (const c of crm.contacts) {
+    const props = {
+      firstname: c.firstName,
+      lastname: c.lastName,
+      email: c.email,
+      phone: c.phone,
+      associatedcompanyid: c.companyId,
+    };
+    portal.stores.contacts.load(newCrmObject(c.id, c.createdAt, c.updatedAt, props, 'contacts'));
+    if (c.companyId) portal.associations.link('contacts', c.id, 'companies', c.companyId);
+  }
+  for (const store of Object.values(portal.stores)) store.seal();
+  return portal;
+}
