@@ -6,7 +6,6 @@
 import { Command, CommanderError } from 'commander';
 import { isRelanceError } from '../core/errors.ts';
 import { registerMapping } from './commands/mapping.ts';
-import { registerMapping } from './commands/mapping.ts';
 import { registerMigrate } from './commands/migrate.ts';
 import { registerStart } from './commands/start.ts';
 import { registerSimulate } from './commands/simulate.ts';
@@ -19,7 +18,6 @@ export function buildProgram(): Command {
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  registerMapping(program);
   registerMapping(program);
   registerMigrate(program);
   registerStart(program);
