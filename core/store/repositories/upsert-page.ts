@@ -8,7 +8,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { InvalidInput, NotFound } from '../../errors.ts';
 import { isStoredEntity, type StoredEntity } from './canonical-records.ts';
 import { ENTITY_SPECS, type Cell, type EntitySpec } from './entity-specs.ts';
-import type { Executor, Tx } from './executor.ts';
+import { databaseError, type Executor, type Tx } from './executor.ts';
 
 export interface UpsertResult {
   /** Rows inserted or updated. */
@@ -38,13 +38,17 @@ export async function upsertPage(
   if (records.length === 0) return { written: 0, skippedOlder: 0 };
   const spec = ENTITY_SPECS[entity] as EntitySpec<unknown>;
   const prepared = prepare(entity, spec, records);
-  const organizationId = await organizationOf(tx, connectionId);
-  const written = await upsertRows(tx, spec, connectionId, organizationId, prepared.arrays);
-  if (spec.allocations) await replaceAllocations(tx, spec, connectionId, organizationId, prepared, written);
-  const writtenIds = [...written.keys()];
-  if (entity === 'customer') await linkToCustomers(tx, connectionId, writtenIds);
-  if (entity === 'invoice') await linkAllocationsToInvoices(tx, connectionId, writtenIds);
-  return { written: written.size, skippedOlder: prepared.externalIds.length - written.size };
+  try {
+    const organizationId = await organizationOf(tx, connectionId);
+    const written = await upsertRows(tx, spec, connectionId, organizationId, prepared.arrays);
+    if (spec.allocations) await replaceAllocations(tx, spec, connectionId, organizationId, prepared, written);
+    const writtenIds = [...written.keys()];
+    if (entity === 'customer') await linkToCustomers(tx, connectionId, writtenIds);
+    if (entity === 'invoice') await linkAllocationsToInvoices(tx, connectionId, writtenIds);
+    return { written: written.size, skippedOlder: prepared.externalIds.length - written.size };
+  } catch (e) {
+    throw databaseError(e);
+  }
 }
 
 /** Validates and converts the page; a later record with the same id replaces an earlier, older one. */
