@@ -10,10 +10,6 @@ import type {
 } from './model.ts';
 import { ledgerFileShape, type LedgerFile } from './schema.ts';
 
-const ledgerFileSchema = ledgerFileShape.superRefine((file, ctx) => {
-  for (const problem of checkLedger(file)) ctx.addIssue({ code: 'custom', message: problem.message, path: problem.path });
-});
-
 /** `['invoices', 3, 'dueDate']` → `invoices[3].dueDate`. */
 export function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
@@ -29,15 +25,22 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   return `${formatPath(issue.path)}: ${issue.message}`;
 }
 
-/** Validates a parsed JSON ledger file; throws one InvalidInput naming the first problem's place. */
+function refuse(problems: readonly { path: readonly PropertyKey[]; text: string }[]): never {
+  const [first, ...rest] = problems;
+  const more = rest.length > 0 ? ` (and ${rest.length} more problem${rest.length > 1 ? 's' : ''})` : '';
+  throw new InvalidInput(`${first ? first.text : 'invalid ledger'}${more}`, { field: first ? formatPath(first.path) : undefined });
+}
+
+/**
+ * Validates a parsed JSON ledger file; throws one InvalidInput naming the first problem's place.
+ * Two phases: the cross-record checks only run on a structurally valid file, since they read dates
+ * and amounts that the first phase vouches for.
+ */
 export function parseLedger(json: unknown): Ledger {
-  const result = ledgerFileSchema.safeParse(json, { reportInput: true });
-  if (!result.success) {
-    const [first, ...rest] = result.error.issues;
-    const more = rest.length > 0 ? ` (and ${rest.length} more problem${rest.length > 1 ? 's' : ''})` : '';
-    const field = first ? formatPath(first.path) : undefined;
-    throw new InvalidInput(`${first ? describeIssue(first) : 'invalid ledger'}${more}`, { field });
-  }
+  const result = ledgerFileShape.safeParse(json, { reportInput: true });
+  if (!result.success) refuse(result.error.issues.map((issue) => ({ path: issue.path, text: describeIssue(issue) })));
+  const problems = checkLedger(result.data);
+  if (problems.length > 0) refuse(problems.map((p) => ({ path: p.path, text: `${formatPath(p.path)}: ${p.message}` })));
   return toLedger(result.data);
 }
 
