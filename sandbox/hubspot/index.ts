@@ -47,7 +47,7 @@ export function createHubspotSimulator(options: HubspotSimulatorOptions): Hubspo
   const webhooks = new WebhookSender(tokens.credentials.clientSecret, Number(portal.portalId), Number(tokens.credentials.appId), now);
 
   // bodyLimit: batch calls of 100 records with many properties stay far below 10 MB.
-  const app = Fastify({ logger: false, ignoreTrailingSlash: true, bodyLimit: 10 * 1024 * 1024 });
+  const app = Fastify({ logger: false, routerOptions: { ignoreTrailingSlash: true }, bodyLimit: 10 * 1024 * 1024 });
   app.setErrorHandler((error: FastifyError | HubspotHttpError, _request, reply) => {
     if (error instanceof HubspotHttpError) return sendError(reply, error);
     // Fastify's own body errors (bad JSON, wrong content type) in HubSpot's shape.

@@ -140,7 +140,8 @@ export function registerObjectRoutes(app: FastifyInstance, state: SimState): voi
     for (const l of links) portal.associations.link(type, obj.id, l.to, l.id);
     const what = type === 'notes' ? 'note' : type === 'tasks' ? 'task' : 'create';
     record(state, type, obj.id, what, body);
-    return reply.code(201).send(toJson(portal, type, obj, [...Object.keys(values), ...MODIFIED_PROPS[type]]));
+    const shown = [...Object.keys(values), ...MODIFIED_PROPS[type], ...(type === 'notes' || type === 'tasks' ? ['hs_createdate'] : [])];
+    return reply.code(201).send(toJson(portal, type, obj, shown));
   });
 
   app.post('/crm/v3/objects/:type/search', async (request: Req) => {

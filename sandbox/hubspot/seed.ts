@@ -37,7 +37,10 @@ export const MODIFIED_PROPS: Record<ObjectType, string[]> = {
   tasks: ['hs_lastmodifieddate'],
 };
 
-export function newCrmObject(id: string, createdAt: string, updatedAt: string, props: Record<string, string | null>, type: ObjectType): CrmObject {
+export function newCrmObject(id: string, created: string, updated: string, props: Record<string, string | null>, type: ObjectType): CrmObject {
+  // HubSpot prints instants with milliseconds ("2025-06-01T10:00:00.000Z"); the world may not.
+  const createdAt = new Date(created).toISOString();
+  const updatedAt = new Date(updated).toISOString();
   const properties: Record<string, string | null> = { ...props, hs_object_id: id, createdate: createdAt };
   // Engagements (notes, tasks) name their creation date hs_createdate.
   if (type === 'notes' || type === 'tasks') properties.hs_createdate = createdAt;
