@@ -1,6 +1,6 @@
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AuthExpired, Conflict, InvalidInput, Transient } from '../../core/errors.ts';
+import { AuthExpired, InvalidInput, Transient } from '../../core/errors.ts';
 import { constant, exponentialFullJitter } from '../../core/http/backoff.ts';
 import { ensureOk, normalizeHeaders } from '../../core/http/http-failure.ts';
 import { AccountLimiter, type Clock } from '../../core/http/limiter.ts';
