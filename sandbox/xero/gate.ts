@@ -4,7 +4,6 @@
  * https://developer.xero.com/documentation/guides/oauth2/limits/
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Fault } from '../shared/contract.ts';
 import type { FaultInjector } from '../shared/faults.ts';
 import { forbidden, serverError, tooManyRequests, unauthorized } from './errors.ts';
 import { bearerOf } from './identity.ts';
@@ -26,7 +25,8 @@ export interface GateDeps {
 export function makeGate(deps: GateDeps) {
   return async function gate(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
     const fault = deps.faults.take(request.url);
-    if (fault) return answerFault(deps, fault, reply);
+    if (fault?.kind === 'token_expired') return unauthorized(reply, deps.now() - 1000);
+    if (fault?.kind === 'token_revoked') return unauthorized(reply, null);
 
     const token = bearerOf(request);
     const check = token ? deps.tokens.checkAccess(token) : { ok: false as const, expiredAtMs: null };
@@ -34,30 +34,23 @@ export function makeGate(deps: GateDeps) {
 
     if (request.headers['xero-tenant-id'] !== deps.tenantId) return forbidden(reply);
 
+    if (fault?.kind === 'rate_limit_storm') return tooManyRequests(reply, 'minute', 1);
     const admission = deps.limits.acquire(deps.tenantId);
     XeroLimits.setHeaders(reply, admission.state);
     if (!admission.ok) return tooManyRequests(reply, admission.rule.name, admission.retryAfterSeconds);
     // A concurrent slot is held until the answer is out or the client has gone away.
     reply.raw.once('close', admission.release);
+    // A failing or hung call still counts against the limits and holds its slot, as at Xero.
+    if (fault?.kind === 'server_error') return serverError(reply);
+    if (fault?.kind === 'timeout') return holdThenGiveUp(deps, reply);
     return undefined;
   };
 }
 
-async function answerFault(deps: GateDeps, fault: Fault, reply: FastifyReply): Promise<FastifyReply> {
-  switch (fault.kind) {
-    case 'server_error':
-      return serverError(reply);
-    case 'rate_limit_storm':
-      return tooManyRequests(reply, 'minute', 1);
-    case 'token_expired':
-      return unauthorized(reply, deps.now() - 1000);
-    case 'token_revoked':
-      return unauthorized(reply, null);
-    case 'timeout':
-      await hold(deps, reply);
-      // If the client is still there after the hold, Xero's gateway gives up with a 504.
-      return reply.code(504).type('text/plain').send('Gateway Timeout');
-  }
+async function holdThenGiveUp(deps: GateDeps, reply: FastifyReply): Promise<FastifyReply> {
+  await hold(deps, reply);
+  // If the client is still there after the hold, Xero's gateway gives up with a 504.
+  return reply.code(504).type('text/plain').send('Gateway Timeout');
 }
 
 function hold(deps: GateDeps, reply: FastifyReply): Promise<void> {
