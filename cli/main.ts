@@ -10,6 +10,7 @@ import { registerMigrate } from './commands/migrate.ts';
 import { registerStart } from './commands/start.ts';
 import { registerSimulate } from './commands/simulate.ts';
 import { registerReport } from './commands/report.ts';
+import { registerBench } from './commands/bench.ts';
 
 export function buildProgram(): Command {
   const program = new Command('relance')
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerStart(program);
   registerSimulate(program);
   registerReport(program);
+  registerBench(program);
   // Every subcommand inherits the strictness: unknown options are errors, not ignored.
   for (const cmd of program.commands) cmd.exitOverride();
   return program;

@@ -1,0 +1,69 @@
+/**
+ * `relance bench <name> [--json]`: one subcommand per benchmark, each printing the FORMATS.md bench
+ * object with `--json`, a readable line otherwise. Add a benchmark by adding an entry to BENCHES.
+ */
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { InvalidInput } from '../../core/errors.ts';
+import { runIngestBench, type BenchResult } from '../../bench/ingest.ts';
+
+const DEFAULT_SERVER = 'postgres://postgres@127.0.0.1:5432/postgres';
+
+interface BenchDefinition {
+  name: string;
+  description: string;
+  /** Adds the benchmark's own options to its subcommand. */
+  options(cmd: Command): Command;
+  run(opts: Record<string, unknown>): Promise<BenchResult>;
+}
+
+const recordsOption = z.coerce
+  .number()
+  .int()
+  .min(1)
+  .max(10_000_000);
+
+function parseRecords(value: unknown): number {
+  const parsed = recordsOption.safeParse(value);
+  if (!parsed.success) {
+    throw new InvalidInput(`--records: "${String(value)}" is not a whole number between 1 and 10000000`, { field: 'records' });
+  }
+  return parsed.data;
+}
+
+const BENCHES: BenchDefinition[] = [
+  {
+    name: 'ingest',
+    description:
+      'upsert N invoices through the store repository in pages of 1000, against a COPY of the same rows ' +
+      '(scratch database on DATABASE_URL\'s server, or on the local PostgreSQL)',
+    options: (cmd) => cmd.option('--records <n>', 'invoices to ingest', '200000'),
+    run: (opts) =>
+      runIngestBench({
+        records: parseRecords(opts.records),
+        serverUrl: process.env.DATABASE_URL ?? DEFAULT_SERVER,
+        progress: (line) => process.stderr.write(line + '\n'),
+      }),
+  },
+];
+
+/** The readable form: figures, limit and ratio on one line. */
+export function describeBench(r: BenchResult): string {
+  const f = r.figures;
+  return (
+    `${r.bench}: ${f.records} records in ${f.seconds.toFixed(2)} s (${f.recordsPerSecond} records/s); ` +
+    `ratio ${r.ratio.toFixed(3)} to the limit (${r.limit}, ${r.higherIsBetter ? 'higher' : 'lower'} is better)`
+  );
+}
+
+export function registerBench(program: Command): void {
+  const bench = program.command('bench').description('benchmarks: each prints its figures and the ratio to its limit');
+  for (const def of BENCHES) {
+    const sub = bench.command(def.name).description(def.description).option('--json', 'print the bench object as JSON');
+    def.options(sub).exitOverride();
+    sub.action(async (opts: Record<string, unknown>) => {
+      const result = await def.run(opts);
+      process.stdout.write(opts.json ? JSON.stringify(result, null, 2) + '\n' : describeBench(result) + '\n');
+    });
+  }
+}
