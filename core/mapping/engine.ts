@@ -81,7 +81,7 @@ function mapRaw(mapping: Mapping, raw: unknown, home: string | null): Outcome[] 
     if (value === null || !mapping.accept.equals.includes(toText(value))) {
       const externalId = mapping.each ? null : peekId(mapping, rootScope);
       const seen = value === null ? 'absent' : `"${toText(value)}"`;
-      const reason = `${seen}, not ${mapping.accept.equals.join(' or ')}: not a ${mapping.entity}`;
+      const reason = `${seen}, expected ${mapping.accept.equals.join(' or ')}`;
       return [{ problem: reason, field: mapping.accept.path, externalId }];
     }
   }

@@ -150,7 +150,7 @@ describe('Xero', () => {
       },
     ]);
     expect(result.rejected.map((r) => r.message)).toEqual([
-      'payment bb22cc33-dd44-4e55-8f66-007788990011: Type: "SPEND-OVERPAYMENT", not RECEIVE-OVERPAYMENT: not a payment',
+      'payment bb22cc33-dd44-4e55-8f66-007788990011: Type: "SPEND-OVERPAYMENT", expected RECEIVE-OVERPAYMENT',
     ]);
   });
 
