@@ -176,3 +176,23 @@ describe('input envelopes', () => {
     expect(extractRecords(body, m)).toHaveLength(count);
   });
 });
+
+describe('derived records and deletions', () => {
+  it('derives a QuickBooks billing contact only from a customer with an email or a phone', () => {
+    const raws = [
+      { Id: '1', DisplayName: 'No Means' },
+      { Id: '2', DisplayName: 'Phone Only', PrimaryPhone: { FreeFormNumber: '+33 1 23 45 67 89' } },
+    ];
+    expect(mapRecords('quickbooks', 'contact', raws).records).toEqual([
+      { entity: 'contact', externalId: '2', customerExternalId: '2', name: null, email: null, phone: '+33 1 23 45 67 89', role: 'billing' },
+    ]);
+  });
+
+  it('maps a deleted QuickBooks customer from CDC as inactive, without rejecting its absent fields', () => {
+    const { records, rejected } = mapRecords('quickbooks', 'customer', [
+      { status: 'Deleted', Id: '58', MetaData: { LastUpdatedTime: '2026-02-12T09:00:00-08:00' } },
+    ]);
+    expect(rejected).toEqual([]);
+    expect(records[0]).toMatchObject({ externalId: '58', name: null, active: false, balance: null, updatedAt: '2026-02-12T17:00:00.000Z' });
+  });
+});
