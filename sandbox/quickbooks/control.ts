@@ -1,0 +1,103 @@
+/**
+ * `SimControl` for the QuickBooks simulator: what a user of QuickBooks' own screens would do to the
+ * company (edit a record, receive a payment), plus faults, the write-back log and the webhook target.
+ * Ids given here may be QuickBooks Ids or the world's ids the records were seeded from.
+ */
+import { toMinor } from '../../core/money.ts';
+import type { FaultInjector } from '../shared/faults.ts';
+import type { SimControl, WorldAllocation } from '../shared/contract.ts';
+import { announce, type SimContext } from './context.ts';
+import { amountOf, currencyRef, metaData, setCustomerBalance } from './seed.ts';
+import { entityNamed, type QboBody, type Row } from './store.ts';
+
+const KEPT = new Set(['Id', 'SyncToken', 'MetaData', 'domain']);
+
+function rowOf(ctx: SimContext, entity: string, id: string): Row {
+  const name = entityNamed(entity);
+  const row = name ? ctx.store.find(name, id) : undefined;
+  if (!row) throw new Error(`quickbooks simulator: no ${entity} with id ${id}`);
+  return row;
+}
+
+/** Keeps exact minor units in step with an amount edited as a JSON number. */
+function syncMoney(row: Row, patch: Record<string, unknown>): void {
+  if (!row.money) return;
+  for (const [field, key] of [['Balance', 'balanceMinor'], ['TotalAmt', 'totalMinor']] as const) {
+    const v = patch[field];
+    if (typeof v === 'number') row.money[key] = Number(toMinor(v, row.money.currency, field));
+  }
+}
+
+async function editRecord(ctx: SimContext, entity: string, id: string, patch: Record<string, unknown>): Promise<unknown> {
+  const row = rowOf(ctx, entity, id);
+  const table = ctx.store.table(row.entity);
+  // `{status: "Deleted"}` deletes the record: it leaves queries and shows up in CDC as a stub.
+  if (patch.status === 'Deleted') {
+    table.remove(row, ctx.now());
+    const tomb = table.deleted[table.deleted.length - 1]!;
+    await announce(ctx, [{ row: { entity: row.entity, id: row.id, updatedMs: tomb.updatedMs }, operation: 'Delete' }]);
+    return { Id: row.id, status: 'Deleted' };
+  }
+  for (const [k, v] of Object.entries(patch)) if (!KEPT.has(k)) row.body[k] = v;
+  syncMoney(row, patch);
+  table.touch(row, ctx.now());
+  await announce(ctx, [{ row, operation: 'Update' }]);
+  return row.body;
+}
+
+async function recordPayment(ctx: SimContext, input: { customerId: string; amountMinor: number; date: string; allocations: WorldAllocation[] }): Promise<unknown> {
+  const customer = rowOf(ctx, 'Customer', input.customerId);
+  const currency = customer.money!.currency;
+  const invoices = input.allocations.map((a) => ({ a, row: rowOf(ctx, 'Invoice', a.invoiceId) }));
+  const applied = input.allocations.reduce((s, a) => s + a.amountMinor, 0);
+  if (applied > input.amountMinor) throw new Error('quickbooks simulator: allocations exceed the payment');
+  for (const { a, row } of invoices) {
+    if (a.amountMinor > row.money!.balanceMinor) throw new Error(`quickbooks simulator: ${a.amountMinor} exceeds the balance of invoice ${row.id}`);
+  }
+  const now = ctx.now();
+  const numId = ctx.store.allocateId();
+  const body = {
+    Id: String(numId),
+    SyncToken: '0',
+    domain: 'QBO',
+    sparse: false,
+    TxnDate: input.date,
+    TotalAmt: amountOf(input.amountMinor, currency),
+    UnappliedAmt: amountOf(input.amountMinor - applied, currency),
+    ProcessPayment: false,
+    CurrencyRef: currencyRef(currency),
+    CustomerRef: { value: customer.id, name: customer.body.DisplayName },
+    Line: invoices.map(({ a, row }) => ({ Amount: amountOf(a.amountMinor, currency), LinkedTxn: [{ TxnId: row.id, TxnType: 'Invoice' }] })),
+    MetaData: metaData(now, now),
+  } as unknown as QboBody;
+  const payment: Row = { entity: 'Payment', id: body.Id, numId, createdMs: now, updatedMs: now, body, money: { currency, totalMinor: input.amountMinor, balanceMinor: input.amountMinor - applied } };
+  ctx.store.table('Payment').insert(payment);
+  const invoiceTable = ctx.store.table('Invoice');
+  for (const { a, row } of invoices) {
+    row.money!.balanceMinor -= a.amountMinor;
+    row.body.Balance = amountOf(row.money!.balanceMinor, currency);
+    (row.body.LinkedTxn as unknown[]).push({ TxnId: payment.id, TxnType: 'Payment' });
+    invoiceTable.touch(row, now);
+  }
+  setCustomerBalance(customer, customer.money!.balanceMinor - input.amountMinor);
+  ctx.store.table('Customer').touch(customer, now);
+  await announce(ctx, [
+    { row: payment, operation: 'Create' },
+    ...invoices.map(({ row }) => ({ row, operation: 'Update' as const })),
+    { row: customer, operation: 'Update' },
+  ]);
+  return payment.body;
+}
+
+export function createControl(ctx: SimContext, faults: FaultInjector): SimControl {
+  return {
+    editRecord: (entity, id, patch) => editRecord(ctx, entity, id, patch),
+    recordPayment: (input) => recordPayment(ctx, input),
+    injectFault: (fault) => faults.inject(fault),
+    clearFaults: () => faults.clear(),
+    writtenBack: () => [...ctx.written],
+    setWebhookTarget: (url) => {
+      ctx.webhooks.target = url;
+    },
+  };
+}
