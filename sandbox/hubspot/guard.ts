@@ -35,7 +35,7 @@ function pathOf(request: FastifyRequest): string {
 
 export function registerGuard(app: FastifyInstance, deps: GuardDeps): void {
   const holds = new Set<() => void>();
-  app.addHook('onClose', async () => {
+  app.addHook('preClose', async () => {
     for (const stop of holds) stop();
   });
 
