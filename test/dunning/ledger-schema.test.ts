@@ -80,8 +80,11 @@ describe('ledger file validation names the place of each problem', () => {
     expect(problem(ledgerFile({ customers: [customer('C1')], invoices: fourInvoices, payments: [over] }))).toMatch(
       /^payments\[0\]\.allocations\[0\]\.amount: allocations to invoice "I1" exceed its total 10.00/,
     );
-    const split = { ...payment('P1', 'C1', '2026-02-10', 'I1', '6.00'), amount: '10.00' };
-    split.allocations = [{ invoiceExternalId: 'I1', amount: '6.00' }, { invoiceExternalId: 'I2', amount: '6.00' }];
+    const split = {
+      ...payment('P1', 'C1', '2026-02-10', 'I1', '6.00'),
+      amount: '10.00',
+      allocations: [{ invoiceExternalId: 'I1', amount: '6.00' }, { invoiceExternalId: 'I2', amount: '6.00' }],
+    };
     expect(problem(ledgerFile({ customers: [customer('C1')], invoices: fourInvoices, payments: [split] }))).toMatch(
       /^payments\[0\]\.allocations: allocations add up to more than the payment's amount 10.00/,
     );
