@@ -61,7 +61,7 @@ export function createXeroSimulator(options: XeroSimulatorOptions): XeroSimulato
   const written: WrittenBack[] = [];
   const holds = new Set<() => void>();
 
-  const app = Fastify({ logger: false });
+  const app = Fastify({ logger: false, forceCloseConnections: true });
   const webhooks = new WebhookSender(webhookKey, store.tenantId, () => baseUrlOf(app));
   addFormParser(app);
   registerIdentity(app, ident, tokens);
