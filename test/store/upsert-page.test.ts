@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { upsertPage } from '../../core/store/repositories/index.ts';
-import { allocations, customers, invoices, payments } from '../../core/store/schema/index.ts';
+import { allocations, contacts, customers, invoices, payments } from '../../core/store/schema/index.ts';
 import type { StoredEntity } from '../../core/store/repositories/index.ts';
 import { customer, invoice, seedConnection } from './fixtures.ts';
 
@@ -78,6 +78,17 @@ describe('upsertPage', () => {
     // And an invoice of a known customer is linked at once, inside the upsert statement.
     await upsert('invoice', [invoice('E2', { customerExternalId: 'LATE' })]);
     expect((await invoiceRow('E2')).customerId).toBe(late!.id);
+  });
+
+  it('leaves what Relance owns on a customer (paused, tags) and links contacts to it', async () => {
+    await upsert('customer', [customer('OWN')]);
+    await t.db.update(customers).set({ paused: true, tags: ['strategic'] }).where(eq(customers.externalId, 'OWN'));
+    await upsert('customer', [customer('OWN', { name: 'Renamed SA', updatedAt: '2026-04-01T00:00:00Z' })]);
+    const [own] = await t.db.select().from(customers).where(eq(customers.externalId, 'OWN'));
+    expect([own!.name, own!.paused, own!.tags]).toEqual(['Renamed SA', true, ['strategic']]);
+    await upsert('contact', [{ externalId: 'K1', customerExternalId: 'OWN', name: 'Ana', email: 'ana@example.com', phone: null, role: 'billing' }]);
+    const [k1] = await t.db.select().from(contacts).where(eq(contacts.externalId, 'K1'));
+    expect([k1!.customerId, k1!.role]).toEqual([own!.id, 'billing']);
   });
 
   it('stores payment allocations, links them to invoices, and replaces them with the payment', async () => {

@@ -127,6 +127,7 @@ async function upsertRows(
     FROM unnest(${unnestArgs}) AS r(${sql.raw(names.join(', '))})
     ${customer.join}
     ON CONFLICT (connection_id, external_id) DO UPDATE SET ${sql.raw(updates.join(', '))}
+    -- Newest wins; a source that gives no updatedAt cannot be ordered, so its latest word is taken.
     WHERE t.source_updated_at IS NULL OR EXCLUDED.source_updated_at IS NULL
        OR EXCLUDED.source_updated_at >= t.source_updated_at
     RETURNING t.id, t.external_id`);
