@@ -11,3 +11,4 @@ export * from './random.ts';
 export * from './request.ts';
 export * from './retry.ts';
 export * from './token-refresher.ts';
+export * from './oauth-refresh.ts';

@@ -41,19 +41,19 @@ function rotatingTokens(first = 'token-1'): TokenSource & { refreshes: string[] 
 }
 
 const limiters: AccountLimiter[] = [];
-function context(overrides: Partial<CallContext> = {}): CallContext & { attempts: AttemptRecord[]; clock: ReturnType<typeof virtualClock> } {
+function context(overrides: Partial<Omit<CallContext, 'clock'>> = {}): CallContext & { attempts: AttemptRecord[]; clock: ReturnType<typeof virtualClock> } {
   const clock = virtualClock();
   const limiter = new AccountLimiter('acme:1', profile, clock);
   limiters.push(limiter);
   const attempts: AttemptRecord[] = [];
   return {
     limiter,
-    clock,
-    attempts,
     classify: { provider: 'acme', now: clock.now },
     policy: defaultRetryPolicy({ random: () => 0.5, transient: exponentialFullJitter({ baseMs: 1000, capMs: 8000, maxRetries: 2 }) }),
     onAttempt: (a) => attempts.push(a),
     ...overrides,
+    clock,
+    attempts,
   };
 }
 
