@@ -45,7 +45,7 @@ export function changeDataCapture(store: CompanyStore, query: Record<string, unk
       throw requestValidationFault('2010', 'Request has invalid or unsupported property', `Entity ${name} is not supported by change data capture`, 'entities');
     }
     const objects = changedIn(store, entity, sinceMs);
-    return objects.length ? { [entity]: objects, startPosition: 1, maxResults: objects.length } : {};
+    return objects.length ? { [entity]: objects, startPosition: 1, maxResults: objects.length, totalCount: objects.length } : {};
   });
   return [{ QueryResponse: responses }];
 }

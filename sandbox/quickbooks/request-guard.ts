@@ -1,6 +1,6 @@
 /**
  * What stands before every Accounting API call, in QuickBooks' order: injected faults, the bearer
- * token, then the realm's throttles. A refusal is thrown as a `QboFault` in the provider's shape.
+ * token, then the realm's throttles (an injected hang comes last, holding its slot). A refusal is thrown as a `QboFault` in the provider's shape.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Fault } from '../shared/contract.ts';
@@ -64,7 +64,8 @@ export function requestGuard(deps: GuardDeps) {
   return async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const path = req.url.split('?')[0]!;
     const fault = deps.faults.take(path);
-    if (fault) throw await faultAnswer(fault, reply, deps.held);
+    // A hung request is one the backend accepted: it holds its concurrency slot while it hangs.
+    if (fault && fault.kind !== 'timeout') throw await faultAnswer(fault, reply, deps.held);
 
     // https://developer.intuit.com/app/developer/qbo/docs/develop/troubleshooting/error-codes (3200)
     const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
@@ -79,5 +80,6 @@ export function requestGuard(deps: GuardDeps) {
     const admission = deps.limiter.acquire(deps.realmId);
     if (!admission.ok) throw throttledFault(admission.retryAfterSeconds);
     reply.raw.once('close', admission.release);
+    if (fault) throw await faultAnswer(fault, reply, deps.held);
   };
 }

@@ -54,6 +54,24 @@ function txnRow(store: CompanyStore, entity: Row['entity'], body: Omit<QboBody, 
   return row;
 }
 
+// The world knows only a customer's country; street, city and postal code are made up from its id
+// so that addresses look like QuickBooks' (which always prints them split into these fields).
+const CITIES: Record<string, [string, string]> = {
+  US: ['Portland', '97201'],
+  CA: ['Toronto', 'M5H 2N2'],
+  GB: ['Leeds', 'LS1 4DY'],
+  FR: ['Lyon', '69002'],
+  DE: ['Köln', '50667'],
+  ES: ['Valencia', '46002'],
+  SE: ['Stockholm', '111 57'],
+};
+
+function billAddress(store: CompanyStore, c: WorldCustomer): Record<string, string> {
+  const [city, postalCode] = CITIES[c.country] ?? ['Springfield', '00000'];
+  const number = (Number(c.id.replace(/\D/g, '')) % 190) + 10;
+  return { Id: store.allocateAddressId(), Line1: `${number} Market Street`, City: city, Country: c.country, PostalCode: postalCode };
+}
+
 function customerRow(store: CompanyStore, c: WorldCustomer): Row {
   const billing = c.contacts.find((k) => k.role === 'billing') ?? c.contacts[0];
   const body: Omit<QboBody, 'Id'> = {
@@ -70,7 +88,7 @@ function customerRow(store: CompanyStore, c: WorldCustomer): Row {
     PrintOnCheckName: c.name,
     ...(c.email ? { PrimaryEmailAddr: { Address: c.email } } : {}),
     ...(c.phone ? { PrimaryPhone: { FreeFormNumber: c.phone } } : {}),
-    BillAddr: { Id: String(store.allocateId()), Country: c.country },
+    BillAddr: billAddress(store, c),
     CurrencyRef: currencyRef(c.currency),
     Balance: 0,
     BalanceWithJobs: 0,

@@ -127,6 +127,7 @@ export class CompanyStore {
   /** World id → row, for the control API (which speaks the world's ids). */
   readonly byWorldId = new Map<string, Row>();
   private nextId = 1;
+  private nextAddressId = 1;
 
   constructor(
     readonly realmId: string,
@@ -140,6 +141,11 @@ export class CompanyStore {
   /** QuickBooks Ids are numeric strings from one sequence per company. */
   allocateId(): number {
     return this.nextId++;
+  }
+
+  /** Addresses have their own Id sequence. */
+  allocateAddressId(): string {
+    return String(this.nextAddressId++);
   }
 
   get(entity: EntityName, id: string): Row | undefined {
