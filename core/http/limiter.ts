@@ -84,6 +84,7 @@ export class AccountLimiter {
   private readonly bottleneck: Bottleneck;
   private readonly allowances: Allowance[];
   private pausedUntil = 0;
+  private exhaustedUntil = 0;
 
   constructor(
     readonly key: string,
@@ -101,8 +102,19 @@ export class AccountLimiter {
   allowance(): AllowanceState | null {
     const now = this.clock.now();
     const states = this.allowances.map((a) => a.state(now));
+    if (now < this.exhaustedUntil) {
+      return { limit: states[0]?.limit ?? 0, remaining: 0, resetAt: new Date(this.exhaustedUntil) };
+    }
     if (states.length === 0) return null;
     return states.reduce((tightest, s) => (s.remaining < tightest.remaining ? s : tightest));
+  }
+
+  /**
+   * The provider said the daily allowance is spent (Xero `X-Rate-Limit-Problem: day`, HubSpot
+   * `DAILY`): refuse every call of this account until `resetAt`, not just the one that was told.
+   */
+  markExhausted(resetAt: Date): void {
+    this.exhaustedUntil = Math.max(this.exhaustedUntil, resetAt.getTime());
   }
 
   /** Holds every call of this account until `ms` from now (a 429's `Retry-After`). */

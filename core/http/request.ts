@@ -4,6 +4,7 @@
  */
 import { AuthExpired, RateLimited, isRelanceError } from '../errors.ts';
 import { classifyError, type ClassifyOptions } from './classify.ts';
+import { DailyAllowanceExhausted } from './errors.ts';
 import { toHttpFailure } from './http-failure.ts';
 import { systemClock, type AccountLimiter, type Clock } from './limiter.ts';
 import { decideRetry, type RetryDecision, type RetryPolicy } from './retry.ts';
@@ -68,6 +69,7 @@ export async function callProvider<T>(ctx: CallContext, name: string, operation:
       if (failure) ctx.limiter.observe(failure.headers);
       const error = classifyError(raw, ctx.classify);
       const code = isRelanceError(error) ? error.code : 'unclassified';
+      if (error instanceof DailyAllowanceExhausted) ctx.limiter.markExhausted(error.resetAt);
       // One refresh per call: a second rejection means the grant itself is gone, not the token.
       if (error instanceof AuthExpired && ctx.tokens && token !== null && !refreshed) {
         refreshed = true;

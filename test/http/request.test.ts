@@ -8,7 +8,8 @@ import { paginate } from '../../core/http/paginate.ts';
 import { defineProfile } from '../../core/http/profile.ts';
 import { callProvider, type AttemptRecord, type CallContext, type TokenSource } from '../../core/http/request.ts';
 import { defaultRetryPolicy } from '../../core/http/retry.ts';
-import { quickbooksHook } from './provider-hooks.ts';
+import { DailyAllowanceExhausted } from '../../core/http/errors.ts';
+import { quickbooksHook, xeroHook } from './provider-hooks.ts';
 
 const BASE = 'https://api.acme.test';
 const profile = defineProfile({
@@ -161,6 +162,18 @@ describe('callProvider', () => {
     const ctx = context();
     await expect(callProvider(ctx, 'x', async () => { throw new TypeError('boom'); })).rejects.toThrow(TypeError);
     expect(ctx.attempts).toHaveLength(1);
+  });
+
+  it('a daily cap (Xero X-Rate-Limit-Problem: day) stops this call and every later one of the account', async () => {
+    nock(BASE).get('/items').reply(429, {}, { 'Retry-After': '3600', 'X-Rate-Limit-Problem': 'day' });
+    const clock = virtualClock();
+    const ctx = context({ classify: { provider: 'xero', hook: xeroHook(clock.now), now: clock.now } });
+    const error = await callProvider(ctx, 'items.list', getJson('/items')).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DailyAllowanceExhausted);
+    expect(ctx.attempts).toHaveLength(1);
+    // No interceptor is left: a second HTTP call would fail differently.
+    await expect(callProvider(ctx, 'items.list', getJson('/items'))).rejects.toBeInstanceOf(DailyAllowanceExhausted);
+    expect(ctx.limiter.allowance()?.remaining).toBe(0);
   });
 
   it('limit headers from responses reach the account limiter', async () => {
