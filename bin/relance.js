@@ -5,4 +5,7 @@ import { register } from 'tsx/esm/api';
 
 register();
 const { main } = await import('../cli/main.ts');
-process.exitCode = await main(process.argv);
+const code = await main(process.argv);
+// Exit explicitly: a library's idle socket or timer must not keep a finished command alive.
+// Writes to stdout/stderr are synchronous for files, pipes and terminals on Linux, so nothing is lost.
+process.exit(code);

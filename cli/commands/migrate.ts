@@ -8,7 +8,6 @@ export function registerMigrate(program: Command): void {
     .action(async () => {
       const rt = await openRuntime({ migrate: true });
       try {
-        rt.logger.info('migrations applied', { mode: rt.store.mode });
         process.stdout.write(`migrations applied (${rt.store.mode} database)\n`);
       } finally {
         await rt.store.close();
