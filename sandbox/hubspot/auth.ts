@@ -56,15 +56,16 @@ export class TokenRegistry {
     return code;
   }
 
-  /** Checks a bearer; throws HubSpot's 401 when it is missing, unknown or expired. */
-  check(authorization: string | undefined): void {
+  /** Checks a bearer and says what kind it is; throws HubSpot's 401 when it is missing, unknown or expired. */
+  check(authorization: string | undefined): 'private-app' | 'oauth' {
     const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
     if (!token) throw unauthenticated();
-    if (token === this.credentials.privateAppToken) return;
+    if (token === this.credentials.privateAppToken) return 'private-app';
     const t = this.access.get(token);
     if (!t) throw unauthenticated();
     const now = this.now();
     if (now >= t.expiresAtMs) throw expired(now, t.expiresAtMs);
+    return 'oauth';
   }
 
   /** Token metadata, as `GET /oauth/v1/access-tokens/{token}` gives it (null when unknown or expired). */

@@ -17,7 +17,10 @@ export const TIMEOUT_HOLD_MS = 30_000;
 
 export interface GuardDeps {
   tokens: TokenRegistry;
+  /** Private-app requests. */
   general: RateLimiter;
+  /** OAuth-token requests: their own per-account limit. */
+  oauth: RateLimiter;
   search: RateLimiter;
   faults: FaultInjector;
   portalId: string;
@@ -45,8 +48,9 @@ export function registerGuard(app: FastifyInstance, deps: GuardDeps): void {
     const fault = deps.faults.take(path);
     if (fault) return answerFault(fault, request, reply, deps, holds);
     if (!path.startsWith('/crm/')) return;
+    let kind: 'private-app' | 'oauth';
     try {
-      deps.tokens.check(request.headers.authorization);
+      kind = deps.tokens.check(request.headers.authorization);
     } catch (e) {
       if (e instanceof HubspotHttpError) return sendError(reply, e);
       throw e;
@@ -56,7 +60,7 @@ export function registerGuard(app: FastifyInstance, deps: GuardDeps): void {
       if (!admitted.ok) return tooMany(reply, admitted.rule.name, admitted.retryAfterSeconds, {});
       admitted.release();
     }
-    const admitted = deps.general.acquire(deps.portalId);
+    const admitted = (kind === 'oauth' ? deps.oauth : deps.general).acquire(deps.portalId);
     const headers = isSearch(request) ? {} : rateLimitHeaders(admitted.state);
     if (!admitted.ok) return tooMany(reply, admitted.rule.name, admitted.retryAfterSeconds, headers);
     reply.raw.once('close', admitted.release);

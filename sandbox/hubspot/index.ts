@@ -3,8 +3,9 @@
  * and tasks, the OAuth token endpoint, per-portal limits and signed webhooks, over a portal seeded
  * from the sandbox world. Point `@hubspot/api-client` at it with `new Client({ accessToken, basePath })`.
  *
- * Limit rules (names for `LimitSettings.overrides`): `ten-secondly` (100 / 10 s, 190 on the pro tier),
- * `daily` (250,000 / day, 650,000 on pro), `search-secondly` (5 / s, search endpoints only).
+ * Limit rules (names for `LimitSettings.overrides`), per portal: `ten-secondly` (private apps, 100 / 10 s,
+ * 190 on the pro tier), `daily` (private apps, 250,000 / day, 650,000 on pro), `oauth-ten-secondly`
+ * (OAuth tokens, 110 / 10 s), `search-secondly` (5 / s, search endpoints only, whatever the token).
  */
 import Fastify from 'fastify';
 import type { FastifyError } from 'fastify';
@@ -16,7 +17,7 @@ import { createControl } from './control.ts';
 import type { HubspotSimControl } from './control.ts';
 import { errorBody, HubspotHttpError, sendError, validationError } from './errors.ts';
 import { registerGuard } from './guard.ts';
-import { generalRules, searchRules } from './limits.ts';
+import { generalRules, oauthRules, searchRules } from './limits.ts';
 import type { HubspotTier } from './limits.ts';
 import { registerAssociationRoutes } from './routes-associations.ts';
 import { registerObjectRoutes } from './routes-objects.ts';
@@ -25,7 +26,7 @@ import { registerPropertyRoutes } from './routes-properties.ts';
 import { seedPortal } from './seed.ts';
 import { WebhookSender } from './webhooks.ts';
 
-export { HUBSPOT_LIMIT_RULES, RULE_DAILY, RULE_SEARCH, RULE_TEN_SECONDLY } from './limits.ts';
+export { HUBSPOT_LIMIT_RULES, RULE_DAILY, RULE_OAUTH_TEN_SECONDLY, RULE_SEARCH, RULE_TEN_SECONDLY } from './limits.ts';
 export { signatureV1, signatureV3 } from './webhooks.ts';
 export type { HubspotSimControl } from './control.ts';
 
@@ -66,6 +67,7 @@ export function createHubspotSimulator(options: HubspotSimulatorOptions): Hubspo
     portalId: portal.portalId,
     now,
     general: new RateLimiter(generalRules(options.tier ?? 'starter'), options.limits, now),
+    oauth: new RateLimiter(oauthRules(), options.limits, now),
     search: new RateLimiter(searchRules(), options.limits, now),
   });
   registerOauthRoutes(app, tokens, portal.portalId);

@@ -14,6 +14,7 @@ export type HubspotTier = 'starter' | 'pro';
 export const RULE_TEN_SECONDLY = 'ten-secondly';
 export const RULE_DAILY = 'daily';
 export const RULE_SEARCH = 'search-secondly';
+export const RULE_OAUTH_TEN_SECONDLY = 'oauth-ten-secondly';
 
 /**
  * Private apps: 100 requests per 10 s and 250,000 a day on Free/Starter; 190 per 10 s and 650,000 a
@@ -28,6 +29,14 @@ export function generalRules(tier: HubspotTier): LimitRule[] {
 }
 
 /**
+ * OAuth (public) apps: 110 requests every 10 seconds per installing account; the daily caps are the
+ * private apps'. https://developers.hubspot.com/docs/api/usage-details#public-apps
+ */
+export function oauthRules(): LimitRule[] {
+  return [{ name: RULE_OAUTH_TEN_SECONDLY, kind: 'window', limit: 110, windowMs: 10_000 }];
+}
+
+/**
  * "The search endpoints are rate limited to five requests per second per account."
  * https://developers.hubspot.com/docs/api/crm/search#limitations
  */
@@ -36,10 +45,11 @@ export function searchRules(): LimitRule[] {
 }
 
 /** Every rule name this simulator uses, for `LimitSettings.overrides`. */
-export const HUBSPOT_LIMIT_RULES = [RULE_TEN_SECONDLY, RULE_DAILY, RULE_SEARCH] as const;
+export const HUBSPOT_LIMIT_RULES = [RULE_TEN_SECONDLY, RULE_DAILY, RULE_SEARCH, RULE_OAUTH_TEN_SECONDLY] as const;
 
 const POLICY: Record<string, { policyName: string; message: string }> = {
   [RULE_TEN_SECONDLY]: { policyName: 'TEN_SECONDLY_ROLLING', message: 'You have reached your ten_secondly_rolling limit.' },
+  [RULE_OAUTH_TEN_SECONDLY]: { policyName: 'TEN_SECONDLY_ROLLING', message: 'You have reached your ten_secondly_rolling limit.' },
   [RULE_DAILY]: { policyName: 'DAILY', message: 'You have reached your daily limit.' },
   // The SDK's RetryDecorator recognises search throttling by this exact message.
   [RULE_SEARCH]: { policyName: 'SECONDLY', message: 'You have reached your secondly limit.' },
@@ -62,7 +72,7 @@ export function rateLimitHeaders(state: RuleState[]): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const s of state) {
     if (s.rule.kind !== 'window') continue;
-    if (s.rule.name === RULE_TEN_SECONDLY) {
+    if (s.rule.name === RULE_TEN_SECONDLY || s.rule.name === RULE_OAUTH_TEN_SECONDLY) {
       headers['x-hubspot-ratelimit-max'] = String(s.rule.limit);
       headers['x-hubspot-ratelimit-remaining'] = String(s.remaining);
       headers['x-hubspot-ratelimit-interval-milliseconds'] = String(s.rule.windowMs);

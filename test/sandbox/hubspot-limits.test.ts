@@ -198,3 +198,31 @@ describe('faults', () => {
     expect([504, 'aborted']).toContain(await pending);
   });
 });
+
+describe('OAuth tokens', () => {
+  it('count against their own 110-per-10-seconds limit, not the private app\'s', async () => {
+    const s = await start({ overrides: { 'ten-secondly': { limit: 1 }, 'oauth-ten-secondly': { limit: 3 } } });
+    const form = new URLSearchParams({ grant_type: 'refresh_token', client_id: s.credentials.clientId!, client_secret: s.credentials.clientSecret!, refresh_token: s.credentials.refreshToken! });
+    const token = ((await (await fetch(`${s.baseUrl}/oauth/v1/token`, { method: 'POST', body: form })).json()) as { access_token: string }).access_token;
+    const oauthGet = () => fetch(`${s.baseUrl}/crm/v3/objects/companies?limit=1`, { headers: { authorization: `Bearer ${token}` } });
+    expect((await get(s)).status).toBe(200);
+    expect((await get(s)).status).toBe(429);
+    for (let i = 0; i < 3; i++) {
+      const res = await oauthGet();
+      expect(res.status).toBe(200);
+      expect(res.headers.get('x-hubspot-ratelimit-max')).toBe('3');
+    }
+    const refused = await oauthGet();
+    expect(refused.status).toBe(429);
+    expect(await refused.json()).toMatchObject({ policyName: 'TEN_SECONDLY_ROLLING' });
+    expect(refused.headers.get('retry-after')).toBe('10');
+  });
+
+  it('default to 110 per 10 seconds', async () => {
+    const s = await start({});
+    const form = new URLSearchParams({ grant_type: 'refresh_token', client_id: s.credentials.clientId!, client_secret: s.credentials.clientSecret!, refresh_token: s.credentials.refreshToken! });
+    const token = ((await (await fetch(`${s.baseUrl}/oauth/v1/token`, { method: 'POST', body: form })).json()) as { access_token: string }).access_token;
+    const res = await fetch(`${s.baseUrl}/crm/v3/objects/companies?limit=1`, { headers: { authorization: `Bearer ${token}` } });
+    expect(res.headers.get('x-hubspot-ratelimit-max')).toBe('110');
+  });
+});
