@@ -67,7 +67,8 @@ export function createQuickBooksSimulator(options: SimulatorOptions): QuickBooks
   const limiter = new RateLimiter(QBO_LIMIT_RULES, options.limits, now);
   const held = new Set<() => void>();
 
-  const app = Fastify({ logger: false });
+  // Closing the simulator ends held and keep-alive connections at once instead of waiting on clients.
+  const app = Fastify({ logger: false, forceCloseConnections: true });
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });
