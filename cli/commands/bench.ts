@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { InvalidInput } from '../../core/errors.ts';
 import { runIngestBench, type BenchResult } from '../../bench/ingest.ts';
+import { runGeneratorBench } from '../../bench/generator.ts';
 
 const DEFAULT_SERVER = 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -32,6 +33,18 @@ function parseRecords(value: unknown): number {
 }
 
 const BENCHES: BenchDefinition[] = [
+  {
+    name: 'generator',
+    description: 'make the sandbox world for N invoices per ledger (two ledgers and the CRM), against 10 s per 100,000',
+    options: (cmd) => cmd.option('--invoices <n>', 'invoices per ledger', '100000'),
+    run: async (opts) => {
+      const invoices = Number(opts.invoices);
+      if (!Number.isInteger(invoices) || invoices < 10 || invoices > 1_000_000) {
+        throw new InvalidInput(`--invoices: "${String(opts.invoices)}" is not a whole number between 10 and 1000000`, { field: 'invoices' });
+      }
+      return runGeneratorBench({ invoices });
+    },
+  },
   {
     name: 'ingest',
     description:
