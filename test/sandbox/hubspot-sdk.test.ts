@@ -145,6 +145,38 @@ describe('search on hs_lastmodifieddate', () => {
   });
 });
 
+describe('contacts, owners and batch associations', () => {
+  it('searches contacts by lastmodifieddate, newest first', async () => {
+    const sorted = [...world.hubspot.contacts].sort((a, b) => Date.parse(b.updatedAt) - Date.parse(a.updatedAt) || byId(b.id, a.id));
+    const cutoff = Date.parse(sorted[9]!.updatedAt);
+    const expected = sorted.filter((c) => Date.parse(c.updatedAt) > cutoff).map((c) => c.id);
+    const page = await client.crm.contacts.searchApi.doSearch({
+      filterGroups: [{ filters: [{ propertyName: 'lastmodifieddate', operator: 'GT' as never, value: String(cutoff) }] }],
+      sorts: ['-lastmodifieddate'],
+      properties: ['email', 'lastmodifieddate'],
+      limit: 100,
+    });
+    expect(page.results.map((r) => r.id)).toEqual(expected);
+    expect(page.paging).toBeUndefined();
+    for (const r of page.results) expect(r.properties.lastmodifieddate).toBe(r.updatedAt.toISOString());
+  });
+
+  it('lists the owners and finds one by email', async () => {
+    const all = await client.crm.owners.ownersApi.getPage();
+    expect(all.results.map((o) => o.id).sort()).toEqual(world.hubspot.owners.map((o) => o.id).sort());
+    const one = world.hubspot.owners[0]!;
+    const found = await client.crm.owners.ownersApi.getPage(one.email);
+    expect(found.results.map((o) => o.id)).toEqual([one.id]);
+  });
+
+  it('reads contact → company associations in one v4 batch', async () => {
+    const contacts = world.hubspot.contacts.slice(0, 10);
+    const res = await client.crm.associations.v4.batchApi.getPage('contacts', 'companies', { inputs: contacts.map((c) => ({ id: c.id })) });
+    const got = Object.fromEntries(res.results.map((r) => [r._from.id, r.to.map((t) => String(t.toObjectId))]));
+    for (const c of contacts) expect(got[c.id] ?? []).toEqual(c.companyId ? [c.companyId] : []);
+  });
+});
+
 describe('reading and writing back', () => {
   it('creates the Relance group and properties, then 409 on a second create', async () => {
     const group = await client.crm.properties.groupsApi.create('companies', { name: 'relance', label: 'Relance' });
