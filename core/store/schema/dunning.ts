@@ -62,6 +62,10 @@ export const actions = pgTable(
     details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
     approvedBy: text('approved_by'),
     sentAt: instant('sent_at'),
+    // The send worker holding the action while status is 'sending', and since when (its lease).
+    claimedBy: text('claimed_by'),
+    claimedAt: instant('claimed_at'),
+    sendAttempts: integer('send_attempts').notNull().default(0),
     lastError: jsonb('last_error').$type<Record<string, unknown>>(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),

@@ -25,6 +25,8 @@ export const actionChannelEnum = pgEnum('action_channel', ['email', 'sms', 'lett
 export const actionStatusEnum = pgEnum('action_status', [
   'planned',
   'awaiting_approval',
+  // Claimed by a send worker (claimed_by/claimed_at on the action): a stale claim is taken over.
+  'sending',
   'sent',
   'skipped',
   'failed',

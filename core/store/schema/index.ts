@@ -6,5 +6,6 @@ export * from './customers.ts';
 export * from './ledger.ts';
 export * from './collections.ts';
 export * from './dunning.ts';
+export * from './dunning-engine.ts';
 export * from './activities.ts';
 export * from './outbox.ts';
