@@ -8,6 +8,7 @@ import { isRelanceError } from '../core/errors.ts';
 import { registerMapping } from './commands/mapping.ts';
 import { registerMigrate } from './commands/migrate.ts';
 import { registerStart } from './commands/start.ts';
+import { registerSandbox } from './commands/sandbox.ts';
 import { registerSimulate } from './commands/simulate.ts';
 import { registerReport } from './commands/report.ts';
 import { registerBench } from './commands/bench.ts';
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerMapping(program);
   registerMigrate(program);
   registerStart(program);
+  registerSandbox(program);
   registerSimulate(program);
   registerReport(program);
   registerBench(program);
