@@ -25,13 +25,14 @@ describe('migrations', () => {
     expect(await tables()).toEqual([
       'action_invoices', 'actions', 'activities', 'allocations', 'connections', 'contacts', 'credit_notes',
       'customer_dunning_profiles', 'customer_external_refs', 'customers', 'dispute_invoices', 'disputes',
-      'dunning_holds', 'dunning_runs', 'group_memberships', 'groups',
+      'divergences', 'dunning_holds', 'dunning_runs', 'group_fx_rates', 'group_memberships', 'groups',
       'invoices', 'mappings', 'organizations', 'outbox', 'payment_plan_installments', 'payment_plans',
       'payments', 'promises_to_pay', 'rejected_records', 'scenarios', 'sync_cursors',
+      'unapplied_suggestions',
     ]);
     // Two processes starting together both call migrate: the second is a no-op.
     await Promise.all([migrate(t.pool), migrate(t.pool)]);
-    expect(await tables()).toHaveLength(27);
+    expect(await tables()).toHaveLength(30);
   });
 
   it('give every synced table its unique (connection_id, external_id)', async () => {

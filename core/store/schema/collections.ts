@@ -28,6 +28,10 @@ export const disputes = pgTable(
     // A user id or an email: whoever works the dispute.
     owner: text('owner'),
     notes: text('notes'),
+    // Where it was opened: "admin", "portal" or "crm".
+    openedVia: text('opened_via').notNull().default('admin'),
+    // Why it was resolved or rejected.
+    resolution: text('resolution'),
     openedAt: instant('opened_at').notNull().defaultNow(),
     resolvedAt: instant('resolved_at'),
     createdAt: createdAt(),
@@ -62,6 +66,9 @@ export const promisesToPay = pgTable(
     status: promiseStatusEnum('status').notNull().default('pending'),
     recordedBy: text('recorded_by'),
     note: text('note'),
+    // Payments dated from the promise's recording to its date, counted when it is settled.
+    paidMinor: minor('paid_minor'),
+    settledAt: instant('settled_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -33,5 +33,8 @@ export const actionStatusEnum = pgEnum('action_status', [
   'cancelled',
 ]);
 
-/** `parked`: retries exhausted; the row stays visible for an operator instead of being lost. */
-export const outboxStatusEnum = pgEnum('outbox_status', ['pending', 'in_flight', 'done', 'parked']);
+/**
+ * `parked`: retries exhausted; the row stays visible for an operator instead of being lost.
+ * `superseded`: a newer change to the same field of the same record replaced it before it was pushed.
+ */
+export const outboxStatusEnum = pgEnum('outbox_status', ['pending', 'in_flight', 'done', 'parked', 'superseded']);

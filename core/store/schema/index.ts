@@ -9,3 +9,4 @@ export * from './dunning.ts';
 export * from './dunning-engine.ts';
 export * from './activities.ts';
 export * from './outbox.ts';
+export * from './ledger-truth.ts';

@@ -3,7 +3,7 @@
  * the state change, then pushed by a job with retries. A row that keeps failing is parked, not lost.
  */
 import { sql } from 'drizzle-orm';
-import { index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, id, instant, updatedAt } from './columns.ts';
 import { outboxStatusEnum } from './enums.ts';
 import { connections } from './connections.ts';
@@ -23,6 +23,18 @@ export const outbox = pgTable(
     kind: text('kind').notNull(),
     entity: text('entity').notNull(),
     externalId: text('external_id'),
+    // Rows of one record (`entity:externalId`, or the caller's key) are pushed one at a time, in
+    // `seq` order: a note must not overtake the stage change written before it.
+    recordKey: text('record_key').notNull().default(''),
+    seq: bigint('seq', { mode: 'bigint' }).notNull().generatedAlwaysAsIdentity(),
+    // The provider field the change sets, when it sets one: a newer pending change to the same
+    // field of the same record supersedes the older (only the latest value is worth pushing).
+    field: text('field'),
+    supersededBy: uuid('superseded_by'),
+    // A claimed row is `in_flight` until `claimed_until`; a worker that dies leaves it to expire and
+    // be claimed again (with the same idempotency key, so the provider sees one change).
+    claimedUntil: instant('claimed_until'),
+    claimToken: uuid('claim_token'),
     payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
     idempotencyKey: text('idempotency_key').notNull(),
     status: outboxStatusEnum('status').notNull().default('pending'),
@@ -40,5 +52,6 @@ export const outbox = pgTable(
       .on(t.nextAttemptAt)
       .where(sql`${t.status} = 'pending'`),
     index('outbox_connection_status_idx').on(t.connectionId, t.status),
+    index('outbox_record_seq_idx').on(t.connectionId, t.recordKey, t.seq),
   ],
 );
