@@ -58,8 +58,10 @@ export function buildControlApp(controls: Partial<Record<ProviderName, SimContro
       const status = { not_found: 404, validation: 400, conflict: 409 }[error.category as string] ?? 500;
       return reply.code(status).send({ error: error.code, message: error.message, ...error.details });
     }
-    const status = (error as { statusCode?: number }).statusCode ?? 500;
-    return reply.code(status).send({ error: status >= 500 ? 'internal' : 'bad_request', message: (error as Error).message });
+    // Fastify's own errors (bad JSON, wrong content type) carry a status. A plain error comes from a
+    // simulator refusing the request (no such record, a payment larger than the balance): 422.
+    const status = (error as { statusCode?: number }).statusCode ?? 422;
+    return reply.code(status).send({ error: status === 422 ? 'rejected' : status >= 500 ? 'internal' : 'bad_request', message: (error as Error).message });
   });
 
   app.get('/', async () => ({ providers: Object.keys(controls) }));
