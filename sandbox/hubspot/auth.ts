@@ -47,7 +47,10 @@ export class TokenRegistry {
       appId: String(1_000_000 + (randomBytes(3).readUIntBE(0, 3) % 8_000_000)),
       refreshToken: newToken('na1'),
     };
-    this.refresh.set(this.credentials.refreshToken, ['crm.objects.companies.read', 'crm.objects.companies.write']);
+    this.refresh.set(this.credentials.refreshToken, [
+      'crm.objects.companies.read',
+      'crm.objects.companies.write',
+    ]);
   }
 
   issueCode(redirectUri: string, scopes: string[]): string {
@@ -75,21 +78,31 @@ export class TokenRegistry {
     return { expiresInSeconds: Math.floor((t.expiresAtMs - this.now()) / 1000), scopes: t.scopes };
   }
 
-  exchange(form: TokenForm): { status: 200; body: TokenResponse } | { status: 400; body: ReturnType<typeof oauthError> } {
-    const fail = (status: OauthFailure, message: string) => ({ status: 400 as const, body: oauthError(status, message) });
+  exchange(
+    form: TokenForm,
+  ): { status: 200; body: TokenResponse } | { status: 400; body: ReturnType<typeof oauthError> } {
+    const fail = (status: OauthFailure, message: string) => ({
+      status: 400 as const,
+      body: oauthError(status, message),
+    });
     if (form.grant_type !== 'authorization_code' && form.grant_type !== 'refresh_token') {
       return fail('BAD_GRANT_TYPE', 'grant_type must be authorization_code or refresh_token');
     }
-    if (form.client_id !== this.credentials.clientId) return fail('BAD_CLIENT_ID', 'missing or invalid client_id');
-    if (form.client_secret !== this.credentials.clientSecret) return fail('BAD_CLIENT_SECRET', 'missing or invalid client secret');
+    if (form.client_id !== this.credentials.clientId)
+      return fail('BAD_CLIENT_ID', 'missing or invalid client_id');
+    if (form.client_secret !== this.credentials.clientSecret)
+      return fail('BAD_CLIENT_SECRET', 'missing or invalid client secret');
     if (form.grant_type === 'refresh_token') {
       const scopes = form.refresh_token ? this.refresh.get(form.refresh_token) : undefined;
-      if (!scopes || !form.refresh_token) return fail('BAD_REFRESH_TOKEN', 'missing or unknown refresh token');
+      if (!scopes || !form.refresh_token)
+        return fail('BAD_REFRESH_TOKEN', 'missing or unknown refresh token');
       return { status: 200, body: this.issue(form.refresh_token, scopes) };
     }
     const code = form.code ? this.codes.get(form.code) : undefined;
-    if (!code || !form.code || this.now() >= code.expiresAtMs) return fail('BAD_AUTH_CODE', 'missing or unknown auth code');
-    if (form.redirect_uri !== code.redirectUri) return fail('BAD_REDIRECT_URI', 'redirect_uri does not match the one used to authorize');
+    if (!code || !form.code || this.now() >= code.expiresAtMs)
+      return fail('BAD_AUTH_CODE', 'missing or unknown auth code');
+    if (form.redirect_uri !== code.redirectUri)
+      return fail('BAD_REDIRECT_URI', 'redirect_uri does not match the one used to authorize');
     this.codes.delete(form.code);
     const refreshToken = newToken('na1');
     this.refresh.set(refreshToken, code.scopes);
@@ -98,8 +111,17 @@ export class TokenRegistry {
 
   private issue(refreshToken: string, scopes: string[]): TokenResponse {
     const accessToken = newToken('na1');
-    this.access.set(accessToken, { expiresAtMs: this.now() + ACCESS_TOKEN_SECONDS * 1000, refreshToken, scopes });
-    return { token_type: 'bearer', refresh_token: refreshToken, access_token: accessToken, expires_in: ACCESS_TOKEN_SECONDS };
+    this.access.set(accessToken, {
+      expiresAtMs: this.now() + ACCESS_TOKEN_SECONDS * 1000,
+      refreshToken,
+      scopes,
+    });
+    return {
+      token_type: 'bearer',
+      refresh_token: refreshToken,
+      access_token: accessToken,
+      expires_in: ACCESS_TOKEN_SECONDS,
+    };
   }
 }
 
@@ -139,9 +161,13 @@ export function expired(nowMs: number, expiredAtMs: number): HubspotHttpError {
   const minutes = Math.max(1, Math.round((nowMs - expiredAtMs) / 60_000));
   return new HubspotHttpError(
     401,
-    errorBody('EXPIRED_AUTHENTICATION', `The OAuth token used to make this call expired ${minutes} minute(s) ago.`, {
-      context: { expiredAt: [new Date(expiredAtMs).toISOString()] },
-    }),
+    errorBody(
+      'EXPIRED_AUTHENTICATION',
+      `The OAuth token used to make this call expired ${minutes} minute(s) ago.`,
+      {
+        context: { expiredAt: [new Date(expiredAtMs).toISOString()] },
+      },
+    ),
   );
 }
 
@@ -153,36 +179,48 @@ export function registerOauthRoutes(app: FastifyInstance, tokens: TokenRegistry,
 
   app.post('/oauth/v1/token', async (request, reply) => {
     const form = tokenFormSchema.safeParse(request.body ?? {});
-    const result = form.success ? tokens.exchange(form.data) : { status: 400 as const, body: oauthError('BAD_GRANT_TYPE', 'malformed form') };
+    const result = form.success
+      ? tokens.exchange(form.data)
+      : { status: 400 as const, body: oauthError('BAD_GRANT_TYPE', 'malformed form') };
     return reply.code(result.status).send(result.body);
   });
 
   // Stand-in for https://app.hubspot.com/oauth/authorize: consent is implied, the code comes back at once.
-  app.get('/oauth/authorize', async (request: FastifyRequest<{ Querystring: Record<string, string | undefined> }>, reply) => {
-    const { client_id: clientId, redirect_uri: redirectUri, scope, state } = request.query;
-    if (clientId !== tokens.credentials.clientId || !redirectUri) {
-      return reply.code(400).send(oauthError('BAD_CLIENT_ID', 'unknown client_id or missing redirect_uri'));
-    }
-    const target = new URL(redirectUri);
-    target.searchParams.set('code', tokens.issueCode(redirectUri, (scope ?? '').split(/[ +]/).filter(Boolean)));
-    if (state !== undefined) target.searchParams.set('state', state);
-    return reply.redirect(target.toString(), 302);
-  });
+  app.get(
+    '/oauth/authorize',
+    async (request: FastifyRequest<{ Querystring: Record<string, string | undefined> }>, reply) => {
+      const { client_id: clientId, redirect_uri: redirectUri, scope, state } = request.query;
+      if (clientId !== tokens.credentials.clientId || !redirectUri) {
+        return reply.code(400).send(oauthError('BAD_CLIENT_ID', 'unknown client_id or missing redirect_uri'));
+      }
+      const target = new URL(redirectUri);
+      target.searchParams.set(
+        'code',
+        tokens.issueCode(redirectUri, (scope ?? '').split(/[ +]/).filter(Boolean)),
+      );
+      if (state !== undefined) target.searchParams.set('state', state);
+      return reply.redirect(target.toString(), 302);
+    },
+  );
 
   // https://developers.hubspot.com/docs/api/oauth/tokens (access token metadata: hub_id is the portal)
-  app.get('/oauth/v1/access-tokens/:token', async (request: FastifyRequest<{ Params: { token: string } }>, reply) => {
-    const info = tokens.describe(request.params.token);
-    if (!info) return reply.code(404).send(errorBody('OBJECT_NOT_FOUND', 'missing or unknown access token'));
-    return {
-      token: request.params.token,
-      user: 'sandbox-user@example.com',
-      hub_domain: `portal-${portalId}.sandbox.hubspot.local`,
-      scopes: info.scopes,
-      hub_id: Number(portalId),
-      app_id: Number(tokens.credentials.appId),
-      expires_in: info.expiresInSeconds,
-      user_id: 8_000_000,
-      token_type: 'access',
-    };
-  });
+  app.get(
+    '/oauth/v1/access-tokens/:token',
+    async (request: FastifyRequest<{ Params: { token: string } }>, reply) => {
+      const info = tokens.describe(request.params.token);
+      if (!info)
+        return reply.code(404).send(errorBody('OBJECT_NOT_FOUND', 'missing or unknown access token'));
+      return {
+        token: request.params.token,
+        user: 'sandbox-user@example.com',
+        hub_domain: `portal-${portalId}.sandbox.hubspot.local`,
+        scopes: info.scopes,
+        hub_id: Number(portalId),
+        app_id: Number(tokens.credentials.appId),
+        expires_in: info.expiresInSeconds,
+        user_id: 8_000_000,
+        token_type: 'access',
+      };
+    },
+  );
 }

@@ -14,7 +14,11 @@ export interface HubspotSimControl extends SimControl {
   webhookDeliveries(): Delivery[];
 }
 
-export function createControl(state: SimState, faults: FaultInjector, webhooks: WebhookSender): HubspotSimControl {
+export function createControl(
+  state: SimState,
+  faults: FaultInjector,
+  webhooks: WebhookSender,
+): HubspotSimControl {
   return {
     async editRecord(entity, id, patch) {
       let type;
@@ -33,13 +37,17 @@ export function createControl(state: SimState, faults: FaultInjector, webhooks: 
       }
       store.touch(obj, changes, state.now());
       if (type === 'companies' || type === 'contacts') {
-        await webhooks.send(webhooks.propertyChanges(type === 'companies' ? 'company' : 'contact', id, changes));
+        await webhooks.send(
+          webhooks.propertyChanges(type === 'companies' ? 'company' : 'contact', id, changes),
+        );
       }
       return toJson(state.portal, type, obj, Object.keys(patch));
     },
     async recordPayment() {
       // The portal holds companies and contacts only: payments live in the accounting simulators.
-      throw new Error('hubspot: the HubSpot simulator holds no invoices; record payments in QuickBooks or Xero');
+      throw new Error(
+        'hubspot: the HubSpot simulator holds no invoices; record payments in QuickBooks or Xero',
+      );
     },
     injectFault(fault: Fault) {
       faults.inject(fault);

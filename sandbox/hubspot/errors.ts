@@ -72,6 +72,9 @@ export type OauthFailure =
   | 'BAD_REFRESH_TOKEN'
   | 'BAD_ACCESS_TOKEN';
 
-export function oauthError(status: OauthFailure, message: string): { status: OauthFailure; message: string; correlationId: string } {
+export function oauthError(
+  status: OauthFailure,
+  message: string,
+): { status: OauthFailure; message: string; correlationId: string } {
   return { status, message, correlationId: randomUUID() };
 }

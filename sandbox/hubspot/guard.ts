@@ -68,11 +68,25 @@ export function registerGuard(app: FastifyInstance, deps: GuardDeps): void {
   });
 }
 
-function tooMany(reply: FastifyReply, rule: string, retryAfterSeconds: number, headers: Record<string, string>): FastifyReply {
-  return reply.code(429).headers({ ...headers, 'retry-after': String(retryAfterSeconds) }).send(rateLimitBody(rule));
+function tooMany(
+  reply: FastifyReply,
+  rule: string,
+  retryAfterSeconds: number,
+  headers: Record<string, string>,
+): FastifyReply {
+  return reply
+    .code(429)
+    .headers({ ...headers, 'retry-after': String(retryAfterSeconds) })
+    .send(rateLimitBody(rule));
 }
 
-function answerFault(fault: Fault, request: FastifyRequest, reply: FastifyReply, deps: GuardDeps, holds: Set<() => void>): FastifyReply | Promise<void> {
+function answerFault(
+  fault: Fault,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  deps: GuardDeps,
+  holds: Set<() => void>,
+): FastifyReply | Promise<void> {
   switch (fault.kind) {
     case 'server_error':
       return reply.code(500).send(errorBody('INTERNAL_ERROR', 'internal error'));
@@ -82,7 +96,8 @@ function answerFault(fault: Fault, request: FastifyRequest, reply: FastifyReply,
       return sendError(reply, expired(deps.now(), deps.now() - 60_000));
     case 'token_revoked': {
       const err = unauthenticated();
-      err.body.message = 'The OAuth token used to make this call has been revoked or the app was uninstalled.';
+      err.body.message =
+        'The OAuth token used to make this call has been revoked or the app was uninstalled.';
       return sendError(reply, err);
     }
     case 'timeout':
@@ -91,7 +106,11 @@ function answerFault(fault: Fault, request: FastifyRequest, reply: FastifyReply,
 }
 
 /** Holds the request ~30 s (a stuck upstream), or until the client goes away or the app closes. */
-function holdThenTimeOut(request: FastifyRequest, reply: FastifyReply, holds: Set<() => void>): Promise<void> {
+function holdThenTimeOut(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  holds: Set<() => void>,
+): Promise<void> {
   reply.hijack();
   return new Promise<void>((resolve) => {
     const finish = (): void => {

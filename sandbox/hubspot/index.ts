@@ -26,7 +26,13 @@ import { registerPropertyRoutes } from './routes-properties.ts';
 import { seedPortal } from './seed.ts';
 import { WebhookSender } from './webhooks.ts';
 
-export { HUBSPOT_LIMIT_RULES, RULE_DAILY, RULE_OAUTH_TEN_SECONDLY, RULE_SEARCH, RULE_TEN_SECONDLY } from './limits.ts';
+export {
+  HUBSPOT_LIMIT_RULES,
+  RULE_DAILY,
+  RULE_OAUTH_TEN_SECONDLY,
+  RULE_SEARCH,
+  RULE_TEN_SECONDLY,
+} from './limits.ts';
 export { signatureV1, signatureV3 } from './webhooks.ts';
 export type { HubspotSimControl } from './control.ts';
 
@@ -45,10 +51,19 @@ export function createHubspotSimulator(options: HubspotSimulatorOptions): Hubspo
   const tokens = new TokenRegistry(now);
   const faults = new FaultInjector();
   const state: SimState = { portal, writes: [], now };
-  const webhooks = new WebhookSender(tokens.credentials.clientSecret, Number(portal.portalId), Number(tokens.credentials.appId), now);
+  const webhooks = new WebhookSender(
+    tokens.credentials.clientSecret,
+    Number(portal.portalId),
+    Number(tokens.credentials.appId),
+    now,
+  );
 
   // bodyLimit: batch calls of 100 records with many properties stay far below 10 MB.
-  const app = Fastify({ logger: false, routerOptions: { ignoreTrailingSlash: true }, bodyLimit: 10 * 1024 * 1024 });
+  const app = Fastify({
+    logger: false,
+    routerOptions: { ignoreTrailingSlash: true },
+    bodyLimit: 10 * 1024 * 1024,
+  });
   app.setErrorHandler((error: FastifyError | HubspotHttpError, _request, reply) => {
     if (error instanceof HubspotHttpError) return sendError(reply, error);
     // Fastify's own body errors (bad JSON, wrong content type) in HubSpot's shape.
@@ -58,7 +73,9 @@ export function createHubspotSimulator(options: HubspotSimulatorOptions): Hubspo
     return reply.code(500).send(errorBody('INTERNAL_ERROR', 'internal error'));
   });
   app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send(errorBody('OBJECT_NOT_FOUND', `Unable to route ${request.method} ${request.url.split('?')[0]}`)),
+    reply
+      .code(404)
+      .send(errorBody('OBJECT_NOT_FOUND', `Unable to route ${request.method} ${request.url.split('?')[0]}`)),
   );
 
   registerGuard(app, {

@@ -45,11 +45,22 @@ export function searchRules(): LimitRule[] {
 }
 
 /** Every rule name this simulator uses, for `LimitSettings.overrides`. */
-export const HUBSPOT_LIMIT_RULES = [RULE_TEN_SECONDLY, RULE_DAILY, RULE_SEARCH, RULE_OAUTH_TEN_SECONDLY] as const;
+export const HUBSPOT_LIMIT_RULES = [
+  RULE_TEN_SECONDLY,
+  RULE_DAILY,
+  RULE_SEARCH,
+  RULE_OAUTH_TEN_SECONDLY,
+] as const;
 
 const POLICY: Record<string, { policyName: string; message: string }> = {
-  [RULE_TEN_SECONDLY]: { policyName: 'TEN_SECONDLY_ROLLING', message: 'You have reached your ten_secondly_rolling limit.' },
-  [RULE_OAUTH_TEN_SECONDLY]: { policyName: 'TEN_SECONDLY_ROLLING', message: 'You have reached your ten_secondly_rolling limit.' },
+  [RULE_TEN_SECONDLY]: {
+    policyName: 'TEN_SECONDLY_ROLLING',
+    message: 'You have reached your ten_secondly_rolling limit.',
+  },
+  [RULE_OAUTH_TEN_SECONDLY]: {
+    policyName: 'TEN_SECONDLY_ROLLING',
+    message: 'You have reached your ten_secondly_rolling limit.',
+  },
   [RULE_DAILY]: { policyName: 'DAILY', message: 'You have reached your daily limit.' },
   // The SDK's RetryDecorator recognises search throttling by this exact message.
   [RULE_SEARCH]: { policyName: 'SECONDLY', message: 'You have reached your secondly limit.' },

@@ -10,7 +10,9 @@ export interface RunningHubspotSimulator extends HubspotSimulator {
   close(): Promise<void>;
 }
 
-export async function listenHubspotSimulator(options: HubspotSimulatorOptions): Promise<RunningHubspotSimulator> {
+export async function listenHubspotSimulator(
+  options: HubspotSimulatorOptions,
+): Promise<RunningHubspotSimulator> {
   const sim = createHubspotSimulator(options);
   const address = await sim.app.listen({ host: '127.0.0.1', port: 0 });
   return { ...sim, baseUrl: address, close: () => sim.app.close() };

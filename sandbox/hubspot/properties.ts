@@ -99,7 +99,11 @@ const BUILTINS: Record<string, { group: string; groupLabel: string; props: Built
   notes: {
     group: 'engagement',
     groupLabel: 'Engagement',
-    props: [...COMMON, ['hs_timestamp', 'Activity date', 'datetime', 'date'], ['hs_note_body', 'Note body', 'string', 'html']],
+    props: [
+      ...COMMON,
+      ['hs_timestamp', 'Activity date', 'datetime', 'date'],
+      ['hs_note_body', 'Note body', 'string', 'html'],
+    ],
   },
   tasks: {
     group: 'task_information',
@@ -131,12 +135,30 @@ export class PropertyRegistry {
 
   constructor(ownerIds: string[]) {
     for (const [objectType, spec] of Object.entries(BUILTINS)) {
-      this.groups.set(objectType, new Map([[spec.group, { name: spec.group, label: spec.groupLabel, displayOrder: -1, archived: false }]]));
+      this.groups.set(
+        objectType,
+        new Map([
+          [spec.group, { name: spec.group, label: spec.groupLabel, displayOrder: -1, archived: false }],
+        ]),
+      );
       const defs = new Map<string, PropertyDefinition>();
       spec.props.forEach(([name, label, type, fieldType, readOnly], i) => {
         const values = name === 'hubspot_owner_id' ? ownerIds : (BUILTIN_OPTIONS[name] ?? []);
-        const options = values.map((value, order) => ({ label: value, value, displayOrder: order, hidden: false }));
-        defs.set(name, definition({ name, label, type, fieldType, groupName: spec.group, options, displayOrder: i }, true, readOnly ?? false, EPOCH));
+        const options = values.map((value, order) => ({
+          label: value,
+          value,
+          displayOrder: order,
+          hidden: false,
+        }));
+        defs.set(
+          name,
+          definition(
+            { name, label, type, fieldType, groupName: spec.group, options, displayOrder: i },
+            true,
+            readOnly ?? false,
+            EPOCH,
+          ),
+        );
       });
       this.props.set(objectType, defs);
     }
@@ -160,10 +182,18 @@ export class PropertyRegistry {
     return [...this.groupsOf(objectType).values()];
   }
 
-  createGroup(objectType: string, input: { name: string; label: string; displayOrder?: number }): PropertyGroup {
+  createGroup(
+    objectType: string,
+    input: { name: string; label: string; displayOrder?: number },
+  ): PropertyGroup {
     const groups = this.groupsOf(objectType);
     if (groups.has(input.name)) throw conflictError(`Property group named '${input.name}' already exists.`);
-    const group = { name: input.name, label: input.label, displayOrder: input.displayOrder ?? -1, archived: false };
+    const group = {
+      name: input.name,
+      label: input.label,
+      displayOrder: input.displayOrder ?? -1,
+      archived: false,
+    };
     groups.set(group.name, group);
     return group;
   }
@@ -171,8 +201,16 @@ export class PropertyRegistry {
   create(
     objectType: string,
     input: Pick<PropertyDefinition, 'name' | 'label' | 'type' | 'fieldType' | 'groupName'> &
-      Partial<Pick<PropertyDefinition, 'description' | 'displayOrder' | 'hasUniqueValue' | 'hidden' | 'formField'>> & {
-        options?: { label: string; value: string; description?: string; displayOrder?: number; hidden?: boolean }[];
+      Partial<
+        Pick<PropertyDefinition, 'description' | 'displayOrder' | 'hasUniqueValue' | 'hidden' | 'formField'>
+      > & {
+        options?: {
+          label: string;
+          value: string;
+          description?: string;
+          displayOrder?: number;
+          hidden?: boolean;
+        }[];
       },
     nowIso: string,
   ): PropertyDefinition {
@@ -194,12 +232,22 @@ export class PropertyRegistry {
       displayOrder: o.displayOrder ?? i,
       hidden: o.hidden ?? false,
     }));
-    const def = definition({ ...input, options, displayOrder: input.displayOrder ?? -1 }, false, false, nowIso);
+    const def = definition(
+      { ...input, options, displayOrder: input.displayOrder ?? -1 },
+      false,
+      false,
+      nowIso,
+    );
     defs.set(def.name, def);
     return def;
   }
 
-  update(objectType: string, name: string, patch: Partial<Pick<PropertyDefinition, 'label' | 'description' | 'options' | 'groupName' | 'hidden'>>, nowIso: string): PropertyDefinition {
+  update(
+    objectType: string,
+    name: string,
+    patch: Partial<Pick<PropertyDefinition, 'label' | 'description' | 'options' | 'groupName' | 'hidden'>>,
+    nowIso: string,
+  ): PropertyDefinition {
     const def = this.require(objectType, name);
     if (def.modificationMetadata.readOnlyDefinition) throw validationError(`Property ${name} is read-only`);
     Object.assign(def, patch, { updatedAt: nowIso });
@@ -208,7 +256,13 @@ export class PropertyRegistry {
 
   /** Checks values written through the API: HubSpot refuses the whole input on the first bad one. */
   checkWritable(objectType: string, values: Record<string, unknown>): Record<string, string | null> {
-    const problems: { isValid: false; message: string; error: string; name: string; localizedErrorMessage: string }[] = [];
+    const problems: {
+      isValid: false;
+      message: string;
+      error: string;
+      name: string;
+      localizedErrorMessage: string;
+    }[] = [];
     const out: Record<string, string | null> = {};
     for (const [name, raw] of Object.entries(values)) {
       const def = this.get(objectType, name);
@@ -216,15 +270,25 @@ export class PropertyRegistry {
       const problem = !def
         ? { error: 'PROPERTY_DOESNT_EXIST', message: `Property "${name}" does not exist` }
         : def.modificationMetadata.readOnlyValue
-          ? { error: 'READ_ONLY_VALUE', message: `"${name}" is a read only property; its value cannot be set.` }
+          ? {
+              error: 'READ_ONLY_VALUE',
+              message: `"${name}" is a read only property; its value cannot be set.`,
+            }
           : value === null || value === ''
             ? null
             : valueProblem(def, value);
-      if (problem) problems.push({ isValid: false, ...problem, name, localizedErrorMessage: problem.message });
+      if (problem)
+        problems.push({ isValid: false, ...problem, name, localizedErrorMessage: problem.message });
       else out[name] = value === '' ? null : value;
     }
     if (problems.length) {
-      throw validationError(`Property values were not valid: ${JSON.stringify(problems)}`, { errors: problems.map((p) => ({ message: p.message, code: p.error, context: { propertyName: [p.name] } })) });
+      throw validationError(`Property values were not valid: ${JSON.stringify(problems)}`, {
+        errors: problems.map((p) => ({
+          message: p.message,
+          code: p.error,
+          context: { propertyName: [p.name] },
+        })),
+      });
     }
     return out;
   }
@@ -246,8 +310,13 @@ function valueProblem(def: PropertyDefinition, value: string): { error: string; 
   if (def.type === 'number' && !/^-?\d+(\.\d+)?$/.test(value)) {
     return { error: 'INVALID_FLOAT', message: `${value} was not a valid number.` };
   }
-  if (def.type === 'bool' || (def.type === 'enumeration' && def.fieldType === 'booleancheckbox' && !def.options.length)) {
-    return value === 'true' || value === 'false' ? null : { error: 'INVALID_BOOLEAN', message: `${value} was not a valid boolean.` };
+  if (
+    def.type === 'bool' ||
+    (def.type === 'enumeration' && def.fieldType === 'booleancheckbox' && !def.options.length)
+  ) {
+    return value === 'true' || value === 'false'
+      ? null
+      : { error: 'INVALID_BOOLEAN', message: `${value} was not a valid boolean.` };
   }
   if (def.type === 'enumeration') {
     const allowed = new Set(def.options.map((o) => o.value));
@@ -255,7 +324,10 @@ function valueProblem(def: PropertyDefinition, value: string): { error: string; 
     const parts = def.fieldType === 'checkbox' ? value.split(';') : [value];
     const bad = parts.find((p) => !allowed.has(p));
     if (bad !== undefined) {
-      return { error: 'INVALID_OPTION', message: `${bad} was not one of the allowed options: [${[...allowed].join(', ')}]` };
+      return {
+        error: 'INVALID_OPTION',
+        message: `${bad} was not one of the allowed options: [${[...allowed].join(', ')}]`,
+      };
     }
   }
   if ((def.type === 'datetime' || def.type === 'date') && Number.isNaN(parseHubspotDate(value))) {
@@ -271,7 +343,10 @@ export function parseHubspotDate(value: string): number {
 }
 
 function definition(
-  base: Pick<PropertyDefinition, 'name' | 'label' | 'type' | 'fieldType' | 'groupName' | 'options' | 'displayOrder'> &
+  base: Pick<
+    PropertyDefinition,
+    'name' | 'label' | 'type' | 'fieldType' | 'groupName' | 'options' | 'displayOrder'
+  > &
     Partial<Pick<PropertyDefinition, 'description' | 'hasUniqueValue' | 'hidden' | 'formField'>>,
   hubspotDefined: boolean,
   readOnly: boolean,
@@ -292,7 +367,11 @@ function definition(
     hidden: base.hidden ?? false,
     hubspotDefined,
     formField: base.formField ?? !readOnly,
-    modificationMetadata: { archivable: !hubspotDefined, readOnlyDefinition: hubspotDefined, readOnlyValue: readOnly },
+    modificationMetadata: {
+      archivable: !hubspotDefined,
+      readOnlyDefinition: hubspotDefined,
+      readOnlyValue: readOnly,
+    },
     createdAt: at,
     updatedAt: at,
     archived: false,

@@ -19,7 +19,11 @@ const ASSOC_MAX_LIMIT = 500;
 const ASSOC_BATCH_MAX = 1000;
 const OWNERS_MAX_LIMIT = 500;
 
-type Req = FastifyRequest<{ Params: Record<string, string>; Querystring: Record<string, string | undefined>; Body: unknown }>;
+type Req = FastifyRequest<{
+  Params: Record<string, string>;
+  Querystring: Record<string, string | undefined>;
+  Body: unknown;
+}>;
 
 function associationsOf(state: SimState, from: ObjectType, id: string, to: ObjectType) {
   const kinds = associationKinds(from, to);
@@ -30,7 +34,9 @@ function associationsOf(state: SimState, from: ObjectType, id: string, to: Objec
   }));
 }
 
-const batchSchema = z.object({ inputs: z.array(z.object({ id: z.union([z.string(), z.number()]).transform(String) })) });
+const batchSchema = z.object({
+  inputs: z.array(z.object({ id: z.union([z.string(), z.number()]).transform(String) })),
+});
 
 export function registerAssociationRoutes(app: FastifyInstance, state: SimState): void {
   const { portal } = state;
@@ -53,7 +59,8 @@ export function registerAssociationRoutes(app: FastifyInstance, state: SimState)
     const from = objectTypeOf(request.params.from!);
     const to = objectTypeOf(request.params.to!);
     const body = parseBody(batchSchema, request.body);
-    if (body.inputs.length > ASSOC_BATCH_MAX) throw validationError(`Batch input size exceeds the limit of ${ASSOC_BATCH_MAX} inputs.`);
+    if (body.inputs.length > ASSOC_BATCH_MAX)
+      throw validationError(`Batch input size exceeds the limit of ${ASSOC_BATCH_MAX} inputs.`);
     const startedAt = new Date(state.now()).toISOString();
     const results = body.inputs
       .filter((i) => portal.stores[from].get(i.id))
@@ -66,7 +73,9 @@ export function registerAssociationRoutes(app: FastifyInstance, state: SimState)
     const limit = Math.min(Number(request.query.limit ?? 100), OWNERS_MAX_LIMIT);
     const offset = request.query.after ? Number(request.query.after) : 0;
     const email = request.query.email?.toLowerCase();
-    const all = portal.owners.filter((o) => !email || o.email.toLowerCase() === email).sort((a, b) => compareIds(a.id, b.id));
+    const all = portal.owners
+      .filter((o) => !email || o.email.toLowerCase() === email)
+      .sort((a, b) => compareIds(a.id, b.id));
     const next = offset + limit < all.length ? String(offset + limit) : null;
     return {
       results: all.slice(offset, offset + limit).map((o) => ({ ...o, type: 'PERSON', teams: [] })),

@@ -45,7 +45,10 @@ const associationInput = z.object({
   to: z.object({ id: z.union([z.string(), z.number()]).transform(String) }),
   types: z.array(z.object({ associationCategory: z.string(), associationTypeId: z.number().int() })).min(1),
 });
-const createSchema = z.object({ properties: propertiesInput, associations: z.array(associationInput).optional() });
+const createSchema = z.object({
+  properties: propertiesInput,
+  associations: z.array(associationInput).optional(),
+});
 const batchReadSchema = z.object({
   properties: z.array(z.string()).optional(),
   propertiesWithHistory: z.array(z.string()).optional(),
@@ -53,7 +56,9 @@ const batchReadSchema = z.object({
   inputs: z.array(z.object({ id: z.union([z.string(), z.number()]).transform(String) })),
 });
 const batchUpdateSchema = z.object({
-  inputs: z.array(z.object({ id: z.union([z.string(), z.number()]).transform(String), properties: propertiesInput })),
+  inputs: z.array(
+    z.object({ id: z.union([z.string(), z.number()]).transform(String), properties: propertiesInput }),
+  ),
 });
 
 function pageLink(request: FastifyRequest, after: string): string {
@@ -65,7 +70,8 @@ function pageLink(request: FastifyRequest, after: string): string {
 function checkLimit(raw: unknown, max: number, fallback: number): number {
   if (raw === undefined) return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw validationError(`limit must be a positive integer, got ${String(raw)}`);
+  if (!Number.isInteger(n) || n < 1)
+    throw validationError(`limit must be a positive integer, got ${String(raw)}`);
   if (n > max) throw validationError(`limit must be less than or equal to ${max}, got ${n}`);
   return n;
 }
@@ -81,13 +87,20 @@ function record(state: SimState, entity: string, id: string, what: string, body:
 }
 
 export function registerObjectRoutes(app: FastifyInstance, state: SimState): void {
+  registerReadRoutes(app, state);
+  registerWriteRoutes(app, state);
+  registerBatchRoutes(app, state);
+}
+
+function registerReadRoutes(app: FastifyInstance, state: SimState): void {
   const { portal } = state;
 
   app.get('/crm/v3/objects/:type', async (request: Req) => {
     const type = objectTypeOf(request.params.type);
     const limit = checkLimit(request.query.limit, LIST_MAX_LIMIT, 10);
     const after = request.query.after === undefined ? undefined : String(request.query.after);
-    if (after !== undefined && !/^\d+$/.test(after)) throw validationError(`after must be a valid paging cursor, got ${after}`);
+    if (after !== undefined && !/^\d+$/.test(after))
+      throw validationError(`after must be a valid paging cursor, got ${after}`);
     const props = listParam(request.query.properties);
     const assoc = listParam(request.query.associations);
     const page = portal.stores[type].pageById(after, limit);
@@ -101,47 +114,13 @@ export function registerObjectRoutes(app: FastifyInstance, state: SimState): voi
   app.get('/crm/v3/objects/:type/:id', async (request: Req) => {
     const type = objectTypeOf(request.params.type);
     const obj = requireObject(state, type, request.params.id!);
-    return toJson(portal, type, obj, listParam(request.query.properties), listParam(request.query.associations));
-  });
-
-  app.patch('/crm/v3/objects/:type/:id', async (request: Req) => {
-    const type = objectTypeOf(request.params.type);
-    const obj = requireObject(state, type, request.params.id!);
-    const body = parseBody(updateSchema, request.body);
-    const values = portal.properties.checkWritable(type, body.properties);
-    portal.stores[type].touch(obj, values, state.now());
-    record(state, type, obj.id, 'update', body);
-    return toJson(portal, type, obj, Object.keys(values));
-  });
-
-  app.post('/crm/v3/objects/:type', async (request: Req, reply) => {
-    const type = objectTypeOf(request.params.type);
-    const body = parseBody(createSchema, request.body);
-    const values = portal.properties.checkWritable(type, body.properties);
-    if ((type === 'notes' || type === 'tasks') && !values.hs_timestamp) {
-      throw validationError('Property values were not valid: hs_timestamp is required', { errors: [{ message: 'hs_timestamp is required', code: 'REQUIRED_PROPERTY' }] });
-    }
-    const links = (body.associations ?? []).flatMap((a) =>
-      a.types.map((t) => {
-        const to = pairOfTypeId(type, t.associationTypeId);
-        if (t.associationCategory !== 'HUBSPOT_DEFINED' || !to) {
-          throw validationError(`${t.associationCategory} ${t.associationTypeId} is not a valid association type from ${type}`);
-        }
-        if (!portal.stores[to as ObjectType]?.get(a.to.id)) {
-          throw validationError(`One or more association targets were not found: ${to} ${a.to.id}`);
-        }
-        return { to: to as ObjectType, id: a.to.id };
-      }),
+    return toJson(
+      portal,
+      type,
+      obj,
+      listParam(request.query.properties),
+      listParam(request.query.associations),
     );
-    const store = portal.stores[type];
-    const at = new Date(state.now()).toISOString();
-    const obj = newCrmObject(store.nextId(), at, at, values, type);
-    store.insert(obj);
-    for (const l of links) portal.associations.link(type, obj.id, l.to, l.id);
-    const what = type === 'notes' ? 'note' : type === 'tasks' ? 'task' : 'create';
-    record(state, type, obj.id, what, body);
-    const shown = [...Object.keys(values), ...MODIFIED_PROPS[type], ...(type === 'notes' || type === 'tasks' ? ['hs_createdate'] : [])];
-    return reply.code(201).send(toJson(portal, type, obj, shown));
   });
 
   app.post('/crm/v3/objects/:type/search', async (request: Req) => {
@@ -155,6 +134,26 @@ export function registerObjectRoutes(app: FastifyInstance, state: SimState): voi
       ...(page.nextAfter ? { paging: { next: { after: page.nextAfter } } } : {}),
     };
   });
+}
+
+function registerWriteRoutes(app: FastifyInstance, state: SimState): void {
+  const { portal } = state;
+
+  app.patch('/crm/v3/objects/:type/:id', async (request: Req) => {
+    const type = objectTypeOf(request.params.type);
+    const obj = requireObject(state, type, request.params.id!);
+    const body = parseBody(updateSchema, request.body);
+    const values = portal.properties.checkWritable(type, body.properties);
+    portal.stores[type].touch(obj, values, state.now());
+    record(state, type, obj.id, 'update', body);
+    return toJson(portal, type, obj, Object.keys(values));
+  });
+
+  app.post('/crm/v3/objects/:type', async (request: Req, reply) => createObject(state, request, reply));
+}
+
+function registerBatchRoutes(app: FastifyInstance, state: SimState): void {
+  const { portal } = state;
 
   app.post('/crm/v3/objects/:type/batch/read', async (request: Req, reply) => {
     const type = objectTypeOf(request.params.type);
@@ -173,7 +172,10 @@ export function registerObjectRoutes(app: FastifyInstance, state: SimState): voi
     checkBatchSize(body.inputs.length);
     const startedAt = new Date(state.now()).toISOString();
     // Every input is checked before any is applied: a bad property fails the whole batch.
-    const checked = body.inputs.map((i) => ({ id: i.id, values: portal.properties.checkWritable(type, i.properties) }));
+    const checked = body.inputs.map((i) => ({
+      id: i.id,
+      values: portal.properties.checkWritable(type, i.properties),
+    }));
     const missing: string[] = [];
     const results = [];
     for (const c of checked) {
@@ -190,13 +192,61 @@ export function registerObjectRoutes(app: FastifyInstance, state: SimState): voi
   });
 }
 
+/** A note, task or record, with its associations checked against HubSpot's defined type ids. */
+function createObject(state: SimState, request: Req, reply: FastifyReply) {
+  const { portal } = state;
+  const type = objectTypeOf(request.params.type);
+  const body = parseBody(createSchema, request.body);
+  const values = portal.properties.checkWritable(type, body.properties);
+  if ((type === 'notes' || type === 'tasks') && !values.hs_timestamp) {
+    throw validationError('Property values were not valid: hs_timestamp is required', {
+      errors: [{ message: 'hs_timestamp is required', code: 'REQUIRED_PROPERTY' }],
+    });
+  }
+  const links = (body.associations ?? []).flatMap((a) =>
+    a.types.map((t) => {
+      const to = pairOfTypeId(type, t.associationTypeId);
+      if (t.associationCategory !== 'HUBSPOT_DEFINED' || !to) {
+        throw validationError(
+          `${t.associationCategory} ${t.associationTypeId} is not a valid association type from ${type}`,
+        );
+      }
+      if (!portal.stores[to as ObjectType]?.get(a.to.id)) {
+        throw validationError(`One or more association targets were not found: ${to} ${a.to.id}`);
+      }
+      return { to: to as ObjectType, id: a.to.id };
+    }),
+  );
+  const store = portal.stores[type];
+  const at = new Date(state.now()).toISOString();
+  const obj = newCrmObject(store.nextId(), at, at, values, type);
+  store.insert(obj);
+  for (const l of links) portal.associations.link(type, obj.id, l.to, l.id);
+  const what = type === 'notes' ? 'note' : type === 'tasks' ? 'task' : 'create';
+  record(state, type, obj.id, what, body);
+  const shown = [
+    ...Object.keys(values),
+    ...MODIFIED_PROPS[type],
+    ...(type === 'notes' || type === 'tasks' ? ['hs_createdate'] : []),
+  ];
+  return reply.code(201).send(toJson(portal, type, obj, shown));
+}
+
 function checkBatchSize(n: number): void {
   if (n > BATCH_MAX_INPUTS) {
-    throw new HubspotHttpError(400, errorBody('VALIDATION_ERROR', `Batch input size ${n} exceeds the limit of ${BATCH_MAX_INPUTS} inputs.`));
+    throw new HubspotHttpError(
+      400,
+      errorBody('VALIDATION_ERROR', `Batch input size ${n} exceeds the limit of ${BATCH_MAX_INPUTS} inputs.`),
+    );
   }
 }
 
-const SINGULAR: Record<string, string> = { companies: 'COMPANY', contacts: 'CONTACT', notes: 'NOTE', tasks: 'TASK' };
+const SINGULAR: Record<string, string> = {
+  companies: 'COMPANY',
+  contacts: 'CONTACT',
+  notes: 'NOTE',
+  tasks: 'TASK',
+};
 
 /** 200 when every input was found; 207 with `errors` naming the missing ids otherwise. */
 function batchAnswer(

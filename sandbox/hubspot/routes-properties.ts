@@ -44,7 +44,11 @@ const updatePropertySchema = z.object({
   options: z.array(optionSchema).optional(),
 });
 
-const createGroupSchema = z.object({ name: z.string(), label: z.string(), displayOrder: z.number().int().optional() });
+const createGroupSchema = z.object({
+  name: z.string(),
+  label: z.string(),
+  displayOrder: z.number().int().optional(),
+});
 
 type Req = FastifyRequest<{ Params: { objectType: string; name?: string }; Body: unknown }>;
 
@@ -63,9 +67,16 @@ export function registerPropertyRoutes(app: FastifyInstance, state: SimState): v
   app.post('/crm/v3/properties/:objectType/groups', async (request: Req, reply) => {
     const type = objectTypeOf(request.params.objectType);
     const body = parseBody(createGroupSchema, request.body);
-    if (!NAME.test(body.name)) throw validationError(`Group name ${body.name} must be lowercase letters, digits and underscores`);
+    if (!NAME.test(body.name))
+      throw validationError(`Group name ${body.name} must be lowercase letters, digits and underscores`);
     const group = registry.createGroup(type, body);
-    state.writes.push({ at: nowIso(), entity: `properties/${type}/groups`, id: group.name, what: 'property-group', body });
+    state.writes.push({
+      at: nowIso(),
+      entity: `properties/${type}/groups`,
+      id: group.name,
+      what: 'property-group',
+      body,
+    });
     return reply.code(201).send(group);
   });
 
@@ -76,7 +87,8 @@ export function registerPropertyRoutes(app: FastifyInstance, state: SimState): v
   app.post('/crm/v3/properties/:objectType', async (request: Req, reply) => {
     const type = objectTypeOf(request.params.objectType);
     const body = parseBody(createPropertySchema, request.body);
-    if (!NAME.test(body.name)) throw validationError(`Property name ${body.name} must be lowercase letters, digits and underscores`);
+    if (!NAME.test(body.name))
+      throw validationError(`Property name ${body.name} must be lowercase letters, digits and underscores`);
     const def = registry.create(type, body, nowIso());
     state.writes.push({ at: nowIso(), entity: `properties/${type}`, id: def.name, what: 'property', body });
     return reply.code(201).send(def);
@@ -85,10 +97,25 @@ export function registerPropertyRoutes(app: FastifyInstance, state: SimState): v
   app.patch('/crm/v3/properties/:objectType/:name', async (request: Req) => {
     const type = objectTypeOf(request.params.objectType);
     const body = parseBody(updatePropertySchema, request.body);
-    const options = body.options?.map((o, i) => ({ ...o, displayOrder: o.displayOrder ?? i, hidden: o.hidden ?? false }));
+    const options = body.options?.map((o, i) => ({
+      ...o,
+      displayOrder: o.displayOrder ?? i,
+      hidden: o.hidden ?? false,
+    }));
     const { options: _ignored, ...rest } = body;
-    const def = registry.update(type, request.params.name!, { ...rest, ...(options ? { options } : {}) }, nowIso());
-    state.writes.push({ at: nowIso(), entity: `properties/${type}`, id: def.name, what: 'property-update', body });
+    const def = registry.update(
+      type,
+      request.params.name!,
+      { ...rest, ...(options ? { options } : {}) },
+      nowIso(),
+    );
+    state.writes.push({
+      at: nowIso(),
+      entity: `properties/${type}`,
+      id: def.name,
+      what: 'property-update',
+      body,
+    });
     return def;
   });
 }

@@ -21,8 +21,19 @@ const MAX_FILTERS_PER_GROUP = 6;
 const MAX_FILTERS = 18;
 
 const operators = [
-  'EQ', 'NEQ', 'LT', 'LTE', 'GT', 'GTE', 'BETWEEN', 'IN', 'NOT_IN',
-  'HAS_PROPERTY', 'NOT_HAS_PROPERTY', 'CONTAINS_TOKEN', 'NOT_CONTAINS_TOKEN',
+  'EQ',
+  'NEQ',
+  'LT',
+  'LTE',
+  'GT',
+  'GTE',
+  'BETWEEN',
+  'IN',
+  'NOT_IN',
+  'HAS_PROPERTY',
+  'NOT_HAS_PROPERTY',
+  'CONTAINS_TOKEN',
+  'NOT_CONTAINS_TOKEN',
 ] as const;
 
 const filterSchema = z.object({
@@ -57,18 +68,27 @@ export interface SearchPage {
   nextAfter: string | null;
 }
 
-export function runSearch(store: ObjectStore, registry: PropertyRegistry, modifiedProp: string, req: SearchRequest): SearchPage {
+export function runSearch(
+  store: ObjectStore,
+  registry: PropertyRegistry,
+  modifiedProp: string,
+  req: SearchRequest,
+): SearchPage {
   const limit = req.limit ?? 10;
-  if (limit > SEARCH_MAX_LIMIT) throw validationError(`limit must be less than or equal to ${SEARCH_MAX_LIMIT}`);
+  if (limit > SEARCH_MAX_LIMIT)
+    throw validationError(`limit must be less than or equal to ${SEARCH_MAX_LIMIT}`);
   const offset = req.after === undefined || req.after === '' ? 0 : Number(req.after);
-  if (!Number.isInteger(offset) || offset < 0) throw validationError(`after must be a non-negative integer, got ${String(req.after)}`);
+  if (!Number.isInteger(offset) || offset < 0)
+    throw validationError(`after must be a non-negative integer, got ${String(req.after)}`);
   if (offset >= SEARCH_RESULT_CAP) {
     // What HubSpot answers when paging reaches its 10,000-result cap.
     throw validationError(`Cannot page past ${SEARCH_RESULT_CAP} results. Narrow the search with filters.`);
   }
   const groups = req.filterGroups ?? [];
   checkFilterCounts(groups);
-  const compiled = groups.map((g) => g.filters.map((f) => compileFilter(store.objectType, registry, f, modifiedProp)));
+  const compiled = groups.map((g) =>
+    g.filters.map((f) => compileFilter(store.objectType, registry, f, modifiedProp)),
+  );
   const sorts = (req.sorts ?? []).map(normalizeSort);
   for (const s of sorts) requireProperty(store.objectType, registry, s.propertyName);
 
@@ -80,8 +100,10 @@ export function runSearch(store: ObjectStore, registry: PropertyRegistry, modifi
       (compiled.length === 0 || compiled.some((group) => group.every((test) => test(o)))) &&
       (!query || matchesQuery(o, query)),
   );
-  const indexOrder = sorts.length === 1 && sorts[0]!.propertyName === modifiedProp && sorts[0]!.direction === 'ASCENDING';
-  if (sorts.length && !(indexOrder && candidates !== store.all())) matched.sort(comparator(store.objectType, registry, sorts, modifiedProp));
+  const indexOrder =
+    sorts.length === 1 && sorts[0]!.propertyName === modifiedProp && sorts[0]!.direction === 'ASCENDING';
+  if (sorts.length && !(indexOrder && candidates !== store.all()))
+    matched.sort(comparator(store.objectType, registry, sorts, modifiedProp));
   else if (!sorts.length && candidates !== store.all()) matched.sort((a, b) => compareIds(a.id, b.id));
 
   const end = offset + limit;
@@ -93,17 +115,26 @@ export function runSearch(store: ObjectStore, registry: PropertyRegistry, modifi
 }
 
 function checkFilterCounts(groups: { filters: Filter[] }[]): void {
-  if (groups.length > MAX_FILTER_GROUPS) throw validationError(`Too many filter groups (${groups.length}); the maximum is ${MAX_FILTER_GROUPS}`);
+  if (groups.length > MAX_FILTER_GROUPS)
+    throw validationError(`Too many filter groups (${groups.length}); the maximum is ${MAX_FILTER_GROUPS}`);
   let total = 0;
   for (const g of groups) {
-    if (g.filters.length > MAX_FILTERS_PER_GROUP) throw validationError(`Too many filters in a group (${g.filters.length}); the maximum is ${MAX_FILTERS_PER_GROUP}`);
+    if (g.filters.length > MAX_FILTERS_PER_GROUP)
+      throw validationError(
+        `Too many filters in a group (${g.filters.length}); the maximum is ${MAX_FILTERS_PER_GROUP}`,
+      );
     total += g.filters.length;
   }
-  if (total > MAX_FILTERS) throw validationError(`Too many filters (${total}); the maximum is ${MAX_FILTERS}`);
+  if (total > MAX_FILTERS)
+    throw validationError(`Too many filters (${total}); the maximum is ${MAX_FILTERS}`);
 }
 
 /** When there is one group bounding the modified date, only that slice of the index is read. */
-function narrowByModified(store: ObjectStore, groups: { filters: Filter[] }[], modifiedProp: string): readonly CrmObject[] {
+function narrowByModified(
+  store: ObjectStore,
+  groups: { filters: Filter[] }[],
+  modifiedProp: string,
+): readonly CrmObject[] {
   if (groups.length !== 1) return store.all();
   let from = -Infinity;
   let to = Infinity;
@@ -124,7 +155,10 @@ function narrowByModified(store: ObjectStore, groups: { filters: Filter[] }[], m
 
 function requireProperty(objectType: string, registry: PropertyRegistry, name: string): PropertyDefinition {
   const def = registry.get(objectType, name);
-  if (!def) throw validationError(`There was a problem with the request: Property "${name}" does not exist on ${objectType}`);
+  if (!def)
+    throw validationError(
+      `There was a problem with the request: Property "${name}" does not exist on ${objectType}`,
+    );
   return def;
 }
 
@@ -139,7 +173,12 @@ function valueComparer(def: PropertyDefinition): { parse: (v: string) => number 
   return { parse: (v) => v.toLowerCase(), cmp: (a, b) => a.toLowerCase().localeCompare(b.toLowerCase()) };
 }
 
-function compileFilter(objectType: string, registry: PropertyRegistry, f: Filter, modifiedProp: string): (o: CrmObject) => boolean {
+function compileFilter(
+  objectType: string,
+  registry: PropertyRegistry,
+  f: Filter,
+  modifiedProp: string,
+): (o: CrmObject) => boolean {
   const def = requireProperty(objectType, registry, f.propertyName);
   const name = f.propertyName;
   const { parse } = valueComparer(def);
@@ -149,7 +188,8 @@ function compileFilter(objectType: string, registry: PropertyRegistry, f: Filter
     const raw = f[field];
     if (raw === undefined) throw validationError(`${f.operator} on ${name} needs a ${field}`);
     const parsed = parse(String(raw));
-    if (typeof parsed === 'number' && Number.isNaN(parsed)) throw validationError(`${String(raw)} is not a valid ${def.type} for ${name}`);
+    if (typeof parsed === 'number' && Number.isNaN(parsed))
+      throw validationError(`${String(raw)} is not a valid ${def.type} for ${name}`);
     return parsed;
   };
   const get = (o: CrmObject): number | string | null => {
@@ -184,17 +224,37 @@ function compileFilter(objectType: string, registry: PropertyRegistry, f: Filter
     }
     default: {
       const target = one('value');
-      const ops = { EQ: (v: number | string) => v === target, NEQ: (v: number | string) => v !== target, LT: (v: number | string) => v < target, LTE: (v: number | string) => v <= target, GT: (v: number | string) => v > target, GTE: (v: number | string) => v >= target };
+      const ops = {
+        EQ: (v: number | string) => v === target,
+        NEQ: (v: number | string) => v !== target,
+        LT: (v: number | string) => v < target,
+        LTE: (v: number | string) => v <= target,
+        GT: (v: number | string) => v > target,
+        GTE: (v: number | string) => v >= target,
+      };
       const test = ops[f.operator];
       // NEQ matches records without the property too, as HubSpot does.
-      return f.operator === 'NEQ' ? (o) => { const v = get(o); return v === null || test(v); } : (o) => { const v = get(o); return v !== null && test(v); };
+      return f.operator === 'NEQ'
+        ? (o) => {
+            const v = get(o);
+            return v === null || test(v);
+          }
+        : (o) => {
+            const v = get(o);
+            return v !== null && test(v);
+          };
     }
   }
 }
 
-function normalizeSort(s: z.infer<typeof sortSchema>): { propertyName: string; direction: 'ASCENDING' | 'DESCENDING' } {
+function normalizeSort(s: z.infer<typeof sortSchema>): {
+  propertyName: string;
+  direction: 'ASCENDING' | 'DESCENDING';
+} {
   if (typeof s !== 'string') return s;
-  return s.startsWith('-') ? { propertyName: s.slice(1), direction: 'DESCENDING' } : { propertyName: s, direction: 'ASCENDING' };
+  return s.startsWith('-')
+    ? { propertyName: s.slice(1), direction: 'DESCENDING' }
+    : { propertyName: s, direction: 'ASCENDING' };
 }
 
 function comparator(
@@ -203,7 +263,11 @@ function comparator(
   sorts: { propertyName: string; direction: string }[],
   modifiedProp: string,
 ): (a: CrmObject, b: CrmObject) => number {
-  const keys = sorts.map((s) => ({ name: s.propertyName, sign: s.direction === 'DESCENDING' ? -1 : 1, cmp: valueComparer(registry.get(objectType, s.propertyName)!).cmp }));
+  const keys = sorts.map((s) => ({
+    name: s.propertyName,
+    sign: s.direction === 'DESCENDING' ? -1 : 1,
+    cmp: valueComparer(registry.get(objectType, s.propertyName)!).cmp,
+  }));
   return (a, b) => {
     for (const k of keys) {
       // The modified date is kept as a number too: no date parsing per comparison on big sorts.

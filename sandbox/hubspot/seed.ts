@@ -37,7 +37,13 @@ export const MODIFIED_PROPS: Record<ObjectType, string[]> = {
   tasks: ['hs_lastmodifieddate'],
 };
 
-export function newCrmObject(id: string, created: string, updated: string, props: Record<string, string | null>, type: ObjectType): CrmObject {
+export function newCrmObject(
+  id: string,
+  created: string,
+  updated: string,
+  props: Record<string, string | null>,
+  type: ObjectType,
+): CrmObject {
   // HubSpot prints instants with milliseconds ("2025-06-01T10:00:00.000Z"); the world may not.
   const createdAt = withMillis(created);
   const updatedAt = withMillis(updated);
@@ -81,7 +87,13 @@ export function seedPortal(world: World): Portal {
   };
   for (const c of crm.companies) {
     portal.stores.companies.load(
-      newCrmObject(c.id, c.createdAt, c.updatedAt, { name: c.name, domain: c.domain, hubspot_owner_id: c.ownerId }, 'companies'),
+      newCrmObject(
+        c.id,
+        c.createdAt,
+        c.updatedAt,
+        { name: c.name, domain: c.domain, hubspot_owner_id: c.ownerId },
+        'companies',
+      ),
     );
   }
   for (const c of crm.contacts) {

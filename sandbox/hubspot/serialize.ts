@@ -22,10 +22,18 @@ const DEFAULT_PROPERTIES: Record<ObjectType, string[]> = {
 const ALWAYS = ['createdate', 'hs_lastmodifieddate', 'hs_object_id'];
 
 const TYPE_ALIASES: Record<string, ObjectType> = {
-  companies: 'companies', company: 'companies', '0-2': 'companies',
-  contacts: 'contacts', contact: 'contacts', '0-1': 'contacts',
-  notes: 'notes', note: 'notes', '0-46': 'notes',
-  tasks: 'tasks', task: 'tasks', '0-27': 'tasks',
+  companies: 'companies',
+  company: 'companies',
+  '0-2': 'companies',
+  contacts: 'contacts',
+  contact: 'contacts',
+  '0-1': 'contacts',
+  notes: 'notes',
+  note: 'notes',
+  '0-46': 'notes',
+  tasks: 'tasks',
+  task: 'tasks',
+  '0-27': 'tasks',
 };
 
 export function objectTypeOf(raw: string): ObjectType {
@@ -38,7 +46,10 @@ export function objectTypeOf(raw: string): ObjectType {
 export function listParam(value: unknown): string[] | undefined {
   if (value === undefined) return undefined;
   const items = Array.isArray(value) ? value : [value];
-  return items.flatMap((v) => String(v).split(',')).map((s) => s.trim()).filter(Boolean);
+  return items
+    .flatMap((v) => String(v).split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 export interface ObjectJson {
@@ -63,14 +74,22 @@ export function toJson(
     if (name in obj.properties) properties[name] = obj.properties[name] ?? null;
     else if (portal.properties.get(type, name)) properties[name] = null;
   }
-  const json: ObjectJson = { id: obj.id, properties, createdAt: obj.createdAt, updatedAt: obj.updatedAt, archived: obj.archived };
+  const json: ObjectJson = {
+    id: obj.id,
+    properties,
+    createdAt: obj.createdAt,
+    updatedAt: obj.updatedAt,
+    archived: obj.archived,
+  };
   if (associations?.length) {
     const out: NonNullable<ObjectJson['associations']> = {};
     for (const raw of associations) {
       const to = TYPE_ALIASES[raw.toLowerCase()];
       if (!to) continue;
       const kinds = associationKinds(type, to);
-      const results = portal.associations.targets(type, obj.id, to).flatMap((id) => kinds.map((k) => ({ id, type: k.v3Name })));
+      const results = portal.associations
+        .targets(type, obj.id, to)
+        .flatMap((id) => kinds.map((k) => ({ id, type: k.v3Name })));
       // HubSpot leaves out association types with nothing linked.
       if (results.length) out[to] = { results };
     }

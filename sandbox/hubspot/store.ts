@@ -80,7 +80,11 @@ export class ObjectStore {
     const at = lowerBound(this.idOrder, (o) => compareIds(o.id, obj.id) < 0);
     this.idOrder.splice(at, 0, obj);
     this.ensureSorted();
-    this.byUpdated.splice(lowerBound(this.byUpdated, (o) => compareUpdated(o, obj) < 0), 0, obj);
+    this.byUpdated.splice(
+      lowerBound(this.byUpdated, (o) => compareUpdated(o, obj) < 0),
+      0,
+      obj,
+    );
   }
 
   /** Applies property values and moves the record to its new place in the update-time index. */
@@ -94,7 +98,11 @@ export class ObjectStore {
     obj.updatedMs = ms;
     obj.updatedAt = new Date(ms).toISOString();
     for (const p of this.modifiedProps) obj.properties[p] = obj.updatedAt;
-    this.byUpdated.splice(lowerBound(this.byUpdated, (o) => compareUpdated(o, obj) < 0), 0, obj);
+    this.byUpdated.splice(
+      lowerBound(this.byUpdated, (o) => compareUpdated(o, obj) < 0),
+      0,
+      obj,
+    );
   }
 
   /** Up to `limit` live objects from the first id ≥ `after`, and the id to continue from. */

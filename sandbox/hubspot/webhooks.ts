@@ -37,7 +37,13 @@ export interface Delivery {
   error: string | null;
 }
 
-export function signatureV3(secret: string, method: string, uri: string, body: string, timestamp: string): string {
+export function signatureV3(
+  secret: string,
+  method: string,
+  uri: string,
+  body: string,
+  timestamp: string,
+): string {
   return createHmac('sha256', secret).update(`${method}${uri}${body}${timestamp}`, 'utf8').digest('base64');
 }
 
@@ -64,7 +70,11 @@ export class WebhookSender {
   }
 
   /** One `<object>.propertyChange` event per changed property. */
-  propertyChanges(singular: 'company' | 'contact', objectId: string, changes: Record<string, string | null>): PropertyChangeEvent[] {
+  propertyChanges(
+    singular: 'company' | 'contact',
+    objectId: string,
+    changes: Record<string, string | null>,
+  ): PropertyChangeEvent[] {
     const occurredAt = this.now();
     return Object.entries(changes).map(([propertyName, value]) => ({
       eventId: this.nextEventId++,
@@ -94,7 +104,13 @@ export class WebhookSender {
   private async post(url: string, events: PropertyChangeEvent[]): Promise<void> {
     const body = JSON.stringify(events);
     const timestamp = String(this.now());
-    const delivery: Delivery = { at: new Date(this.now()).toISOString(), url, events: events.length, status: null, error: null };
+    const delivery: Delivery = {
+      at: new Date(this.now()).toISOString(),
+      url,
+      events: events.length,
+      status: null,
+      error: null,
+    };
     try {
       const res = await fetch(url, {
         method: 'POST',

@@ -26,14 +26,20 @@ afterEach(async () => {
 });
 
 function get(s: RunningHubspotSimulator, path = '/crm/v3/objects/companies?limit=1', init: RequestInit = {}) {
-  return fetch(`${s.baseUrl}${path}`, { ...init, headers: { authorization: `Bearer ${s.credentials.accessToken}`, ...init.headers } });
+  return fetch(`${s.baseUrl}${path}`, {
+    ...init,
+    headers: { authorization: `Bearer ${s.credentials.accessToken}`, ...init.headers },
+  });
 }
 
 function search(s: RunningHubspotSimulator) {
   return get(s, '/crm/v3/objects/companies/search', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ filterGroups: [{ filters: [{ propertyName: 'hs_lastmodifieddate', operator: 'GTE', value: '0' }] }], limit: 1 }),
+    body: JSON.stringify({
+      filterGroups: [{ filters: [{ propertyName: 'hs_lastmodifieddate', operator: 'GTE', value: '0' }] }],
+      limit: 1,
+    }),
   });
 }
 
@@ -54,7 +60,11 @@ describe('TEN_SECONDLY_ROLLING', () => {
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get('retry-after'))).toBe(10);
     const body = (await refused.json()) as Record<string, unknown>;
-    expect(body).toMatchObject({ status: 'error', policyName: 'TEN_SECONDLY_ROLLING', errorType: 'RATE_LIMIT' });
+    expect(body).toMatchObject({
+      status: 'error',
+      policyName: 'TEN_SECONDLY_ROLLING',
+      errorType: 'RATE_LIMIT',
+    });
     expect(body.correlationId).toEqual(expect.any(String));
     clock += 10_000;
     expect((await get(s)).status).toBe(200);
@@ -72,7 +82,10 @@ describe('TEN_SECONDLY_ROLLING', () => {
     const s = await start({ overrides: { 'ten-secondly': { limit: 1 } } });
     const client = new Client({ accessToken: s.credentials.accessToken, basePath: s.baseUrl });
     await client.crm.companies.basicApi.getPage(1);
-    await expect(client.crm.companies.basicApi.getPage(1)).rejects.toMatchObject({ code: 429, body: { policyName: 'TEN_SECONDLY_ROLLING' } });
+    await expect(client.crm.companies.basicApi.getPage(1)).rejects.toMatchObject({
+      code: 429,
+      body: { policyName: 'TEN_SECONDLY_ROLLING' },
+    });
   });
 
   it('the pro tier allows 190 per 10 seconds', async () => {
@@ -112,7 +125,10 @@ describe('search limit', () => {
     const refused = await search(s);
     expect(refused.status).toBe(429);
     expect(refused.headers.get('retry-after')).toBe('1');
-    expect(await refused.json()).toMatchObject({ message: 'You have reached your secondly limit.', policyName: 'SECONDLY' });
+    expect(await refused.json()).toMatchObject({
+      message: 'You have reached your secondly limit.',
+      policyName: 'SECONDLY',
+    });
     // Other endpoints are not held back by the search limit.
     expect((await get(s)).status).toBe(200);
     clock += 1_000;
@@ -170,11 +186,15 @@ describe('faults', () => {
     const started = Date.now();
     // A client of its own (no shared keep-alive pool) that hangs up after 400 ms, as a timeout would.
     const outcome = await new Promise<string | number>((resolve) => {
-      const req = http.get(`${s.baseUrl}/crm/v3/objects/companies?limit=1`, {
-        headers: { authorization: `Bearer ${s.credentials.accessToken}` },
-        agent: false,
-        timeout: 400,
-      }, (res) => resolve(res.statusCode ?? 0));
+      const req = http.get(
+        `${s.baseUrl}/crm/v3/objects/companies?limit=1`,
+        {
+          headers: { authorization: `Bearer ${s.credentials.accessToken}` },
+          agent: false,
+          timeout: 400,
+        },
+        (res) => resolve(res.statusCode ?? 0),
+      );
       req.on('timeout', () => {
         req.destroy();
         resolve('gave up');
@@ -189,7 +209,10 @@ describe('faults', () => {
   it('closing the app releases a held request', async () => {
     const s = await start(false);
     s.control.injectFault({ kind: 'timeout' });
-    const pending = get(s).then((r) => r.status, () => 'aborted');
+    const pending = get(s).then(
+      (r) => r.status,
+      () => 'aborted',
+    );
     await new Promise((r) => setTimeout(r, 100));
     const started = Date.now();
     await s.close();
@@ -200,11 +223,25 @@ describe('faults', () => {
 });
 
 describe('OAuth tokens', () => {
-  it('count against their own 110-per-10-seconds limit, not the private app\'s', async () => {
-    const s = await start({ overrides: { 'ten-secondly': { limit: 1 }, 'oauth-ten-secondly': { limit: 3 } } });
-    const form = new URLSearchParams({ grant_type: 'refresh_token', client_id: s.credentials.clientId!, client_secret: s.credentials.clientSecret!, refresh_token: s.credentials.refreshToken! });
-    const token = ((await (await fetch(`${s.baseUrl}/oauth/v1/token`, { method: 'POST', body: form })).json()) as { access_token: string }).access_token;
-    const oauthGet = () => fetch(`${s.baseUrl}/crm/v3/objects/companies?limit=1`, { headers: { authorization: `Bearer ${token}` } });
+  it("count against their own 110-per-10-seconds limit, not the private app's", async () => {
+    const s = await start({
+      overrides: { 'ten-secondly': { limit: 1 }, 'oauth-ten-secondly': { limit: 3 } },
+    });
+    const form = new URLSearchParams({
+      grant_type: 'refresh_token',
+      client_id: s.credentials.clientId!,
+      client_secret: s.credentials.clientSecret!,
+      refresh_token: s.credentials.refreshToken!,
+    });
+    const token = (
+      (await (await fetch(`${s.baseUrl}/oauth/v1/token`, { method: 'POST', body: form })).json()) as {
+        access_token: string;
+      }
+    ).access_token;
+    const oauthGet = () =>
+      fetch(`${s.baseUrl}/crm/v3/objects/companies?limit=1`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
     expect((await get(s)).status).toBe(200);
     expect((await get(s)).status).toBe(429);
     for (let i = 0; i < 3; i++) {
@@ -220,9 +257,20 @@ describe('OAuth tokens', () => {
 
   it('default to 110 per 10 seconds', async () => {
     const s = await start({});
-    const form = new URLSearchParams({ grant_type: 'refresh_token', client_id: s.credentials.clientId!, client_secret: s.credentials.clientSecret!, refresh_token: s.credentials.refreshToken! });
-    const token = ((await (await fetch(`${s.baseUrl}/oauth/v1/token`, { method: 'POST', body: form })).json()) as { access_token: string }).access_token;
-    const res = await fetch(`${s.baseUrl}/crm/v3/objects/companies?limit=1`, { headers: { authorization: `Bearer ${token}` } });
+    const form = new URLSearchParams({
+      grant_type: 'refresh_token',
+      client_id: s.credentials.clientId!,
+      client_secret: s.credentials.clientSecret!,
+      refresh_token: s.credentials.refreshToken!,
+    });
+    const token = (
+      (await (await fetch(`${s.baseUrl}/oauth/v1/token`, { method: 'POST', body: form })).json()) as {
+        access_token: string;
+      }
+    ).access_token;
+    const res = await fetch(`${s.baseUrl}/crm/v3/objects/companies?limit=1`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(res.headers.get('x-hubspot-ratelimit-max')).toBe('110');
   });
 });

@@ -47,7 +47,11 @@ describe('listing with after-paging', () => {
     let after: string | undefined;
     let pages = 0;
     do {
-      const page = await client.crm.companies.basicApi.getPage(7, after, ['name', 'domain', 'hubspot_owner_id']);
+      const page = await client.crm.companies.basicApi.getPage(7, after, [
+        'name',
+        'domain',
+        'hubspot_owner_id',
+      ]);
       pages++;
       for (const c of page.results) {
         seen.push(c.id);
@@ -86,7 +90,9 @@ describe('listing with after-paging', () => {
 describe('search on hs_lastmodifieddate', () => {
   const ms = (iso: string) => Date.parse(iso);
 
-  async function searchAll(filters: { propertyName: string; operator: string; value?: string; highValue?: string }[]) {
+  async function searchAll(
+    filters: { propertyName: string; operator: string; value?: string; highValue?: string }[],
+  ) {
     const ids: string[] = [];
     let after: string | undefined;
     let total = -1;
@@ -114,23 +120,35 @@ describe('search on hs_lastmodifieddate', () => {
     ['LTE', (t: number, c: number) => t <= c],
     ['LT', (t: number, c: number) => t < c],
     ['EQ', (t: number, c: number) => t === c],
-  ])('%s a millisecond timestamp finds exactly the matching companies, oldest first', async (operator, test) => {
-    const sorted = sortedByUpdate();
-    const cutoff = ms(sorted[Math.floor(sorted.length / 2)]!.updatedAt);
-    const expected = sorted.filter((c) => test(ms(c.updatedAt), cutoff)).map((c) => c.id);
-    const { ids, total } = await searchAll([{ propertyName: 'hs_lastmodifieddate', operator, value: String(cutoff) }]);
-    expect(ids).toEqual(expected);
-    expect(total).toBe(expected.length);
-    expect(expected.length).toBeGreaterThan(0);
-  });
+  ])(
+    '%s a millisecond timestamp finds exactly the matching companies, oldest first',
+    async (operator, test) => {
+      const sorted = sortedByUpdate();
+      const cutoff = ms(sorted[Math.floor(sorted.length / 2)]!.updatedAt);
+      const expected = sorted.filter((c) => test(ms(c.updatedAt), cutoff)).map((c) => c.id);
+      const { ids, total } = await searchAll([
+        { propertyName: 'hs_lastmodifieddate', operator, value: String(cutoff) },
+      ]);
+      expect(ids).toEqual(expected);
+      expect(total).toBe(expected.length);
+      expect(expected.length).toBeGreaterThan(0);
+    },
+  );
 
   it('BETWEEN takes ISO instants too', async () => {
     const sorted = sortedByUpdate();
     const lo = sorted[3]!.updatedAt;
     const hi = sorted[10]!.updatedAt;
-    const expected = sorted.filter((c) => ms(c.updatedAt) >= ms(lo) && ms(c.updatedAt) <= ms(hi)).map((c) => c.id);
+    const expected = sorted
+      .filter((c) => ms(c.updatedAt) >= ms(lo) && ms(c.updatedAt) <= ms(hi))
+      .map((c) => c.id);
     const { ids } = await searchAll([
-      { propertyName: 'hs_lastmodifieddate', operator: 'BETWEEN', value: new Date(lo).toISOString(), highValue: new Date(hi).toISOString() },
+      {
+        propertyName: 'hs_lastmodifieddate',
+        operator: 'BETWEEN',
+        value: new Date(lo).toISOString(),
+        highValue: new Date(hi).toISOString(),
+      },
     ]);
     expect(ids).toEqual(expected);
   });
@@ -147,11 +165,15 @@ describe('search on hs_lastmodifieddate', () => {
 
 describe('contacts, owners and batch associations', () => {
   it('searches contacts by lastmodifieddate, newest first', async () => {
-    const sorted = [...world.hubspot.contacts].sort((a, b) => Date.parse(b.updatedAt) - Date.parse(a.updatedAt) || byId(b.id, a.id));
+    const sorted = [...world.hubspot.contacts].sort(
+      (a, b) => Date.parse(b.updatedAt) - Date.parse(a.updatedAt) || byId(b.id, a.id),
+    );
     const cutoff = Date.parse(sorted[9]!.updatedAt);
     const expected = sorted.filter((c) => Date.parse(c.updatedAt) > cutoff).map((c) => c.id);
     const page = await client.crm.contacts.searchApi.doSearch({
-      filterGroups: [{ filters: [{ propertyName: 'lastmodifieddate', operator: 'GT' as never, value: String(cutoff) }] }],
+      filterGroups: [
+        { filters: [{ propertyName: 'lastmodifieddate', operator: 'GT' as never, value: String(cutoff) }] },
+      ],
       sorts: ['-lastmodifieddate'],
       properties: ['email', 'lastmodifieddate'],
       limit: 100,
@@ -171,15 +193,22 @@ describe('contacts, owners and batch associations', () => {
 
   it('reads contact → company associations in one v4 batch', async () => {
     const contacts = world.hubspot.contacts.slice(0, 10);
-    const res = await client.crm.associations.v4.batchApi.getPage('contacts', 'companies', { inputs: contacts.map((c) => ({ id: c.id })) });
-    const got = Object.fromEntries(res.results.map((r) => [r._from.id, r.to.map((t) => String(t.toObjectId))]));
+    const res = await client.crm.associations.v4.batchApi.getPage('contacts', 'companies', {
+      inputs: contacts.map((c) => ({ id: c.id })),
+    });
+    const got = Object.fromEntries(
+      res.results.map((r) => [r._from.id, r.to.map((t) => String(t.toObjectId))]),
+    );
     for (const c of contacts) expect(got[c.id] ?? []).toEqual(c.companyId ? [c.companyId] : []);
   });
 });
 
 describe('reading and writing back', () => {
   it('creates the Relance group and properties, then 409 on a second create', async () => {
-    const group = await client.crm.properties.groupsApi.create('companies', { name: 'relance', label: 'Relance' });
+    const group = await client.crm.properties.groupsApi.create('companies', {
+      name: 'relance',
+      label: 'Relance',
+    });
     expect(group.name).toBe('relance');
     const stage = await client.crm.properties.coreApi.create('companies', {
       name: 'relance_stage',
@@ -201,7 +230,13 @@ describe('reading and writing back', () => {
       groupName: 'relance',
     });
     const again = await failure(
-      client.crm.properties.coreApi.create('companies', { name: 'relance_stage', label: 'x', type: 'string' as never, fieldType: 'text' as never, groupName: 'relance' }),
+      client.crm.properties.coreApi.create('companies', {
+        name: 'relance_stage',
+        label: 'x',
+        type: 'string' as never,
+        fieldType: 'text' as never,
+        groupName: 'relance',
+      }),
     );
     expect(again.code).toBe(409);
     expect(again.body.category).toBe('OBJECT_ALREADY_EXISTS');
@@ -214,14 +249,20 @@ describe('reading and writing back', () => {
   it('batch-updates a company: the value reads back, the modified date moves, the write is recorded', async () => {
     const company = world.hubspot.companies[0]!;
     clock += 60_000;
-    const res = await client.crm.companies.batchApi.update({ inputs: [{ id: company.id, properties: { relance_stage: 'reminder-1' } }] });
+    const res = await client.crm.companies.batchApi.update({
+      inputs: [{ id: company.id, properties: { relance_stage: 'reminder-1' } }],
+    });
     expect(res.results).toHaveLength(1);
     const read = await client.crm.companies.basicApi.getById(company.id, ['relance_stage', 'relance_paused']);
     expect(read.properties.relance_stage).toBe('reminder-1');
     expect(read.properties.relance_paused).toBeNull();
     expect(read.properties.hs_lastmodifieddate).toBe(new Date(clock).toISOString());
     const found = await client.crm.companies.searchApi.doSearch({
-      filterGroups: [{ filters: [{ propertyName: 'hs_lastmodifieddate', operator: 'GTE' as never, value: String(clock) }] }],
+      filterGroups: [
+        {
+          filters: [{ propertyName: 'hs_lastmodifieddate', operator: 'GTE' as never, value: String(clock) }],
+        },
+      ],
       limit: 10,
     });
     expect(found.results.map((r) => r.id)).toEqual([company.id]);
@@ -231,33 +272,62 @@ describe('reading and writing back', () => {
 
   it('updates one company with PATCH and refuses an unknown option or property', async () => {
     const company = world.hubspot.companies[1]!;
-    const updated = await client.crm.companies.basicApi.update(company.id, { properties: { relance_paused: 'true' } });
+    const updated = await client.crm.companies.basicApi.update(company.id, {
+      properties: { relance_paused: 'true' },
+    });
     expect(updated.properties.relance_paused).toBe('true');
-    const badOption = await failure(client.crm.companies.basicApi.update(company.id, { properties: { relance_stage: 'reminder-9' } }));
+    const badOption = await failure(
+      client.crm.companies.basicApi.update(company.id, { properties: { relance_stage: 'reminder-9' } }),
+    );
     expect(badOption.code).toBe(400);
     expect(badOption.body.message).toContain('INVALID_OPTION');
-    const unknown = await failure(client.crm.companies.batchApi.update({ inputs: [{ id: company.id, properties: { no_such_thing: 'x' } }] }));
+    const unknown = await failure(
+      client.crm.companies.batchApi.update({
+        inputs: [{ id: company.id, properties: { no_such_thing: 'x' } }],
+      }),
+    );
     expect(unknown.code).toBe(400);
     expect(unknown.body.message).toContain('PROPERTY_DOESNT_EXIST');
   });
 
   it('batch-reads companies, 207 naming the missing ids', async () => {
     const ids = world.hubspot.companies.slice(0, 3).map((c) => c.id);
-    const res = await client.crm.companies.batchApi.read({ inputs: [...ids, '123'].map((id) => ({ id })), properties: ['name'], propertiesWithHistory: [] });
+    const res = await client.crm.companies.batchApi.read({
+      inputs: [...ids, '123'].map((id) => ({ id })),
+      properties: ['name'],
+      propertiesWithHistory: [],
+    });
     expect(res.results.map((r) => r.id).sort(byId)).toEqual(ids);
-    expect((res as unknown as { errors: { context: { ids: string[] } }[] }).errors[0]!.context.ids).toEqual(['123']);
+    expect((res as unknown as { errors: { context: { ids: string[] } }[] }).errors[0]!.context.ids).toEqual([
+      '123',
+    ]);
   });
 
   it('creates a note (type 190) and a task (type 192) on a company, recorded as written back', async () => {
     const company = world.hubspot.companies[2]!;
     const note = await client.crm.objects.notes.basicApi.create({
       properties: { hs_timestamp: new Date(clock).toISOString(), hs_note_body: 'Reminder 1 sent' },
-      associations: [{ to: { id: company.id }, types: [{ associationCategory: 'HUBSPOT_DEFINED' as never, associationTypeId: 190 }] }],
+      associations: [
+        {
+          to: { id: company.id },
+          types: [{ associationCategory: 'HUBSPOT_DEFINED' as never, associationTypeId: 190 }],
+        },
+      ],
     });
     expect(note.properties.hs_note_body).toBe('Reminder 1 sent');
     const task = await client.crm.objects.tasks.basicApi.create({
-      properties: { hs_timestamp: String(clock), hs_task_subject: 'Call about invoice', hs_task_body: '3 invoices overdue', hubspot_owner_id: company.ownerId ?? '' },
-      associations: [{ to: { id: company.id }, types: [{ associationCategory: 'HUBSPOT_DEFINED' as never, associationTypeId: 192 }] }],
+      properties: {
+        hs_timestamp: String(clock),
+        hs_task_subject: 'Call about invoice',
+        hs_task_body: '3 invoices overdue',
+        hubspot_owner_id: company.ownerId ?? '',
+      },
+      associations: [
+        {
+          to: { id: company.id },
+          types: [{ associationCategory: 'HUBSPOT_DEFINED' as never, associationTypeId: 192 }],
+        },
+      ],
     });
     expect(task.properties.hs_task_subject).toBe('Call about invoice');
     const whats = sim.control.writtenBack().map((w) => `${w.what}:${w.id}`);
@@ -268,7 +338,12 @@ describe('reading and writing back', () => {
     const wrongType = await failure(
       client.crm.objects.notes.basicApi.create({
         properties: { hs_timestamp: String(clock), hs_note_body: 'x' },
-        associations: [{ to: { id: company.id }, types: [{ associationCategory: 'HUBSPOT_DEFINED' as never, associationTypeId: 192 }] }],
+        associations: [
+          {
+            to: { id: company.id },
+            types: [{ associationCategory: 'HUBSPOT_DEFINED' as never, associationTypeId: 192 }],
+          },
+        ],
       }),
     );
     expect(wrongType.code).toBe(400);
@@ -279,7 +354,11 @@ describe('reading and writing back', () => {
     const res = await client.crm.associations.v4.basicApi.getPage('contacts', contact.id, 'companies');
     expect(res.results.map((r) => String(r.toObjectId))).toEqual([contact.companyId]);
     expect(res.results[0]!.associationTypes.map((t) => t.typeId).sort()).toEqual([1, 279]);
-    const back = await client.crm.associations.v4.basicApi.getPage('companies', contact.companyId!, 'contacts');
+    const back = await client.crm.associations.v4.basicApi.getPage(
+      'companies',
+      contact.companyId!,
+      'contacts',
+    );
     expect(back.results.map((r) => String(r.toObjectId))).toContain(contact.id);
   });
 });
@@ -287,7 +366,14 @@ describe('reading and writing back', () => {
 describe('OAuth', () => {
   it('refreshes a token; the access token lasts 30 minutes; the refresh token does not rotate', async () => {
     const { clientId, clientSecret, refreshToken } = sim.credentials;
-    const t = await client.oauth.tokensApi.create('refresh_token', undefined, undefined, clientId, clientSecret, refreshToken);
+    const t = await client.oauth.tokensApi.create(
+      'refresh_token',
+      undefined,
+      undefined,
+      clientId,
+      clientSecret,
+      refreshToken,
+    );
     expect(t.expiresIn).toBe(1800);
     expect(t.refreshToken).toBe(refreshToken);
     const oauthClient = new Client({ accessToken: t.accessToken, basePath: sim.baseUrl });
@@ -296,9 +382,20 @@ describe('OAuth', () => {
     const expired = await failure(oauthClient.crm.companies.basicApi.getPage(1));
     expect(expired.code).toBe(401);
     expect(expired.body.category).toBe('EXPIRED_AUTHENTICATION');
-    const again = await client.oauth.tokensApi.create('refresh_token', undefined, undefined, clientId, clientSecret, refreshToken);
-    await expect(new Client({ accessToken: again.accessToken, basePath: sim.baseUrl }).crm.companies.basicApi.getPage(1)).resolves.toBeTruthy();
-    const bad = await failure(client.oauth.tokensApi.create('refresh_token', undefined, undefined, clientId, clientSecret, 'nope'));
+    const again = await client.oauth.tokensApi.create(
+      'refresh_token',
+      undefined,
+      undefined,
+      clientId,
+      clientSecret,
+      refreshToken,
+    );
+    await expect(
+      new Client({ accessToken: again.accessToken, basePath: sim.baseUrl }).crm.companies.basicApi.getPage(1),
+    ).resolves.toBeTruthy();
+    const bad = await failure(
+      client.oauth.tokensApi.create('refresh_token', undefined, undefined, clientId, clientSecret, 'nope'),
+    );
     expect(bad.code).toBe(400);
     expect(bad.body.status).toBe('BAD_REFRESH_TOKEN');
   });
@@ -306,18 +403,37 @@ describe('OAuth', () => {
   it('exchanges an authorization code once, with the redirect URI it was issued for', async () => {
     const { clientId, clientSecret } = sim.credentials;
     const redirectUri = 'http://127.0.0.1:1/callback';
-    const auth = await fetch(`${sim.baseUrl}/oauth/authorize?client_id=${clientId}&redirect_uri=${encodeURIComponent(redirectUri)}&scope=crm.objects.companies.read&state=s1`, { redirect: 'manual' });
+    const auth = await fetch(
+      `${sim.baseUrl}/oauth/authorize?client_id=${clientId}&redirect_uri=${encodeURIComponent(redirectUri)}&scope=crm.objects.companies.read&state=s1`,
+      { redirect: 'manual' },
+    );
     expect(auth.status).toBe(302);
     const location = new URL(auth.headers.get('location')!);
     expect(location.searchParams.get('state')).toBe('s1');
     const code = location.searchParams.get('code')!;
-    const wrongUri = await failure(client.oauth.tokensApi.create('authorization_code', code, 'http://elsewhere/cb', clientId, clientSecret));
+    const wrongUri = await failure(
+      client.oauth.tokensApi.create(
+        'authorization_code',
+        code,
+        'http://elsewhere/cb',
+        clientId,
+        clientSecret,
+      ),
+    );
     expect(wrongUri.body.status).toBe('BAD_REDIRECT_URI');
-    const t = await client.oauth.tokensApi.create('authorization_code', code, redirectUri, clientId, clientSecret);
+    const t = await client.oauth.tokensApi.create(
+      'authorization_code',
+      code,
+      redirectUri,
+      clientId,
+      clientSecret,
+    );
     expect(t.accessToken).toBeTruthy();
     const info = await client.oauth.accessTokensApi.get(t.accessToken);
     expect(String(info.hubId)).toBe(world.hubspot.portalId);
-    const reused = await failure(client.oauth.tokensApi.create('authorization_code', code, redirectUri, clientId, clientSecret));
+    const reused = await failure(
+      client.oauth.tokensApi.create('authorization_code', code, redirectUri, clientId, clientSecret),
+    );
     expect(reused.body.status).toBe('BAD_AUTH_CODE');
   });
 

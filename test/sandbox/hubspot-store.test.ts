@@ -8,7 +8,14 @@ import type { CrmObject } from '../../sandbox/hubspot/store.ts';
 
 function obj(id: string, updatedMs: number): CrmObject {
   const updatedAt = new Date(updatedMs).toISOString();
-  return { id, properties: { hs_lastmodifieddate: updatedAt }, createdAt: updatedAt, updatedAt, updatedMs, archived: false };
+  return {
+    id,
+    properties: { hs_lastmodifieddate: updatedAt },
+    createdAt: updatedAt,
+    updatedAt,
+    updatedMs,
+    archived: false,
+  };
 }
 
 /** A small deterministic generator (the test must not depend on Math.random). */

@@ -35,7 +35,12 @@ beforeAll(async () => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      received.push({ method: req.method!, url: req.url!, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      received.push({
+        method: req.method!,
+        url: req.url!,
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      });
       res.writeHead(204).end();
     });
   });
@@ -51,11 +56,15 @@ afterAll(async () => {
 
 /** HubSpot's v3 algorithm: base64(HMAC-SHA256(client secret, method + URI + body + timestamp)). */
 function v3(secret: string, method: string, uri: string, body: string, timestamp: string): string {
-  return createHmac('sha256', secret).update(method + uri + body + timestamp).digest('base64');
+  return createHmac('sha256', secret)
+    .update(method + uri + body + timestamp)
+    .digest('base64');
 }
 
 function verifies(secret: string, r: Received, body = r.body): boolean {
-  const expected = Buffer.from(v3(secret, r.method, target, body, String(r.headers['x-hubspot-request-timestamp'])));
+  const expected = Buffer.from(
+    v3(secret, r.method, target, body, String(r.headers['x-hubspot-request-timestamp'])),
+  );
   const given = Buffer.from(String(r.headers['x-hubspot-signature-v3']));
   return expected.length === given.length && timingSafeEqual(expected, given);
 }
@@ -72,7 +81,9 @@ describe('property-change webhooks', () => {
     expect(r.headers['content-type']).toContain('application/json');
     const events = JSON.parse(r.body) as Record<string, unknown>[];
     expect(events).toHaveLength(1);
-    const fixture = JSON.parse(readFileSync(new URL('../fixtures/providers/hubspot/webhook.json', import.meta.url), 'utf8'));
+    const fixture = JSON.parse(
+      readFileSync(new URL('../fixtures/providers/hubspot/webhook.json', import.meta.url), 'utf8'),
+    );
     expect(shapeDifferences(fixture, events)).toEqual([]);
     expect(events[0]).toMatchObject({
       subscriptionType: 'company.propertyChange',
@@ -95,7 +106,13 @@ describe('property-change webhooks', () => {
     expect(verifies(sim.credentials.clientSecret!, r)).toBe(true);
     expect(verifies(sim.credentials.clientSecret!, r, r.body.replace('"true"', '"false"'))).toBe(false);
     expect(verifies('not-the-secret', r)).toBe(false);
-    const otherUri = v3(sim.credentials.clientSecret!, 'POST', target.replace('abc', 'xyz'), r.body, String(r.headers['x-hubspot-request-timestamp']));
+    const otherUri = v3(
+      sim.credentials.clientSecret!,
+      'POST',
+      target.replace('abc', 'xyz'),
+      r.body,
+      String(r.headers['x-hubspot-request-timestamp']),
+    );
     expect(otherUri).not.toBe(r.headers['x-hubspot-signature-v3']);
   });
 
@@ -105,10 +122,33 @@ describe('property-change webhooks', () => {
     await sim.control.editRecord('companies', company.id, { relance_stage: 'reminder-2' });
     const r = received[0]!;
     const secret = sim.credentials.clientSecret!;
-    const common = { clientSecret: secret, requestBody: r.body, url: target, method: 'POST', timestamp: Number(r.headers['x-hubspot-request-timestamp']) };
-    expect(Signature.isValid({ ...common, signature: String(r.headers['x-hubspot-signature-v3']), signatureVersion: 'v3' })).toBe(true);
-    expect(Signature.isValid({ ...common, requestBody: `${r.body} `, signature: String(r.headers['x-hubspot-signature-v3']), signatureVersion: 'v3' })).toBe(false);
-    expect(r.headers['x-hubspot-signature']).toBe(createHash('sha256').update(secret + r.body).digest('hex'));
+    const common = {
+      clientSecret: secret,
+      requestBody: r.body,
+      url: target,
+      method: 'POST',
+      timestamp: Number(r.headers['x-hubspot-request-timestamp']),
+    };
+    expect(
+      Signature.isValid({
+        ...common,
+        signature: String(r.headers['x-hubspot-signature-v3']),
+        signatureVersion: 'v3',
+      }),
+    ).toBe(true);
+    expect(
+      Signature.isValid({
+        ...common,
+        requestBody: `${r.body} `,
+        signature: String(r.headers['x-hubspot-signature-v3']),
+        signatureVersion: 'v3',
+      }),
+    ).toBe(false);
+    expect(r.headers['x-hubspot-signature']).toBe(
+      createHash('sha256')
+        .update(secret + r.body)
+        .digest('hex'),
+    );
   });
 
   it('batches at most 100 events per delivery', async () => {
@@ -127,7 +167,12 @@ describe('property-change webhooks', () => {
     const res = await fetch(`${sim.baseUrl}/crm/v3/objects/companies/search`, {
       method: 'POST',
       headers: { authorization: `Bearer ${sim.credentials.accessToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ filterGroups: [{ filters: [{ propertyName: 'hs_lastmodifieddate', operator: 'GTE', value: String(before) }] }], properties: ['name'] }),
+      body: JSON.stringify({
+        filterGroups: [
+          { filters: [{ propertyName: 'hs_lastmodifieddate', operator: 'GTE', value: String(before) }] },
+        ],
+        properties: ['name'],
+      }),
     });
     const page = (await res.json()) as { results: { id: string; properties: { name: string } }[] };
     expect(page.results.map((r) => [r.id, r.properties.name])).toContainEqual([company.id, 'Renamed Ltd']);
@@ -141,6 +186,13 @@ describe('property-change webhooks', () => {
   });
 
   it('recordPayment is refused: the portal holds no invoices', async () => {
-    await expect(sim.control.recordPayment({ customerId: 'C000001', amountMinor: 100, date: '2026-02-15', allocations: [] })).rejects.toThrow(/no invoices/);
+    await expect(
+      sim.control.recordPayment({
+        customerId: 'C000001',
+        amountMinor: 100,
+        date: '2026-02-15',
+        allocations: [],
+      }),
+    ).rejects.toThrow(/no invoices/);
   });
 });
