@@ -1,0 +1,115 @@
+/**
+ * The plain input and output of `renderMessage`. Amounts are bigint minor units next to their ISO
+ * 4217 currency; dates are ISO `YYYY-MM-DD`. Nothing here is formatted yet: the renderer formats
+ * amounts and dates for the language the message is written in.
+ */
+
+export type MessageChannel = 'email' | 'sms' | 'letter';
+
+export interface MessageOrganization {
+  readonly name: string;
+  /** The language of last resort (ISO 639-1, optionally with a region: "fr", "en-GB"). */
+  readonly language: string | null;
+  /** ISO 3166 alpha-2; with the language it picks the formatting locale ("en" + "GB" → "en-GB"). */
+  readonly country?: string | null;
+  readonly email?: string | null;
+  readonly phone?: string | null;
+  /** Postal address lines, as printed at the top of a letter. */
+  readonly address?: readonly string[] | null;
+}
+
+export interface MessageCustomer {
+  readonly name: string;
+  readonly reference?: string | null;
+  readonly language?: string | null;
+  /** Postal address lines, for letters. */
+  readonly address?: readonly string[] | null;
+}
+
+export interface MessageContact {
+  readonly name?: string | null;
+  readonly email?: string | null;
+  readonly phone?: string | null;
+  readonly language?: string | null;
+}
+
+/** The person answers go to: the collector, else the account owner. */
+export interface MessagePerson {
+  readonly name: string;
+  readonly email?: string | null;
+  readonly phone?: string | null;
+}
+
+export interface MessageItem {
+  /** The invoice's external id: `paymentLinks` is keyed by it. */
+  readonly externalId: string;
+  readonly number: string;
+  readonly issueDate: string;
+  readonly dueDate: string;
+  readonly currency: string;
+  readonly total: bigint;
+  readonly balance: bigint;
+}
+
+export interface MessageAmount {
+  readonly currency: string;
+  readonly amount: bigint;
+}
+
+export interface MessageFees {
+  readonly currency: string;
+  readonly interest: bigint;
+  readonly fixed: bigint;
+}
+
+export interface RenderMessageInput {
+  /** "reminder-1": the folder under templates/<channel>/. */
+  readonly templateName: string;
+  readonly channel: MessageChannel;
+  /** Forces a language; when absent it comes from the contact, else the customer, else the organization. */
+  readonly language?: string | null;
+  readonly organization: MessageOrganization;
+  readonly customer: MessageCustomer;
+  readonly contact?: MessageContact | null;
+  readonly collector?: MessagePerson | null;
+  readonly items: readonly MessageItem[];
+  /** Open balance per currency; computed from `items` when absent. */
+  readonly totals?: readonly MessageAmount[] | null;
+  /** Late-payment fees; absent, null or all zero shows none. */
+  readonly fees?: MessageFees | null;
+  readonly portalUrl?: string | null;
+  /** The provider's online payment link per invoice external id (QuickBooks InvoiceLink, Xero OnlineInvoiceUrl). */
+  readonly paymentLinks?: Readonly<Record<string, string>> | null;
+  /** The message's date (the run's as-of date); today in UTC when absent. */
+  readonly date?: string | null;
+}
+
+interface RenderedBase {
+  readonly templateName: string;
+  /** The language the template was found in, after fallback. */
+  readonly language: string;
+  /** The locale amounts and dates were formatted in ("fr-FR"). */
+  readonly locale: string;
+}
+
+export interface RenderedEmail extends RenderedBase {
+  readonly channel: 'email';
+  readonly subject: string;
+  readonly html: string;
+  readonly text: string;
+}
+
+export interface RenderedSms extends RenderedBase {
+  readonly channel: 'sms';
+  readonly text: string;
+}
+
+export interface RenderedLetter extends RenderedBase {
+  readonly channel: 'letter';
+  readonly subject: string;
+  readonly text: string;
+  /** The letter as a PDF document, to store with the action. */
+  readonly pdf: Uint8Array;
+}
+
+export type RenderedMessage = RenderedEmail | RenderedSms | RenderedLetter;
