@@ -41,11 +41,14 @@ export function metaData(createdMs: number, updatedMs: number): Record<string, s
   return { CreateTime: formatQboInstant(createdMs), LastUpdatedTime: formatQboInstant(updatedMs) };
 }
 
-function txnRow(store: CompanyStore, entity: Row['entity'], body: Omit<QboBody, 'Id'>, times: { createdAt: string; updatedAt: string }, worldId?: string): Row {
+/** Gives a body built with `Id: ''` first (QuickBooks prints Id first) its Id and MetaData, in place. */
+function txnRow(store: CompanyStore, entity: Row['entity'], body: Record<string, unknown>, times: { createdAt: string; updatedAt: string }, worldId?: string): Row {
   const numId = store.allocateId();
   const createdMs = Date.parse(times.createdAt);
   const updatedMs = Date.parse(times.updatedAt);
-  const full = { Id: String(numId), ...body, MetaData: metaData(createdMs, updatedMs) } as unknown as QboBody;
+  body.Id = String(numId);
+  body.MetaData = metaData(createdMs, updatedMs);
+  const full = body as QboBody;
   const row: Row = { entity, id: full.Id, numId, createdMs, updatedMs, body: full };
   if (worldId) {
     row.worldId = worldId;
@@ -74,7 +77,8 @@ function billAddress(store: CompanyStore, c: WorldCustomer): Record<string, stri
 
 function customerRow(store: CompanyStore, c: WorldCustomer): Row {
   const billing = c.contacts.find((k) => k.role === 'billing') ?? c.contacts[0];
-  const body: Omit<QboBody, 'Id'> = {
+  const body = {
+    Id: '',
     SyncToken: '0',
     domain: 'QBO',
     sparse: false,
@@ -123,7 +127,8 @@ function invoiceRow(store: CompanyStore, inv: WorldInvoice, customer: Row): Row 
   const total = voided ? 0 : inv.totalMinor;
   const balance = voided ? 0 : inv.balanceMinor;
   const email = (customer.body.PrimaryEmailAddr as { Address: string } | undefined)?.Address;
-  const body: Omit<QboBody, 'Id'> = {
+  const body = {
+    Id: '',
     SyncToken: '0',
     domain: 'QBO',
     sparse: false,
@@ -158,7 +163,8 @@ function paymentRow(store: CompanyStore, p: WorldPayment, customer: Row): Row {
     (invoice.body.LinkedTxn as unknown[]).push({ TxnId: '', TxnType: 'Payment' });
     return [{ Amount: amountOf(a.amountMinor, p.currency), LinkedTxn: [{ TxnId: invoice.id, TxnType: 'Invoice' }] }];
   });
-  const body: Omit<QboBody, 'Id'> = {
+  const body = {
+    Id: '',
     SyncToken: '0',
     domain: 'QBO',
     sparse: false,
@@ -191,7 +197,8 @@ function linkBack(store: CompanyStore, payment: Row, invoiceWorldIds: string[]):
  * a credit memo to invoices (one line per invoice, one line for the credit memo).
  */
 function creditMemoRows(store: CompanyStore, cn: WorldCreditNote, customer: Row): Row[] {
-  const body: Omit<QboBody, 'Id'> = {
+  const body = {
+    Id: '',
     SyncToken: '0',
     domain: 'QBO',
     sparse: false,
