@@ -1,3 +1,4 @@
+import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../cli/main.ts';
 import { runCli } from '../support/cli.ts';
@@ -16,16 +17,26 @@ describe('relance usage', () => {
     expect(r.stderr).toMatch(/unknown option '--frob'/);
   });
 
-  it('prints help for the program and for every command', async () => {
+  it('prints help for the program and for a command, exit 0', async () => {
     const top = await runCli(['--help']);
     expect(top.code).toBe(0);
-    const names = buildProgram().commands.map((c) => c.name());
-    expect(names).toEqual(expect.arrayContaining(['migrate', 'start']));
-    for (const name of names) expect(top.stdout).toContain(name);
+    for (const cmd of buildProgram().commands) expect(top.stdout).toContain(cmd.name());
+    const sub = await runCli(['migrate', '--help']);
+    expect(sub.code).toBe(0);
+    expect(sub.stdout).toContain('Usage: relance migrate');
+  });
+
+  it('gives every command and subcommand a description and help', () => {
+    const walk = (cmd: Command, prefix: string): string[] =>
+      cmd.commands.flatMap((c) => [`${prefix} ${c.name()}`, ...walk(c, `${prefix} ${c.name()}`)]);
+    const program = buildProgram();
+    const names = walk(program, 'relance');
+    expect(names).toEqual(expect.arrayContaining(['relance migrate', 'relance start']));
+    const find = (path: string[]) => path.slice(1).reduce<Command>((c, n) => c.commands.find((x) => x.name() === n)!, program);
     for (const name of names) {
-      const r = await runCli([name, '--help']);
-      expect(r.code, name).toBe(0);
-      expect(r.stdout, name).toContain(`Usage: relance ${name}`);
+      const cmd = find(name.split(' '));
+      expect(cmd.description(), name).not.toBe('');
+      expect(cmd.helpInformation(), name).toContain(`Usage: ${name}`);
     }
   });
 
