@@ -31,7 +31,8 @@ export class SeededRandom {
 
   /** An independent stream derived from this one's seed and a label, so that adding draws in one part of the generator does not shift another. */
   static derive(seed: number, label: string): SeededRandom {
-    let h = seed >>> 0;
+    // Fold the high bits in too, so that 1 and 2^32 + 1 (or -1 and 2^32 - 1) are different worlds.
+    let h = (seed >>> 0) ^ Math.imul(Math.floor(seed / 4294967296) | 0, 0x9e3779b1);
     for (let i = 0; i < label.length; i++) h = Math.imul(h ^ label.charCodeAt(i), 0x01000193) >>> 0;
     return new SeededRandom(h);
   }

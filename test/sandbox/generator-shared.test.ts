@@ -221,5 +221,7 @@ describe('SeededRandom', () => {
   it('derives independent, reproducible streams by label', () => {
     expect(SeededRandom.derive(1, 'xero').uint32()).toBe(SeededRandom.derive(1, 'xero').uint32());
     expect(SeededRandom.derive(1, 'xero').uint32()).not.toBe(SeededRandom.derive(1, 'quickbooks').uint32());
+    expect(SeededRandom.derive(2 ** 32 + 1, 'xero').uint32()).not.toBe(SeededRandom.derive(1, 'xero').uint32());
+    expect(SeededRandom.derive(-1, 'xero').uint32()).not.toBe(SeededRandom.derive(2 ** 32 - 1, 'xero').uint32());
   });
 });
