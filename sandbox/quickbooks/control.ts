@@ -3,6 +3,7 @@
  * company (edit a record, receive a payment), plus faults, the write-back log and the webhook target.
  * Ids given here may be QuickBooks Ids or the world's ids the records were seeded from.
  */
+import { NotFound } from '../../core/errors.ts';
 import { toMinor } from '../../core/money.ts';
 import type { FaultInjector } from '../shared/faults.ts';
 import type { SimControl, WorldAllocation } from '../shared/contract.ts';
@@ -15,7 +16,8 @@ const KEPT = new Set(['Id', 'SyncToken', 'MetaData', 'domain']);
 function rowOf(ctx: SimContext, entity: string, id: string): Row {
   const name = entityNamed(entity);
   const row = name ? ctx.store.find(name, id) : undefined;
-  if (!row) throw new Error(`quickbooks simulator: no ${entity} with id ${id}`);
+  // NotFound lets the control API answer 404 rather than a refusal.
+  if (!row) throw new NotFound(`quickbooks simulator: no ${entity} with id ${id}`, { field: 'id' });
   return row;
 }
 

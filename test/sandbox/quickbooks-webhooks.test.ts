@@ -146,6 +146,10 @@ describe('recording a payment', () => {
     expect(entities.map((e) => `${String(e.name)}:${String(e.operation)}`)).toEqual(['Payment:Create', 'Invoice:Update', 'Customer:Update']);
   });
 
+  it('an unknown record is a NotFound', async () => {
+    await expect(sim.control.editRecord('Invoice', 'I9999999', { PrivateNote: 'x' })).rejects.toMatchObject({ code: 'not_found' });
+  });
+
   it('refuses an allocation larger than the open balance', async () => {
     const paid = world.quickbooks.invoices.find((i) => i.status === 'paid')!;
     await expect(sim.control.recordPayment({ customerId: paid.customerId, amountMinor: 100, date: '2026-03-01', allocations: [{ invoiceId: paid.id, amountMinor: 100 }] })).rejects.toThrow(/exceeds the balance/);
