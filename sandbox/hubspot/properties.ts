@@ -118,6 +118,18 @@ const BUILTINS: Record<string, { group: string; groupLabel: string; props: Built
       ['hs_task_type', 'Task Type', 'enumeration', 'select'],
     ],
   },
+  deals: {
+    group: 'dealinformation',
+    groupLabel: 'Deal information',
+    props: [
+      ...COMMON,
+      ['dealname', 'Deal Name', 'string', 'text'],
+      ['amount', 'Amount', 'number', 'number'],
+      ['closedate', 'Close Date', 'datetime', 'date'],
+      ['pipeline', 'Pipeline', 'enumeration', 'select'],
+      ['dealstage', 'Deal Stage', 'enumeration', 'select'],
+    ],
+  },
 };
 
 // https://developers.hubspot.com/docs/api/crm/tasks (hs_task_status, hs_task_priority, hs_task_type)
@@ -125,6 +137,17 @@ const BUILTIN_OPTIONS: Record<string, string[]> = {
   hs_task_status: ['NOT_STARTED', 'IN_PROGRESS', 'WAITING', 'COMPLETED', 'DEFERRED'],
   hs_task_priority: ['NONE', 'LOW', 'MEDIUM', 'HIGH'],
   hs_task_type: ['TODO', 'CALL', 'EMAIL', 'LINKED_IN', 'MEETING'],
+  // The default sales pipeline's stages. https://developers.hubspot.com/docs/api/crm/pipelines
+  pipeline: ['default'],
+  dealstage: [
+    'appointmentscheduled',
+    'qualifiedtobuy',
+    'presentationscheduled',
+    'decisionmakerboughtin',
+    'contractsent',
+    'closedwon',
+    'closedlost',
+  ],
 };
 
 const EPOCH = '2019-08-06T02:43:14.491Z';

@@ -246,6 +246,7 @@ const SINGULAR: Record<string, string> = {
   contacts: 'CONTACT',
   notes: 'NOTE',
   tasks: 'TASK',
+  deals: 'DEAL',
 };
 
 /** 200 when every input was found; 207 with `errors` naming the missing ids otherwise. */

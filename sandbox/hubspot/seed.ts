@@ -20,7 +20,7 @@ export interface Owner {
 
 export interface Portal {
   portalId: string;
-  stores: Record<'companies' | 'contacts' | 'notes' | 'tasks', ObjectStore>;
+  stores: Record<'companies' | 'contacts' | 'deals' | 'notes' | 'tasks', ObjectStore>;
   associations: AssociationIndex;
   properties: PropertyRegistry;
   owners: Owner[];
@@ -35,6 +35,7 @@ export const MODIFIED_PROPS: Record<ObjectType, string[]> = {
   contacts: ['hs_lastmodifieddate', 'lastmodifieddate'],
   notes: ['hs_lastmodifieddate'],
   tasks: ['hs_lastmodifieddate'],
+  deals: ['hs_lastmodifieddate'],
 };
 
 export function newCrmObject(
@@ -80,6 +81,8 @@ export function seedPortal(world: World): Portal {
       contacts: new ObjectStore('contacts', MODIFIED_PROPS.contacts),
       notes: new ObjectStore('notes', MODIFIED_PROPS.notes),
       tasks: new ObjectStore('tasks', MODIFIED_PROPS.tasks),
+      // The world has no deals; the type is served (empty until a client creates some).
+      deals: new ObjectStore('deals', MODIFIED_PROPS.deals),
     },
     associations: new AssociationIndex(),
     properties: new PropertyRegistry(owners.map((o) => o.id)),

@@ -16,6 +16,16 @@ const DEFAULT_PROPERTIES: Record<ObjectType, string[]> = {
   contacts: ['createdate', 'email', 'firstname', 'hs_object_id', 'lastmodifieddate', 'lastname'],
   notes: ['hs_createdate', 'hs_lastmodifieddate', 'hs_object_id'],
   tasks: ['hs_createdate', 'hs_lastmodifieddate', 'hs_object_id'],
+  deals: [
+    'amount',
+    'closedate',
+    'createdate',
+    'dealname',
+    'dealstage',
+    'hs_lastmodifieddate',
+    'hs_object_id',
+    'pipeline',
+  ],
 };
 
 // Always present, whatever was asked.
@@ -34,6 +44,9 @@ const TYPE_ALIASES: Record<string, ObjectType> = {
   tasks: 'tasks',
   task: 'tasks',
   '0-27': 'tasks',
+  deals: 'deals',
+  deal: 'deals',
+  '0-3': 'deals',
 };
 
 export function objectTypeOf(raw: string): ObjectType {

@@ -167,6 +167,16 @@ const KINDS: Record<string, AssociationKind[]> = {
   'companies:tasks': [{ typeId: 191, category: 'HUBSPOT_DEFINED', label: null, v3Name: 'company_to_task' }],
   'tasks:contacts': [{ typeId: 204, category: 'HUBSPOT_DEFINED', label: null, v3Name: 'task_to_contact' }],
   'contacts:tasks': [{ typeId: 203, category: 'HUBSPOT_DEFINED', label: null, v3Name: 'contact_to_task' }],
+  'deals:companies': [
+    { typeId: 5, category: 'HUBSPOT_DEFINED', label: 'Primary', v3Name: 'deal_to_company' },
+    { typeId: 341, category: 'HUBSPOT_DEFINED', label: null, v3Name: 'deal_to_company_unlabeled' },
+  ],
+  'companies:deals': [
+    { typeId: 6, category: 'HUBSPOT_DEFINED', label: 'Primary', v3Name: 'company_to_deal' },
+    { typeId: 342, category: 'HUBSPOT_DEFINED', label: null, v3Name: 'company_to_deal_unlabeled' },
+  ],
+  'deals:contacts': [{ typeId: 3, category: 'HUBSPOT_DEFINED', label: null, v3Name: 'deal_to_contact' }],
+  'contacts:deals': [{ typeId: 4, category: 'HUBSPOT_DEFINED', label: null, v3Name: 'contact_to_deal' }],
 };
 
 export function associationKinds(from: string, to: string): AssociationKind[] {

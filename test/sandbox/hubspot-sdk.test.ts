@@ -363,6 +363,46 @@ describe('reading and writing back', () => {
   });
 });
 
+describe('deals', () => {
+  it('creates a deal on a company (type 341), lists and searches it, and reads the association both ways', async () => {
+    const company = world.hubspot.companies[5]!;
+    expect((await client.crm.deals.basicApi.getPage(10)).results).toEqual([]);
+    const deal = await client.crm.deals.basicApi.create({
+      properties: {
+        dealname: 'Renewal 2026',
+        amount: '1250.50',
+        pipeline: 'default',
+        dealstage: 'contractsent',
+      },
+      associations: [
+        {
+          to: { id: company.id },
+          types: [{ associationCategory: 'HUBSPOT_DEFINED' as never, associationTypeId: 341 }],
+        },
+      ],
+    });
+    expect(deal.properties.amount).toBe('1250.50');
+    const listed = await client.crm.deals.basicApi.getPage(10, undefined, undefined, undefined, [
+      'companies',
+    ]);
+    expect(listed.results.map((d) => d.id)).toEqual([deal.id]);
+    expect(listed.results[0]!.associations?.companies?.results.map((r) => r.id)).toContain(company.id);
+    const found = await client.crm.deals.searchApi.doSearch({
+      filterGroups: [
+        { filters: [{ propertyName: 'dealstage', operator: 'EQ' as never, value: 'contractsent' }] },
+      ],
+      limit: 10,
+    });
+    expect(found.results.map((d) => d.id)).toEqual([deal.id]);
+    const fromCompany = await client.crm.associations.v4.basicApi.getPage('companies', company.id, 'deals');
+    expect(fromCompany.results.map((r) => String(r.toObjectId))).toEqual([deal.id]);
+    const badStage = await failure(
+      client.crm.deals.basicApi.update(deal.id, { properties: { dealstage: 'won' } }),
+    );
+    expect(badStage.code).toBe(400);
+  });
+});
+
 describe('OAuth', () => {
   it('refreshes a token; the access token lasts 30 minutes; the refresh token does not rotate', async () => {
     const { clientId, clientSecret, refreshToken } = sim.credentials;
