@@ -67,20 +67,22 @@ function planCurrency(ledger: CustomerLedger, scenario: Scenario, open: readonly
   }
   if (candidates.length === 0) return null;
   candidates.sort(byDueDateThenNumber);
-  const listed = candidates.filter((c) => !c.invoice.disputed);
+  // Items on hold are left out like disputed ones; a hold is named when it is why nothing is left.
+  const listed = candidates.filter((c) => !c.invoice.disputed && !c.invoice.held);
   const top = listed.length > 0 ? highestLevel(listed) : null;
   const step = top ? scenario.steps[top.step - 1]! : null;
-  const rule = firstStopRule(ledger, asOf, listed.length === 0, step);
+  const excluded = listed.length > 0 ? null : candidates.some((c) => c.invoice.held) ? 'hold' : 'disputed';
+  const rule = firstStopRule(ledger, asOf, excluded, step, scenario.stopRules);
   const currency = candidates[0]!.invoice.currency;
   if (rule !== null || top === null || step === null) {
-    const shown = rule === 'disputed' || listed.length === 0 ? candidates : listed;
+    const shown = rule === 'disputed' || rule === 'hold' || listed.length === 0 ? candidates : listed;
     return {
       kind: 'skipped',
       skipped: {
         customerExternalId: ledger.customer.externalId,
         scenario: scenario.name,
         step: top?.step ?? highestLevel(candidates).step,
-        rule: rule ?? 'disputed',
+        rule: rule ?? excluded ?? 'disputed',
         invoiceExternalIds: shown.map((c) => c.invoice.externalId),
         currency,
       },

@@ -21,18 +21,31 @@ export function matchesSegment(segment: Segment, ledger: CustomerLedger, organiz
   const { customer } = ledger;
   if (segment.tags && !segment.tags.every((t) => customer.tags.includes(t))) return false;
   if (segment.country && (customer.country === null || !segment.country.includes(customer.country))) return false;
+  if (segment.riskClass && !(customer.riskClass && segment.riskClass.includes(customer.riskClass))) return false;
+  if (segment.customFields) {
+    const fields = customer.customFields ?? {};
+    for (const [key, value] of Object.entries(segment.customFields)) if (fields[key] !== value) return false;
+  }
   if (segment.minOverdue !== undefined && overdueInBaseCurrency(ledger, organization, asOf) < segment.minOverdue) {
     return false;
   }
   return true;
 }
 
-/** The first scenario, in the configured order, whose segment matches the customer; null when none does. */
+/**
+ * The scenario an admin pinned for the customer, else the first, in the configured order, whose
+ * segment matches; null when none does. A pin naming a scenario that no longer exists is ignored.
+ */
 export function selectScenario(
   ledger: CustomerLedger,
   scenarios: readonly Scenario[],
   organization: Organization,
   asOf: IsoDate,
 ): Scenario | null {
+  const pinned = ledger.customer.pinnedScenario;
+  if (pinned) {
+    const scenario = scenarios.find((s) => s.name === pinned);
+    if (scenario) return scenario;
+  }
   return scenarios.find((s) => matchesSegment(s.segment, ledger, organization, asOf)) ?? null;
 }

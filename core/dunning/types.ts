@@ -31,7 +31,8 @@ export interface PlannedAction {
   readonly fees: Fees;
 }
 
-export const STOP_RULES = ['paused', 'promise', 'disputed', 'no_contact'] as const;
+// `hold` (a hold on the customer, or on every item that would have been listed) comes from the store.
+export const STOP_RULES = ['paused', 'hold', 'promise', 'disputed', 'no_contact'] as const;
 export type StopRule = (typeof STOP_RULES)[number];
 
 /** A customer that would have had an action, held back by the first stop rule that applies. */

@@ -28,6 +28,13 @@ export interface Customer {
   readonly country: string | null;
   readonly tags: readonly string[];
   readonly paused: boolean;
+  /** From the store only (absent in a ledger file): the payer score's risk class, e.g. "high". */
+  readonly riskClass?: string | null;
+  readonly customFields?: Readonly<Record<string, unknown>>;
+  /** A hold on the whole customer is in force on the run's date. */
+  readonly held?: boolean;
+  /** The scenario an admin pinned: it applies whatever the segments say. */
+  readonly pinnedScenario?: string | null;
 }
 
 /** One payment or credit allocated to an invoice, on the day it was made. */
@@ -51,6 +58,8 @@ export interface Invoice {
   readonly allocations: readonly InvoiceAllocation[];
   /** Dunning steps (1-based, of the customer's scenario) already carried out for this invoice. */
   readonly doneSteps: readonly number[];
+  /** A hold on this invoice is in force on the run's date: it gets no level, like a disputed one. */
+  readonly held?: boolean;
 }
 
 export interface PromiseToPay {
@@ -78,6 +87,10 @@ export interface Segment {
   readonly country?: readonly string[];
   /** Overdue open balance, in minor units of the organization's currency, at least this much. */
   readonly minOverdue?: bigint;
+  /** The customer's risk class (payer score) is one of these. */
+  readonly riskClass?: readonly string[];
+  /** Each named custom field of the customer equals the given value. */
+  readonly customFields?: Readonly<Record<string, string | number | boolean>>;
 }
 
 export interface Scenario {
@@ -85,6 +98,11 @@ export interface Scenario {
   readonly segment: Segment;
   /** Ordered by offsetDays, strictly increasing; step numbers are 1-based positions. */
   readonly steps: readonly ScenarioStep[];
+  /**
+   * Customer-level stop rules this scenario applies (`paused`, `hold`, `promise`); absent = all.
+   * Paid and disputed items are never dunned, whatever the scenario says.
+   */
+  readonly stopRules?: readonly string[];
 }
 
 /** Everything the engine needs about one customer. */

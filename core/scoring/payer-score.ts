@@ -1,0 +1,132 @@
+/**
+ * The payer score (0 worst … 100 best) and risk class of one customer, with the explanation a
+ * collector reads: each factor, its value, and the points it cost. Pure: the store feeds it.
+ */
+import { daysBetween, type IsoDate } from '../calendar/index.ts';
+import type { RiskClass } from '../scenarios/schema.ts';
+
+export interface PaidInvoiceFact {
+  readonly dueDate: IsoDate;
+  /** The day the balance reached zero (the last allocation's date). */
+  readonly paidOn: IsoDate;
+}
+
+export interface PayerFacts {
+  /** Invoices paid in the look-back window. */
+  readonly paid: readonly PaidInvoiceFact[];
+  readonly openDisputes: number;
+  /** Open balance in the credit limit's currency (minor units), and the limit; null when none is set. */
+  readonly openBalance: bigint;
+  readonly creditLimit: bigint | null;
+}
+
+export type ScoreFactorName = 'averageDaysLate' | 'shareLate' | 'trend' | 'disputes' | 'creditUsage';
+
+export interface ScoreFactor {
+  readonly name: ScoreFactorName;
+  /** The measured value: days, percent, or a count, as `unit` says. */
+  readonly value: number | null;
+  readonly unit: 'days' | 'percent' | 'count';
+  readonly points: number;
+  readonly explanation: string;
+}
+
+export interface PayerScore {
+  readonly score: number;
+  readonly riskClass: RiskClass;
+  readonly factors: readonly ScoreFactor[];
+}
+
+// The weights: the most any factor can cost. Together they can take the score to 0.
+const MAX_LATENESS = 35;
+const MAX_SHARE_LATE = 25;
+const MAX_TREND = 10;
+const POINTS_PER_DISPUTE = 5;
+const MAX_DISPUTES = 10;
+const MAX_CREDIT = 20;
+// The trend compares the last RECENT_DAYS with the rest of the look-back window.
+export const RECENT_DAYS = 90;
+export const LOOK_BACK_DAYS = 365;
+
+function daysLate(p: PaidInvoiceFact): number {
+  return Math.max(0, daysBetween(p.dueDate, p.paidOn));
+}
+
+function mean(values: readonly number[]): number | null {
+  return values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length;
+}
+
+function latenessFactors(paid: readonly PaidInvoiceFact[], asOf: IsoDate): ScoreFactor[] {
+  const avg = mean(paid.map(daysLate));
+  const lateShare = paid.length === 0 ? null : (paid.filter((p) => daysLate(p) > 0).length / paid.length) * 100;
+  const recent = mean(paid.filter((p) => daysBetween(p.paidOn, asOf) <= RECENT_DAYS).map(daysLate));
+  const before = mean(paid.filter((p) => daysBetween(p.paidOn, asOf) > RECENT_DAYS).map(daysLate));
+  const trend = recent !== null && before !== null ? recent - before : null;
+  return [
+    {
+      name: 'averageDaysLate',
+      value: avg === null ? null : Math.round(avg * 10) / 10,
+      unit: 'days',
+      // One point per two days late on average: a customer 70 days late on average loses all 35.
+      points: avg === null ? 0 : Math.min(MAX_LATENESS, Math.round(avg / 2)),
+      explanation: avg === null ? 'no invoice paid in the last 12 months' : `pays ${avg.toFixed(1)} days after the due date on average`,
+    },
+    {
+      name: 'shareLate',
+      value: lateShare === null ? null : Math.round(lateShare),
+      unit: 'percent',
+      points: lateShare === null ? 0 : Math.round((lateShare / 100) * MAX_SHARE_LATE),
+      explanation: lateShare === null ? 'no invoice paid in the last 12 months' : `${Math.round(lateShare)}% of invoices paid late`,
+    },
+    {
+      name: 'trend',
+      value: trend === null ? null : Math.round(trend * 10) / 10,
+      unit: 'days',
+      // Only a worsening costs: an improving payer is already rewarded by its recent invoices.
+      points: trend === null || trend <= 0 ? 0 : Math.min(MAX_TREND, Math.round(trend / 2)),
+      explanation:
+        trend === null
+          ? 'not enough history for a trend'
+          : trend > 0
+            ? `paying ${trend.toFixed(1)} days later over the last ${RECENT_DAYS} days than before`
+            : `paying ${(-trend).toFixed(1)} days sooner over the last ${RECENT_DAYS} days than before`,
+    },
+  ];
+}
+
+function creditFactor(openBalance: bigint, creditLimit: bigint | null): ScoreFactor {
+  if (creditLimit === null || creditLimit <= 0n) {
+    return { name: 'creditUsage', value: null, unit: 'percent', points: 0, explanation: 'no credit limit set' };
+  }
+  // Integer percent from bigints: money never goes through a float.
+  const usage = Number((openBalance * 100n) / creditLimit);
+  const points = usage > 100 ? MAX_CREDIT : usage > 80 ? MAX_CREDIT / 2 : 0;
+  return { name: 'creditUsage', value: usage, unit: 'percent', points, explanation: `open balance is ${usage}% of the credit limit` };
+}
+
+/** Risk classes by score: the boundaries segments rely on. */
+export function riskClassOf(score: number): RiskClass {
+  if (score >= 80) return 'low';
+  if (score >= 60) return 'medium';
+  if (score >= 40) return 'high';
+  return 'critical';
+}
+
+/** Scores one customer on `asOf` from its payment facts. */
+export function scorePayer(facts: PayerFacts, asOf: IsoDate): PayerScore {
+  const window = facts.paid.filter((p) => daysBetween(p.paidOn, asOf) <= LOOK_BACK_DAYS && daysBetween(p.paidOn, asOf) >= 0);
+  const disputes = Math.min(MAX_DISPUTES, facts.openDisputes * POINTS_PER_DISPUTE);
+  const factors: ScoreFactor[] = [
+    ...latenessFactors(window, asOf),
+    {
+      name: 'disputes',
+      value: facts.openDisputes,
+      unit: 'count',
+      points: disputes,
+      explanation: facts.openDisputes === 0 ? 'no open dispute' : `${facts.openDisputes} open dispute(s)`,
+    },
+    creditFactor(facts.openBalance, facts.creditLimit),
+  ];
+  const score = Math.max(0, Math.min(100, 100 - factors.reduce((sum, f) => sum + f.points, 0)));
+  return { score, riskClass: riskClassOf(score), factors };
+}

@@ -1,0 +1,108 @@
+/**
+ * Recomputes payer scores from the store and saves them (with their explanation) on each customer's
+ * dunning profile. Called when payments sync (`rescoreCustomers` with the customers they touched)
+ * and by the per-customer dunning run; `rescoreOrganization` walks every customer in batches.
+ */
+import { sql } from 'drizzle-orm';
+import type { Db } from '../store/db.ts';
+import { addDays, type IsoDate } from '../calendar/index.ts';
+import { LOOK_BACK_DAYS, scorePayer, type PaidInvoiceFact, type PayerScore } from './payer-score.ts';
+
+const BATCH = 1000;
+
+interface FactsRow extends Record<string, unknown> {
+  customer_id: string;
+  paid: { dueDate: string; paidOn: string }[] | null;
+  open_disputes: number;
+  open_balance: string;
+  credit_limit: string | null;
+}
+
+/** One query for the facts of a batch of customers: paid invoices, open disputes, balance, limit. */
+async function loadFacts(db: Db, organizationId: string, customerIds: readonly string[], asOf: IsoDate): Promise<FactsRow[]> {
+  const since = addDays(asOf, -LOOK_BACK_DAYS);
+  const ids = sql`ARRAY[${sql.join(customerIds.map((id) => sql`${id}`), sql`, `)}]::uuid[]`;
+  const result = await db.execute<FactsRow>(sql`
+    WITH paid AS (
+      SELECT i.customer_id, i.due_date,
+             -- The last allocation is when the balance reached zero; a provider that sends no
+             -- allocation leaves the source's last update as the best estimate.
+             COALESCE(max(a.date), (i.source_updated_at AT TIME ZONE 'UTC')::date) AS paid_on
+        FROM invoices i LEFT JOIN allocations a ON a.invoice_id = i.id
+       WHERE i.organization_id = ${organizationId} AND i.customer_id = ANY(${ids})
+         AND i.status = 'paid' AND i.due_date IS NOT NULL
+       GROUP BY i.id
+    )
+    SELECT c.id AS customer_id,
+      (SELECT json_agg(json_build_object('dueDate', p.due_date, 'paidOn', p.paid_on))
+         FROM paid p WHERE p.customer_id = c.id AND p.paid_on BETWEEN ${since}::date AND ${asOf}::date) AS paid,
+      (SELECT count(*)::int FROM disputes d WHERE d.customer_id = c.id AND d.status = 'open') AS open_disputes,
+      (SELECT COALESCE(sum(i.balance_minor), 0)::text FROM invoices i
+        WHERE i.customer_id = c.id AND i.status = 'open'
+          AND i.currency = COALESCE(dp.credit_limit_currency, c.currency)) AS open_balance,
+      dp.credit_limit_minor::text AS credit_limit
+    FROM customers c LEFT JOIN customer_dunning_profiles dp ON dp.customer_id = c.id
+    WHERE c.organization_id = ${organizationId} AND c.id = ANY(${ids})`);
+  return result.rows;
+}
+
+/** Scores the given customers on `asOf` and saves each score; returns them by customer id. */
+export async function rescoreCustomers(
+  db: Db,
+  organizationId: string,
+  customerIds: readonly string[],
+  asOf: IsoDate,
+): Promise<Map<string, PayerScore>> {
+  const scores = new Map<string, PayerScore>();
+  for (let i = 0; i < customerIds.length; i += BATCH) {
+    const batch = customerIds.slice(i, i + BATCH);
+    const rows = await loadFacts(db, organizationId, batch, asOf);
+    for (const row of rows) {
+      const paid: PaidInvoiceFact[] = (row.paid ?? []).map((p) => ({ dueDate: p.dueDate, paidOn: p.paidOn }));
+      scores.set(
+        row.customer_id,
+        scorePayer(
+          {
+            paid,
+            openDisputes: row.open_disputes,
+            openBalance: BigInt(row.open_balance),
+            creditLimit: row.credit_limit === null ? null : BigInt(row.credit_limit),
+          },
+          asOf,
+        ),
+      );
+    }
+    if (rows.length > 0) await saveScores(db, organizationId, batch.filter((id) => scores.has(id)), scores);
+  }
+  return scores;
+}
+
+async function saveScores(db: Db, organizationId: string, ids: readonly string[], scores: Map<string, PayerScore>): Promise<void> {
+  const payload = ids.map((id) => {
+    const s = scores.get(id)!;
+    return { customerId: id, score: s.score, riskClass: s.riskClass, factors: { factors: s.factors } };
+  });
+  // One statement per batch: a profile row is made for a customer that has none yet.
+  await db.execute(sql`
+    INSERT INTO customer_dunning_profiles (customer_id, organization_id, score, risk_class, score_factors, scored_at)
+    SELECT x."customerId", ${organizationId}, x.score, x."riskClass", x.factors, now()
+      FROM jsonb_to_recordset(${JSON.stringify(payload)}::jsonb)
+        AS x("customerId" uuid, score int, "riskClass" text, factors jsonb)
+    ON CONFLICT (customer_id) DO UPDATE SET score = EXCLUDED.score, risk_class = EXCLUDED.risk_class,
+      score_factors = EXCLUDED.score_factors, scored_at = EXCLUDED.scored_at, updated_at = now()`);
+}
+
+/** Rescores every customer of an organization, in batches by id. Returns how many were scored. */
+export async function rescoreOrganization(db: Db, organizationId: string, asOf: IsoDate): Promise<number> {
+  let after = '00000000-0000-0000-0000-000000000000';
+  let count = 0;
+  for (;;) {
+    const { rows } = await db.execute<{ id: string }>(sql`
+      SELECT id FROM customers WHERE organization_id = ${organizationId} AND id > ${after}::uuid
+      ORDER BY id LIMIT ${BATCH}`);
+    if (rows.length === 0) return count;
+    await rescoreCustomers(db, organizationId, rows.map((r) => r.id), asOf);
+    count += rows.length;
+    after = rows[rows.length - 1]!.id;
+  }
+}
