@@ -18,11 +18,11 @@ import { registerOAuthRoutes } from './oauth-routes.ts';
 import { requestGuard } from './request-guard.ts';
 import { seedCompany } from './seed.ts';
 import { TokenBook } from './tokens.ts';
-import { WebhookSender } from './webhooks.ts';
+import { WebhookSender, type WebhookFormat } from './webhooks.ts';
 
 export { QBO_LIMIT_RULES, QBO_RULES } from './limits.ts';
 export { CUSTOM_FIELDS } from './seed.ts';
-export { intuitSignature } from './webhooks.ts';
+export { intuitSignature, type WebhookFormat } from './webhooks.ts';
 
 /** Stable per seed, so a demo prints the same realm and app ids each run. */
 function derived(seed: number, what: string, length: number): string {
@@ -37,6 +37,8 @@ function realmIdFor(seed: number): string {
 export interface QuickBooksSimulator extends Simulator {
   /** Resolves once every webhook already sent has been delivered or has failed. */
   settled(): Promise<void>;
+  /** The webhook payload format the app chose in Intuit's portal (default: 'legacy'). */
+  setWebhookFormat(format: WebhookFormat): void;
 }
 
 export function createQuickBooksSimulator(options: SimulatorOptions): QuickBooksSimulator {
@@ -95,6 +97,9 @@ export function createQuickBooksSimulator(options: SimulatorOptions): QuickBooks
     app,
     control: createControl(ctx, faults),
     credentials,
+    setWebhookFormat: (format) => {
+      ctx.webhooks.format = format;
+    },
     settled: async () => {
       await Promise.allSettled([...ctx.pending]);
     },

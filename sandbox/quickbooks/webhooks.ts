@@ -4,7 +4,7 @@
  * since Intuit itself retries and a simulated edit must not fail because a receiver is down.
  * https://developer.intuit.com/app/developer/qbo/docs/develop/webhooks
  */
-import { createHmac } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 
 export type WebhookOperation = 'Create' | 'Update' | 'Delete' | 'Void' | 'Merge' | 'Emailed';
 
@@ -20,6 +20,35 @@ export function intuitSignature(verifierToken: string, rawBody: string): string 
   return createHmac('sha256', verifierToken).update(rawBody, 'utf8').digest('base64');
 }
 
+// https://blogs.a.intuit.com/2025/11/12/upcoming-change-to-webhooks-payload-structure
+// Intuit moved webhooks to CloudEvents (mandatory from 15 May 2026): an array of events, one per
+// entity change, `type` "qbo.<entity>.<verb>.v1", same `intuit-signature`. 'legacy' is the
+// `eventNotifications` envelope; an app chooses its format in Intuit's developer portal.
+export type WebhookFormat = 'legacy' | 'cloudevents';
+
+const VERBS: Record<WebhookOperation, string> = {
+  Create: 'created',
+  Update: 'updated',
+  Delete: 'deleted',
+  Void: 'voided',
+  Merge: 'merged',
+  Emailed: 'emailed',
+};
+
+function cloudEvents(realmId: string, entities: ChangedEntity[]): unknown[] {
+  return entities.map((e) => ({
+    specversion: '1.0',
+    id: randomUUID(),
+    source: `intuit.${createHmac('sha256', 'source').update(realmId).digest('base64')}`,
+    type: `qbo.${e.name.toLowerCase()}.${VERBS[e.operation]}.v1`,
+    datacontenttype: 'application/json',
+    time: e.lastUpdated,
+    intuitentityid: e.id,
+    intuitaccountid: realmId,
+    data: {},
+  }));
+}
+
 export interface DeliveryRecord {
   at: string;
   target: string;
@@ -30,6 +59,7 @@ export interface DeliveryRecord {
 
 export class WebhookSender {
   target: string | null = null;
+  format: WebhookFormat = 'legacy';
   readonly deliveries: DeliveryRecord[] = [];
 
   constructor(
@@ -42,7 +72,9 @@ export class WebhookSender {
   async notify(entities: ChangedEntity[]): Promise<void> {
     const target = this.target;
     if (!target || entities.length === 0) return;
-    const body = JSON.stringify({ eventNotifications: [{ realmId: this.realmId, dataChangeEvent: { entities } }] });
+    const body = JSON.stringify(
+      this.format === 'cloudevents' ? cloudEvents(this.realmId, entities) : { eventNotifications: [{ realmId: this.realmId, dataChangeEvent: { entities } }] },
+    );
     const record: DeliveryRecord = { at: new Date(this.now()).toISOString(), target, status: null, error: null, body };
     this.deliveries.push(record);
     try {

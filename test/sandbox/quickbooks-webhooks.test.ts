@@ -116,6 +116,28 @@ describe('editing a record', () => {
     expect(written.every((w) => w.what !== 'edit')).toBe(true);
   });
 
+  it('in the CloudEvents format: one signed event per change, typed qbo.<entity>.<verb>.v1', async () => {
+    sim.setWebhookFormat('cloudevents');
+    const inv = world.quickbooks.invoices[2]!;
+    const row = (await sim.control.editRecord('Invoice', inv.id, { PrivateNote: 'cloud' })) as Body;
+    sim.setWebhookFormat('legacy');
+    const { raw, signature } = received[0]!;
+    expect(verifies(sim.credentials.webhookVerifierToken!, raw, signature)).toBe(true);
+    expect(JSON.parse(raw)).toEqual([
+      {
+        specversion: '1.0',
+        id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+        source: expect.stringMatching(/^intuit\./),
+        type: 'qbo.invoice.updated.v1',
+        datacontenttype: 'application/json',
+        time: expect.any(String),
+        intuitentityid: row.Id,
+        intuitaccountid: sim.credentials.realmId,
+        data: {},
+      },
+    ]);
+  });
+
   it('without a target, nothing is sent', async () => {
     sim.control.setWebhookTarget(null);
     await sim.control.editRecord('Invoice', world.quickbooks.invoices[1]!.id, { PrivateNote: 'quiet' });
