@@ -1,0 +1,71 @@
+/**
+ * One pull of a Xero collection as a producer of pages over core/http's `paginate`: full when the
+ * cursor has no watermark, `If-Modified-Since` otherwise, 1000 records a page, and a killed run
+ * resumed at its page. Paging, limits and retries are core's; this file only says how Xero lists.
+ */
+import { InvalidInput } from '../../../core/errors.ts';
+import { paginate, type FetchedPage, type PageRequest } from '../../../core/http/index.ts';
+import type { JsonValue } from '../../../core/store/index.ts';
+import type { PulledPage } from '../../contract.ts';
+import type { XeroClient } from '../client.ts';
+import { xeroProfile } from '../profile.ts';
+import { listEnvelopeSchema, xeroInstantMs } from '../schemas.ts';
+import { afterPage, currentRun, cursorAfter, parseCursor, type XeroRun } from './cursor.ts';
+import type { XeroStream } from './stream.ts';
+
+interface ListedPage extends FetchedPage<unknown> {
+  /** Xero's clock when it answered (`DateTimeUTC`, else the `Date` header). */
+  serverNowMs: number | null;
+}
+
+function serverNow(envelopeTime: unknown, dateHeader: string | undefined): number | null {
+  const fromBody = xeroInstantMs(envelopeTime);
+  if (fromBody !== null) return fromBody;
+  const fromHeader = dateHeader ? Date.parse(dateHeader) : Number.NaN;
+  return Number.isNaN(fromHeader) ? null : fromHeader;
+}
+
+/** Fetches one page of a collection; a body that is not a Xero list is an error naming the stream. */
+export async function fetchListPage(client: XeroClient, stream: XeroStream, since: string | null, request: Readonly<PageRequest>): Promise<ListedPage> {
+  if (request.style !== 'page') throw new InvalidInput(`xero ${stream.name}: paging style ${request.style} is not Xero's`, { field: 'paging' });
+  const answer = await client.request(`xero.list.${stream.collection}`, (api, tenantId) =>
+    stream.list(api, tenantId, {
+      ifModifiedSince: since === null ? undefined : new Date(since),
+      where: stream.where,
+      order: `${stream.idField} ASC`,
+      page: request.page,
+      pageSize: request.pageSize,
+    }),
+  );
+  const parsed = listEnvelopeSchema(stream.collection).safeParse(answer.data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new InvalidInput(`xero ${stream.collection} page ${request.page}: unexpected answer at ${issue?.path.join('.') || 'body'}: ${issue?.message ?? ''}`, { field: stream.collection });
+  }
+  const records = (parsed.data[stream.collection] as unknown[] | undefined) ?? [];
+  return { records, serverNowMs: serverNow(parsed.data.DateTimeUTC, answer.headers.date) };
+}
+
+function updatedOf(record: unknown): number | null {
+  return record && typeof record === 'object' ? xeroInstantMs((record as Record<string, unknown>).UpdatedDateUTC) : null;
+}
+
+/** Pages of one stream from `cursorValue`; each carries the cursor to commit with it. */
+export async function* pullStream(client: XeroClient, stream: XeroStream, cursorValue: JsonValue): AsyncGenerator<PulledPage> {
+  const cursor = parseCursor(cursorValue, stream.name);
+  let run: XeroRun = currentRun(cursor);
+  const mode = run.since === null ? 'full' : 'incremental';
+  let lastServerNow: number | null = null;
+  const fetchPage = async (request: Readonly<PageRequest>): Promise<FetchedPage<unknown>> => {
+    const page = await fetchListPage(client, stream, run.since, request);
+    lastServerNow = page.serverNowMs;
+    return page;
+  };
+  for await (const page of paginate(xeroProfile.paging, fetchPage, { from: String(run.page) })) {
+    run = afterPage(run, page.records.map(updatedOf), lastServerNow);
+    const next = page.nextCursor === null ? null : Number(page.nextCursor);
+    const saved = cursorAfter(cursor, run, next);
+    // Xero has no deletion notices: deleted and voided documents stay listed with their status.
+    yield { records: page.records, deleted: [], cursor: saved as unknown as JsonValue, mode };
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * Xero webhooks: the signature over the raw body, and the changes a verified batch names. Each
+ * event names its tenant and one record; the sync that follows reads the record itself.
+ * https://developer.xero.com/documentation/guides/webhooks/configuring-your-server
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { InvalidInput } from '../../core/errors.ts';
+import type { WebhookChange } from '../contract.ts';
+import { webhookBodySchema } from './schemas.ts';
+
+// https://developer.xero.com/documentation/guides/webhooks/configuring-your-server#signature
+// `x-xero-signature` is base64(HMAC-SHA256(webhook key, raw body)).
+const SIGNATURE_HEADER = 'x-xero-signature';
+
+function headerValue(headers: Record<string, string | string[] | undefined>, name: string): string | null {
+  for (const [key, value] of Object.entries(headers)) {
+    if (key.toLowerCase() !== name) continue;
+    // Two signature headers is not something Xero sends: refuse rather than pick one.
+    if (Array.isArray(value)) return value.length === 1 ? value[0]! : null;
+    return value ?? null;
+  }
+  return null;
+}
+
+/** True when the batch was signed with `key`; compared in constant time. */
+export function verifyWebhook(headers: Record<string, string | string[] | undefined>, rawBody: string, key: string): boolean {
+  const given = headerValue(headers, SIGNATURE_HEADER);
+  if (!given || !key) return false;
+  const expected = createHmac('sha256', key).update(rawBody, 'utf8').digest();
+  const received = Buffer.from(given.trim(), 'base64');
+  return received.length === expected.length && timingSafeEqual(received, expected);
+}
+
+// https://developer.xero.com/documentation/guides/webhooks/overview#event-categories — the record
+// kinds Xero notifies about, and the stream that re-reads them. Others (SUBSCRIPTION, …) say
+// nothing a sync reads.
+const STREAM_OF_CATEGORY: Record<string, string> = { INVOICE: 'invoice', CONTACT: 'customer' };
+
+/** The changes a verified batch names; an empty list for the intent-to-receive check. */
+export function parseWebhook(body: unknown): WebhookChange[] {
+  const parsed = webhookBodySchema.safeParse(body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new InvalidInput(`xero webhook: ${issue.path.join('.') || 'body'}: ${issue.message}`, { field: issue.path.join('.') || 'body' });
+  }
+  const changes: WebhookChange[] = [];
+  for (const event of parsed.data.events) {
+    const stream = STREAM_OF_CATEGORY[event.eventCategory.toUpperCase()];
+    if (!stream) continue;
+    changes.push({ accountId: event.tenantId, stream, externalId: event.resourceId, operation: event.eventType.toLowerCase() });
+  }
+  return changes;
+}
