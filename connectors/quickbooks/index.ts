@@ -1,0 +1,59 @@
+/** The QuickBooks Online connector: a description of QuickBooks; core/ does the rest. */
+import { InvalidInput } from '../../core/errors.ts';
+import { z } from 'zod';
+import { systemClock } from '../../core/http/index.ts';
+import type { AccountInfo, Connector, ConnectionContext, ConnectorSession, PushChange } from '../contract.ts';
+import { quickbooksAuth } from './auth.ts';
+import { QuickBooksClient } from './client.ts';
+import { quickbooksProfile } from './profile.ts';
+import { QuickBooksPull } from './pull.ts';
+import { ENTITY_SYNCS, syncForStream } from './syncs/index.ts';
+import { parseWebhook, verifyWebhook } from './webhooks.ts';
+import { setDisputeFlag } from './writes/set-dispute-flag.ts';
+import { setDunningStage } from './writes/set-dunning-stage.ts';
+
+export { signWebhook, SIGNATURE_HEADER } from './webhooks.ts';
+export { quickbooksProfile } from './profile.ts';
+
+const companyInfoSchema = z.object({ CompanyInfo: z.looseObject({ CompanyName: z.string().optional(), Country: z.string().optional() }) });
+const preferencesSchema = z.object({
+  Preferences: z.looseObject({ CurrencyPrefs: z.looseObject({ HomeCurrency: z.looseObject({ value: z.string() }).optional() }).optional() }),
+});
+
+function session(context: ConnectionContext): ConnectorSession {
+  const client = new QuickBooksClient(context);
+  const clock = context.clock ?? systemClock;
+  const puller = new QuickBooksPull(client, clock);
+  return {
+    // https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/companyinfo
+    // https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/preferences
+    async accountInfo(): Promise<AccountInfo> {
+      const info = companyInfoSchema.safeParse(await client.invoke('read CompanyInfo', 'getCompanyInfo', [context.settings.accountId]));
+      const prefs = preferencesSchema.safeParse(await client.invoke('read Preferences', 'getPreferences', []));
+      const country = info.success ? (info.data.CompanyInfo.Country ?? null) : null;
+      return {
+        displayName: info.success ? (info.data.CompanyInfo.CompanyName ?? null) : null,
+        homeCurrency: prefs.success ? (prefs.data.Preferences.CurrencyPrefs?.HomeCurrency?.value ?? null) : null,
+        country: country && /^[A-Z]{2}$/.test(country) ? country : null,
+      };
+    },
+    pull(stream, cursor) {
+      const sync = syncForStream(stream);
+      if (!sync) throw new InvalidInput(`quickbooks has no stream "${stream}"`, { field: 'stream' });
+      return puller.pull(sync, cursor);
+    },
+    push(change: PushChange) {
+      const now = new Date(clock.now());
+      if (change.kind === 'set_dunning_stage') return setDunningStage(client, context.settings, change, now);
+      return setDisputeFlag(client, context.settings, change, now);
+    },
+  };
+}
+
+export const quickbooksConnector: Connector = {
+  describe: () => ({ provider: 'quickbooks', streams: ENTITY_SYNCS.map((s) => s.stream), profile: quickbooksProfile }),
+  connect: session,
+  verifyWebhook,
+  parseWebhook,
+  auth: quickbooksAuth,
+};

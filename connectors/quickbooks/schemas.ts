@@ -1,0 +1,58 @@
+/**
+ * The raw shapes QuickBooks answers, checked at the edge. Records themselves stay loose (the mapping
+ * engine reads them); what is checked is the envelope the connector relies on.
+ * https://developer.intuit.com/app/developer/qbo/docs/develop/troubleshooting/error-codes
+ */
+import { z } from 'zod';
+
+const record = z.looseObject({ Id: z.union([z.string(), z.number()]).transform(String) });
+
+/** `{"QueryResponse": {"Invoice": […], "startPosition", "maxResults"}, "time"}`; an empty page is `{}`. */
+export function queryResponseSchema(entity: string) {
+  return z.object({
+    QueryResponse: z.looseObject({ [entity]: z.array(record).optional() }),
+    time: z.string().optional(),
+  });
+}
+
+/** `{"CDCResponse": [{"QueryResponse": [{"Invoice": […]}, …]}], "time"}`. */
+export const cdcResponseSchema = z.object({
+  CDCResponse: z.array(z.object({ QueryResponse: z.array(z.record(z.string(), z.unknown())).optional() })).min(1),
+  time: z.string().optional(),
+});
+
+export const faultSchema = z.object({
+  Fault: z.object({
+    Error: z.array(z.looseObject({ Message: z.string().optional(), Detail: z.string().optional(), code: z.union([z.string(), z.number()]).transform(String).optional(), element: z.string().optional() })).min(1),
+    type: z.string().optional(),
+  }),
+});
+
+// https://developer.intuit.com/app/developer/qbo/docs/develop/webhooks
+export const webhookSchema = z.object({
+  eventNotifications: z.array(
+    z.object({
+      realmId: z.string().min(1),
+      dataChangeEvent: z.object({
+        entities: z.array(z.object({ name: z.string().min(1), id: z.string().min(1), operation: z.string().min(1), lastUpdated: z.string().optional() })),
+      }),
+    }),
+  ),
+});
+
+/** The CloudEvents form Intuit announced for the same notifications: one event per change. */
+export const cloudEventsSchema = z.array(
+  z.looseObject({
+    specversion: z.string(),
+    type: z.string().min(1),
+    intuitentityid: z.string().min(1).optional(),
+    intuitaccountid: z.string().min(1).optional(),
+  }),
+).min(1);
+
+
+export const invoiceReadSchema = z.object({
+  Invoice: z.looseObject({ Id: z.string(), SyncToken: z.string(), PrivateNote: z.string().optional() }),
+});
+
+export type QboRecord = z.infer<typeof record>;

@@ -1,0 +1,19 @@
+/** Writes the dispute flag into the configured invoice custom field (`extra.disputeFieldId`) and a note line. */
+import type { ConnectionSettings, PushResult } from '../../contract.ts';
+import type { QuickBooksClient } from '../client.ts';
+import { appendNoteLine } from './private-note.ts';
+import { sparseUpdateInvoice } from './sparse-update-invoice.ts';
+
+export async function setDisputeFlag(
+  client: QuickBooksClient,
+  settings: ConnectionSettings,
+  change: { invoiceExternalId: string; disputed: boolean; note?: string | null },
+  now: Date,
+): Promise<PushResult> {
+  const fieldId = settings.extra?.disputeFieldId;
+  const value = change.disputed ? 'Disputed' : '';
+  return sparseUpdateInvoice(client, change.invoiceExternalId, (current) => ({
+    ...(fieldId ? { CustomField: [{ DefinitionId: fieldId, Type: 'StringType', StringValue: value }] } : {}),
+    PrivateNote: appendNoteLine(current.PrivateNote, change.note ?? (change.disputed ? 'Disputed' : 'Dispute closed'), now),
+  }));
+}

@@ -1,0 +1,35 @@
+/**
+ * A sparse update of one invoice, guarded by its `SyncToken`: read the invoice, send only the changed
+ * fields with the token read, and on a stale-object fault (5010: someone changed it in between)
+ * read again and retry, a few times.
+ * https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/invoice#sparse-update-an-invoice
+ */
+import { Conflict, InvalidInput } from '../../../core/errors.ts';
+import type { PushResult } from '../../contract.ts';
+import type { QuickBooksClient } from '../client.ts';
+import { invoiceReadSchema } from '../schemas.ts';
+
+export const MAX_WRITE_ATTEMPTS = 4;
+
+export type InvoiceReading = { Id: string; SyncToken: string; PrivateNote?: string | undefined } & Record<string, unknown>;
+
+/** `change` builds the changed fields from the invoice as it is now. */
+export async function sparseUpdateInvoice(
+  client: QuickBooksClient,
+  invoiceId: string,
+  change: (current: InvoiceReading) => Record<string, unknown>,
+): Promise<PushResult> {
+  for (let attempt = 1; ; attempt++) {
+    const read = invoiceReadSchema.safeParse(await client.invoke('read Invoice', 'getInvoice', [invoiceId]));
+    if (!read.success) throw new InvalidInput(`quickbooks invoice ${invoiceId}: unexpected answer: ${read.error.issues[0]?.path.join('.')}`, { field: 'Invoice' });
+    const current = read.data.Invoice as InvoiceReading;
+    const body = { ...change(current), Id: current.Id, SyncToken: current.SyncToken, sparse: true };
+    try {
+      const answer = await client.invoke('update Invoice', 'updateInvoice', [body], { retryConflicts: false });
+      const written = invoiceReadSchema.safeParse(answer);
+      return { externalId: invoiceId, version: written.success ? written.data.Invoice.SyncToken : null, attempts: attempt };
+    } catch (error) {
+      if (!(error instanceof Conflict) || attempt >= MAX_WRITE_ATTEMPTS) throw error;
+    }
+  }
+}

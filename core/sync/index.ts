@@ -1,0 +1,6 @@
+/** The sync engine: cursors, one transaction per page, rejected records, deletions as void. */
+export * from './types.ts';
+export { syncConnection, type SyncOptions } from './engine.ts';
+export { mapPage, type MappedEntity, type MapPageOptions } from './map-page.ts';
+export { applyTombstones, type Tombstone } from './tombstones.ts';
+export { runSync, parseOverrides, type SyncConnector, type SyncDeps, type RunSyncOptions } from './run.ts';

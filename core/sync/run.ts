@@ -1,0 +1,90 @@
+/**
+ * One sync of a stored connection, wired: its credentials decrypted, its tokens refreshed through
+ * the token refresher over the connection store, its account's limiter, its mapping overrides —
+ * then the engine. The outcome lands on the connection (last error, or none). Connectors are handed
+ * in by the caller (`connectors/index.ts`): core/ imports no connector.
+ */
+import type { KeyRing } from '../crypto.ts';
+import { ConnectionTokenStore, getConnection, loadCredentials, recordLastError, type ConnectionSettings } from '../connections/index.ts';
+import { AuthExpired } from '../errors.ts';
+import {
+  LimiterRegistry, TokenRefresher, accountKey, defaultRetryPolicy,
+  type AttemptRecord, type HttpProfile, type RefreshGrant, type RetryPolicy,
+} from '../http/index.ts';
+import { parseOverride, type MappingOverride } from '../mapping/index.ts';
+import type { Store } from '../store/index.ts';
+import { syncConnection } from './engine.ts';
+import type { ConnectionContext, PulledPage, StreamSpec, SyncReport } from './types.ts';
+import type { JsonValue } from '../store/index.ts';
+
+/** What the runner needs of a connector (a `Connector` of connectors/contract.ts fits). */
+export interface SyncConnector {
+  describe(): { provider: string; streams: readonly StreamSpec[]; profile: HttpProfile };
+  connect(context: ConnectionContext): { pull(stream: string, cursor: JsonValue): AsyncIterable<PulledPage> };
+  auth: { refreshGrant(settings: ConnectionSettings): RefreshGrant };
+}
+
+export interface SyncDeps {
+  store: Pick<Store, 'pool' | 'db'>;
+  keys: KeyRing;
+  connectorFor(provider: string): SyncConnector;
+  /** Shared by every sync of the process, so that one account has one limiter. */
+  limiters?: LimiterRegistry;
+  policy?: RetryPolicy;
+  onAttempt?: (record: AttemptRecord) => void;
+}
+
+export interface RunSyncOptions {
+  full?: boolean;
+  streams?: readonly string[];
+  onPage?: (stream: string, page: { records: number; mode: string }) => void;
+}
+
+/** Per-connection mapping overrides by mapping name, each validated; an error names the connection. */
+export function parseOverrides(connectionId: string, raw: Record<string, unknown>): Record<string, MappingOverride> {
+  const out: Record<string, MappingOverride> = {};
+  for (const [name, body] of Object.entries(raw)) out[name] = parseOverride(body, `connection ${connectionId} mapping override "${name}"`);
+  return out;
+}
+
+const processLimiters = new LimiterRegistry();
+
+/** Runs one sync of the connection and records its outcome on it. */
+export async function runSync(deps: SyncDeps, connectionId: string, options: RunSyncOptions = {}): Promise<SyncReport> {
+  const { pool, db } = deps.store;
+  const connection = await getConnection(pool, connectionId);
+  if (connection.status !== 'active') {
+    throw new AuthExpired(`connection ${connectionId} is ${connection.status}: connect it again`, { connectionId, status: connection.status });
+  }
+  const { settings } = await loadCredentials(pool, deps.keys, connectionId);
+  const connector = deps.connectorFor(connection.provider);
+  const description = connector.describe();
+  const refresher = new TokenRefresher(new ConnectionTokenStore(pool, deps.keys));
+  const limiters = deps.limiters ?? processLimiters;
+  const session = connector.connect({
+    connectionId,
+    settings,
+    tokens: refresher.forConnection(connectionId, connector.auth.refreshGrant(settings)),
+    limiter: limiters.forAccount(accountKey(description.provider, settings.accountId), description.profile),
+    policy: deps.policy ?? defaultRetryPolicy(),
+    ...(deps.onAttempt ? { onAttempt: deps.onAttempt } : {}),
+  });
+  try {
+    const report = await syncConnection({
+      db,
+      connectionId,
+      source: { provider: description.provider, streams: description.streams, pull: (s, c) => session.pull(s, c) },
+      overrides: parseOverrides(connectionId, connection.mappingOverrides),
+      context: { homeCurrency: settings.homeCurrency ?? null },
+      ...(options.full ? { full: true } : {}),
+      ...(options.streams ? { streams: options.streams } : {}),
+      ...(options.onPage ? { onPage: options.onPage } : {}),
+    });
+    await recordLastError(pool, connectionId, null);
+    return report;
+  } catch (error) {
+    // Never swallowed: the connection shows it, and the caller (job, CLI) decides what comes next.
+    await recordLastError(pool, connectionId, error).catch(() => {});
+    throw error;
+  }
+}
