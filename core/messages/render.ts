@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { InvalidInput } from '../errors.ts';
 import { isCurrency } from '../money.ts';
+import { isIsoDate } from '../calendar/index.ts';
 import { chooseLanguage } from './language.ts';
 import { renderLetterPdf } from './letter-pdf.ts';
 import { formattingLocale } from './locale-format.ts';
@@ -19,7 +20,7 @@ export interface RenderOptions {
   readonly root?: string;
 }
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
+const isoDate = z.string().refine(isIsoDate, 'not a date (YYYY-MM-DD)');
 const currency = z.string().refine(isCurrency, 'unknown ISO 4217 currency');
 /** The parts of the input a caller can get wrong in ways the types do not catch. */
 const inputChecks = z.object({
