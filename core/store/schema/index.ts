@@ -10,3 +10,5 @@ export * from './dunning-engine.ts';
 export * from './activities.ts';
 export * from './outbox.ts';
 export * from './ledger-truth.ts';
+export * from './access.ts';
+export * from './portal.ts';
