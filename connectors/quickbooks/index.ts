@@ -7,6 +7,7 @@ import { quickbooksAuth } from './auth.ts';
 import { QuickBooksClient } from './client.ts';
 import { quickbooksProfile } from './profile.ts';
 import { QuickBooksPull } from './pull.ts';
+import { unwrapEntity } from './schemas.ts';
 import { ENTITY_SYNCS, syncForStream } from './syncs/index.ts';
 import { parseWebhook, verifyWebhook } from './webhooks.ts';
 import { setDisputeFlag } from './writes/set-dispute-flag.ts';
@@ -15,10 +16,8 @@ import { setDunningStage } from './writes/set-dunning-stage.ts';
 export { signWebhook, SIGNATURE_HEADER } from './webhooks.ts';
 export { quickbooksProfile } from './profile.ts';
 
-const companyInfoSchema = z.object({ CompanyInfo: z.looseObject({ CompanyName: z.string().optional(), Country: z.string().optional() }) });
-const preferencesSchema = z.object({
-  Preferences: z.looseObject({ CurrencyPrefs: z.looseObject({ HomeCurrency: z.looseObject({ value: z.string() }).optional() }).optional() }),
-});
+const companyInfoSchema = z.looseObject({ CompanyName: z.string().optional(), Country: z.string().optional() });
+const preferencesSchema = z.looseObject({ CurrencyPrefs: z.looseObject({ HomeCurrency: z.looseObject({ value: z.string() }).optional() }).optional() });
 
 function session(context: ConnectionContext): ConnectorSession {
   const client = new QuickBooksClient(context);
@@ -28,12 +27,12 @@ function session(context: ConnectionContext): ConnectorSession {
     // https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/companyinfo
     // https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/preferences
     async accountInfo(): Promise<AccountInfo> {
-      const info = companyInfoSchema.safeParse(await client.invoke('read CompanyInfo', 'getCompanyInfo', [context.settings.accountId]));
-      const prefs = preferencesSchema.safeParse(await client.invoke('read Preferences', 'getPreferences', []));
-      const country = info.success ? (info.data.CompanyInfo.Country ?? null) : null;
+      const info = companyInfoSchema.safeParse(unwrapEntity(await client.invoke('read CompanyInfo', 'getCompanyInfo', [context.settings.accountId]), 'CompanyInfo'));
+      const prefs = preferencesSchema.safeParse(unwrapEntity(await client.invoke('read Preferences', 'getPreferences', []), 'Preferences'));
+      const country = info.success ? (info.data.Country ?? null) : null;
       return {
-        displayName: info.success ? (info.data.CompanyInfo.CompanyName ?? null) : null,
-        homeCurrency: prefs.success ? (prefs.data.Preferences.CurrencyPrefs?.HomeCurrency?.value ?? null) : null,
+        displayName: info.success ? (info.data.CompanyName ?? null) : null,
+        homeCurrency: prefs.success ? (prefs.data.CurrencyPrefs?.HomeCurrency?.value ?? null) : null,
         country: country && /^[A-Z]{2}$/.test(country) ? country : null,
       };
     },

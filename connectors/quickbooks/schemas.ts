@@ -51,8 +51,16 @@ export const cloudEventsSchema = z.array(
 ).min(1);
 
 
-export const invoiceReadSchema = z.object({
-  Invoice: z.looseObject({ Id: z.string(), SyncToken: z.string(), PrivateNote: z.string().optional() }),
-});
+/** An invoice as a read or an update answers it. */
+export const invoiceReadSchema = z.looseObject({ Id: z.string(), SyncToken: z.string(), PrivateNote: z.string().optional() });
+
+/**
+ * node-quickbooks hands reads and updates over unwrapped (`{"Invoice": {…}}` becomes the invoice)
+ * when the key is there; accept either form.
+ */
+export function unwrapEntity(body: unknown, key: string): unknown {
+  if (body !== null && typeof body === 'object' && key in body) return (body as Record<string, unknown>)[key];
+  return body;
+}
 
 export type QboRecord = z.infer<typeof record>;

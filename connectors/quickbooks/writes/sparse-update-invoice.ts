@@ -7,7 +7,7 @@
 import { Conflict, InvalidInput } from '../../../core/errors.ts';
 import type { PushResult } from '../../contract.ts';
 import type { QuickBooksClient } from '../client.ts';
-import { invoiceReadSchema } from '../schemas.ts';
+import { invoiceReadSchema, unwrapEntity } from '../schemas.ts';
 
 export const MAX_WRITE_ATTEMPTS = 4;
 
@@ -20,14 +20,14 @@ export async function sparseUpdateInvoice(
   change: (current: InvoiceReading) => Record<string, unknown>,
 ): Promise<PushResult> {
   for (let attempt = 1; ; attempt++) {
-    const read = invoiceReadSchema.safeParse(await client.invoke('read Invoice', 'getInvoice', [invoiceId]));
+    const read = invoiceReadSchema.safeParse(unwrapEntity(await client.invoke('read Invoice', 'getInvoice', [invoiceId]), 'Invoice'));
     if (!read.success) throw new InvalidInput(`quickbooks invoice ${invoiceId}: unexpected answer: ${read.error.issues[0]?.path.join('.')}`, { field: 'Invoice' });
-    const current = read.data.Invoice as InvoiceReading;
+    const current = read.data as InvoiceReading;
     const body = { ...change(current), Id: current.Id, SyncToken: current.SyncToken, sparse: true };
     try {
       const answer = await client.invoke('update Invoice', 'updateInvoice', [body], { retryConflicts: false });
-      const written = invoiceReadSchema.safeParse(answer);
-      return { externalId: invoiceId, version: written.success ? written.data.Invoice.SyncToken : null, attempts: attempt };
+      const written = invoiceReadSchema.safeParse(unwrapEntity(answer, 'Invoice'));
+      return { externalId: invoiceId, version: written.success ? written.data.SyncToken : null, attempts: attempt };
     } catch (error) {
       if (!(error instanceof Conflict) || attempt >= MAX_WRITE_ATTEMPTS) throw error;
     }
