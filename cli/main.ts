@@ -12,6 +12,7 @@ import { registerSandbox } from './commands/sandbox.ts';
 import { registerSimulate } from './commands/simulate.ts';
 import { registerReport } from './commands/report.ts';
 import { registerBench } from './commands/bench.ts';
+import { registerTemplate } from './commands/template.ts';
 
 export function buildProgram(): Command {
   const program = new Command('relance')
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerSimulate(program);
   registerReport(program);
   registerBench(program);
+  registerTemplate(program);
   // Every subcommand inherits the strictness: unknown options are errors, not ignored.
   for (const cmd of program.commands) cmd.exitOverride();
   return program;

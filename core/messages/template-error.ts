@@ -9,7 +9,8 @@ export class TemplateError extends InvalidInput {
     readonly reason: string,
     more = 0,
   ) {
-    const shown = path.relative(process.cwd(), file) || file;
+    const relative = path.relative(process.cwd(), file);
+    const shown = relative && !relative.startsWith('..') ? relative : file;
     const suffix = more > 0 ? ` (and ${more} more)` : '';
     super(`${shown} line ${line}: ${reason}${suffix}`, { field: 'template', file: shown, line });
   }
