@@ -12,6 +12,7 @@ import { registerSandbox } from './commands/sandbox.ts';
 import { registerSimulate } from './commands/simulate.ts';
 import { registerReport } from './commands/report.ts';
 import { registerBench } from './commands/bench.ts';
+import { registerSync } from './commands/sync.ts';
 import { registerTemplate } from './commands/template.ts';
 
 export function buildProgram(): Command {
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerSimulate(program);
   registerReport(program);
   registerBench(program);
+  registerSync(program);
   registerTemplate(program);
   // Every subcommand inherits the strictness: unknown options are errors, not ignored.
   for (const cmd of program.commands) cmd.exitOverride();
