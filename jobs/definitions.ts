@@ -1,9 +1,12 @@
 /** The registry of jobs, listed explicitly. Each handler is thin: it calls into `core/`. */
 import type { Agenda } from 'agenda';
 import type { Logger } from '../core/logging.ts';
+import { defineDunningJobs, type DunningJobDeps } from './dunning.ts';
 
 export interface JobDeps {
   logger: Logger;
+  /** The store and channels the dunning jobs need; without them the dunning jobs are not defined. */
+  dunning?: DunningJobDeps;
 }
 
 export function defineJobs(agenda: Agenda, deps: JobDeps): void {
@@ -11,4 +14,5 @@ export function defineJobs(agenda: Agenda, deps: JobDeps): void {
   agenda.define('system.heartbeat', async () => {
     deps.logger.debug('heartbeat');
   });
+  if (deps.dunning) defineDunningJobs(agenda, deps.dunning, deps.logger);
 }
