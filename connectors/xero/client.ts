@@ -5,6 +5,7 @@
  */
 import { AccountingApi } from 'xero-node';
 import type { AxiosResponse } from 'axios';
+import { InvalidInput } from '../../core/errors.ts';
 import { callProvider, HttpStatusError, normalizeHeaders, type CallContext, type HttpFailure } from '../../core/http/index.ts';
 import type { ConnectionContext } from '../contract.ts';
 import { xeroErrorHook } from './errors.ts';
@@ -50,15 +51,28 @@ export function sdkFailure(error: unknown): unknown {
   if (!response || typeof response !== 'object') return new Error(error);
   const status = typeof response.statusCode === 'number' && response.statusCode > 0 ? response.statusCode : null;
   const body = response.body ?? null;
+  const message = typeof body === 'string' ? body : undefined;
+  if (status === null && !looksLikeNetworkFailure(message)) {
+    // Status 0 also comes from xero-node's own model parsing, inside the same try as the call (a
+    // date it cannot read sinks the whole answer): that is a bad answer, not a network failure.
+    return new InvalidInput(`xero: xero-node could not read the answer (${message ?? 'no message'})`, { provider: 'xero', field: 'response' });
+  }
   const failure: HttpFailure = {
     status,
     headers: headersOf(response.headers),
     body,
-    message: typeof body === 'string' ? body : undefined,
+    message,
     // xero-node drops axios's socket code: a call that got no answer is a network failure.
     ...(status === null ? { networkCode: 'ECONNRESET' } : {}),
   };
   return new HttpStatusError(failure);
+}
+
+// What axios and Node say when no answer came (xero-node keeps only the message, not the code).
+const NETWORK_MESSAGE = /ECONN|ETIMEDOUT|EAI_AGAIN|ENOTFOUND|EHOSTUNREACH|ENETUNREACH|EPIPE|socket hang up|timeout|Network Error|aborted|Nock: (No match|Disallowed)/i;
+
+function looksLikeNetworkFailure(message: string | undefined): boolean {
+  return message !== undefined && NETWORK_MESSAGE.test(message);
 }
 
 /** The Xero API of one connection (one tenant). */
