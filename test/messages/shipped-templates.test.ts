@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { CHANNELS, compileFile, listTemplates, renderMessage, sampleMessageInput, templateFile } from '../../core/messages/index.ts';
+import { readFile } from 'node:fs/promises';
+import { ledgerFileShape } from '../../core/ledger/schema.ts';
+import {
+  CHANNELS,
+  TEMPLATES_ROOT,
+  compileFile,
+  languagesOf,
+  listTemplates,
+  renderMessage,
+  sampleMessageInput,
+  templateFile,
+} from '../../core/messages/index.ts';
 
 const STEPS = ['courtesy', 'reminder-1', 'reminder-2', 'formal-notice', 'final-notice'];
 const LANGUAGES = ['fr', 'en'];
@@ -31,5 +42,22 @@ describe('shipped templates', async () => {
     expect(text).toContain(m.channel === 'sms' ? 'Atelier Dupont SAS' : 'Boulangerie Martin');
     if (m.channel === 'sms') expect(m.text.length).toBeLessThanOrEqual(320);
     if (m.channel === 'letter') expect(Buffer.from(m.pdf.subarray(0, 5)).toString('latin1')).toBe('%PDF-');
+  });
+});
+
+describe('default scenarios (templates/scenarios/defaults.json)', async () => {
+  const file = JSON.parse(await readFile(`${TEMPLATES_ROOT}/scenarios/defaults.json`, 'utf8')) as { scenarios: unknown };
+
+  it('ship gentle, standard and firm B2B in the ledger file’s scenario shape', () => {
+    const scenarios = ledgerFileShape.shape.scenarios.parse(file.scenarios) ?? [];
+    expect(scenarios.map((s) => s.name).sort()).toEqual(['firm-b2b', 'gentle', 'standard']);
+  });
+
+  it('name, for every message step, a template of that channel in French and English', async () => {
+    const scenarios = ledgerFileShape.shape.scenarios.parse(file.scenarios) ?? [];
+    for (const step of scenarios.flatMap((s) => s.steps)) {
+      if (step.action !== 'email' && step.action !== 'sms' && step.action !== 'letter') continue;
+      expect(await languagesOf(step.action, step.template), `${step.action}/${step.template}`).toEqual(['en', 'fr']);
+    }
   });
 });
