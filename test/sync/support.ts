@@ -3,7 +3,9 @@ import { generateKeySpec, parseKeyRing, type KeyRing } from '../../core/crypto.t
 import { createConnection, ensureOrganization, type ConnectionSettings } from '../../core/connections/index.ts';
 import type { Store } from '../../core/store/index.ts';
 
-export const ring: KeyRing = parseKeyRing(generateKeySpec());
+/** The key specification, for child processes (`RELANCE_SECRET_KEY`). */
+export const keySpec = generateKeySpec();
+export const ring: KeyRing = parseKeyRing(keySpec);
 
 export function qboSettings(overrides: Partial<ConnectionSettings> = {}): ConnectionSettings {
   return {
