@@ -1,0 +1,12 @@
+// https://developers.hubspot.com/docs/api/crm/companies
+import { RELANCE_PROPERTY_NAMES } from '../writes/relance-properties.ts';
+import type { HubSpotObjectSync } from './object-sync.ts';
+
+export const companies: HubSpotObjectSync = {
+  // Companies are not ledger records: core/crm-control stores them (crm_records) and reads the
+  // paused/disputed flags a salesperson sets; the ledger engine maps nothing from them.
+  stream: { name: 'company', produces: [] },
+  objectType: 'companies',
+  modifiedProperty: 'hs_lastmodifieddate',
+  properties: ['name', 'domain', 'hubspot_owner_id', 'hs_lastmodifieddate', ...RELANCE_PROPERTY_NAMES],
+};

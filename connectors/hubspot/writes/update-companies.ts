@@ -1,0 +1,80 @@
+/**
+ * Write-back of each company's dunning state into the "Relance" properties, by batch update, 100
+ * companies a call. Reports per company (STYLE principle 9): what was written, what failed and why.
+ * A batch the provider refuses as a whole (a bad value) fails its companies with the reason; a
+ * failure worth retrying (rate limit or outage past core/http's retries) is thrown for the outbox.
+ * https://developers.hubspot.com/docs/api/crm/companies (POST /crm/v3/objects/companies/batch/update)
+ */
+import { isRelanceError } from '../../../core/errors.ts';
+import type { HubSpotClient } from '../client.ts';
+import { BATCH_SIZE } from '../profile.ts';
+import { batchAnswerSchema } from '../schemas.ts';
+
+export interface CompanyDunningState {
+  companyId: string;
+  stage: string | null;
+  /** Decimal string in `currency` ("1250.00"), never a float. */
+  overdueAmount: string | null;
+  currency: string | null;
+  oldestOverdueDays: number | null;
+  disputed: boolean;
+  paused: boolean;
+  nextAction: string | null;
+  /** YYYY-MM-DD */
+  nextActionDate: string | null;
+  promiseDate: string | null;
+  portalLink: string | null;
+}
+
+export interface BatchItemResult {
+  companyId: string;
+  ok: boolean;
+  error: string | null;
+}
+
+/** HubSpot clears a property given an empty string; every value travels as a string. */
+export function toCompanyProperties(state: CompanyDunningState): Record<string, string> {
+  const text = (v: string | null) => v ?? '';
+  return {
+    relance_stage: text(state.stage),
+    relance_overdue_amount: text(state.overdueAmount),
+    relance_overdue_currency: text(state.currency),
+    relance_oldest_overdue_days: state.oldestOverdueDays === null ? '' : String(state.oldestOverdueDays),
+    relance_disputed: String(state.disputed),
+    relance_paused: String(state.paused),
+    relance_next_action: text(state.nextAction),
+    relance_next_action_date: text(state.nextActionDate),
+    relance_promise_date: text(state.promiseDate),
+    relance_portal_link: text(state.portalLink),
+  };
+}
+
+export async function updateCompanies(client: HubSpotClient, states: readonly CompanyDunningState[]): Promise<BatchItemResult[]> {
+  const results: BatchItemResult[] = [];
+  for (let i = 0; i < states.length; i += BATCH_SIZE) {
+    results.push(...(await updateBatch(client, states.slice(i, i + BATCH_SIZE))));
+  }
+  return results;
+}
+
+async function updateBatch(client: HubSpotClient, batch: readonly CompanyDunningState[]): Promise<BatchItemResult[]> {
+  const inputs = batch.map((s) => ({ id: s.companyId, properties: toCompanyProperties(s) }));
+  let answer;
+  try {
+    answer = await client.request('batch update companies', { method: 'POST', path: '/crm/v3/objects/companies/batch/update', body: { inputs } }, batchAnswerSchema);
+  } catch (error) {
+    if (isRelanceError(error) && error.category === 'validation') {
+      return batch.map((s) => ({ companyId: s.companyId, ok: false, error: error.message }));
+    }
+    throw error;
+  }
+  // 207: `errors[].context.ids` names the companies that could not be updated (deleted, unknown).
+  const failed = new Map<string, string>();
+  for (const e of answer.data.errors ?? []) {
+    for (const id of e.context?.ids ?? []) failed.set(id, `${e.category ?? 'error'}: ${e.message}`);
+  }
+  return batch.map((s) => {
+    const reason = failed.get(s.companyId);
+    return reason ? { companyId: s.companyId, ok: false, error: reason } : { companyId: s.companyId, ok: true, error: null };
+  });
+}
