@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { InvalidInput } from '../../core/errors.ts';
 import { runIngestBench, type BenchResult } from '../../bench/ingest.ts';
 import { runGeneratorBench } from '../../bench/generator.ts';
+import { runScenariosBench } from '../../bench/scenarios.ts';
 
 const DEFAULT_SERVER = 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -33,6 +34,17 @@ function parseRecords(value: unknown): number {
 }
 
 const BENCHES: BenchDefinition[] = [
+  {
+    name: 'scenarios',
+    description: 'the daily dunning run over N open invoices of N/10 customers in a scratch PostgreSQL database; time and peak memory',
+    options: (cmd) => cmd.option('--invoices <n>', 'open invoices', '1000000'),
+    run: (opts) =>
+      runScenariosBench({
+        invoices: parseRecords(opts.invoices),
+        serverUrl: process.env.DATABASE_URL ?? DEFAULT_SERVER,
+        progress: (line) => process.stderr.write(line + '\n'),
+      }),
+  },
   {
     name: 'generator',
     description: 'make the sandbox world for N invoices per ledger (two ledgers and the CRM), against 10 s per 100,000',
