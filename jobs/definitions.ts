@@ -1,12 +1,15 @@
 /** The registry of jobs, listed explicitly. Each handler is thin: it calls into `core/`. */
 import type { Agenda } from 'agenda';
 import type { Logger } from '../core/logging.ts';
+import { defineSyncJobs, type SyncJobDeps } from './sync.ts';
 import { defineDunningJobs, type DunningJobDeps } from './dunning.ts';
 
 export interface JobDeps {
   logger: Logger;
   /** The store and channels the dunning jobs need; without them the dunning jobs are not defined. */
   dunning?: DunningJobDeps;
+  /** The store and key ring `sync.pull` needs; without them the job is not defined. */
+  sync?: Omit<SyncJobDeps, 'logger'>;
 }
 
 export function defineJobs(agenda: Agenda, deps: JobDeps): void {
@@ -14,5 +17,6 @@ export function defineJobs(agenda: Agenda, deps: JobDeps): void {
   agenda.define('system.heartbeat', async () => {
     deps.logger.debug('heartbeat');
   });
+  if (deps.sync) defineSyncJobs(agenda, { ...deps.sync, logger: deps.logger });
   if (deps.dunning) defineDunningJobs(agenda, deps.dunning, deps.logger);
 }
