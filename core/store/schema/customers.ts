@@ -10,6 +10,20 @@ import { connections } from './connections.ts';
 import { organizations } from './organizations.ts';
 
 /**
+ * Hard bounces (core/sending): when and which address was refused for good. The address is kept
+ * with the date so that a sync bringing a new email or phone makes the record reachable again
+ * without anyone clearing the flag: an address is invalid only while it equals the bounced one.
+ */
+function deliverability() {
+  return {
+    emailInvalidAt: instant('email_invalid_at'),
+    emailInvalidAddress: text('email_invalid_address'),
+    phoneInvalidAt: instant('phone_invalid_at'),
+    phoneInvalidAddress: text('phone_invalid_address'),
+  };
+}
+
+/**
  * A customer is synced from one connection (its accounting system): `(connection_id, external_id)`
  * is that record. Other connections' records of the same customer are `customer_external_refs`.
  */
@@ -39,6 +53,7 @@ export const customers = pgTable(
     sourceUpdatedAt: instant('source_updated_at'),
     raw: jsonb('raw'),
     customFields: jsonb('custom_fields').$type<Record<string, unknown>>().notNull().default({}),
+    ...deliverability(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -72,6 +87,7 @@ export const contacts = pgTable(
     phone: text('phone'),
     language: text('language'),
     role: contactRoleEnum('role').notNull().default('main'),
+    ...deliverability(),
     sourceUpdatedAt: instant('source_updated_at'),
     raw: jsonb('raw'),
     createdAt: createdAt(),
