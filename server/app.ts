@@ -7,12 +7,16 @@ import type pg from 'pg';
 import { isRelanceError } from '../core/errors.ts';
 import type { Logger } from '../core/logging.ts';
 import type { Worker } from '../jobs/worker.ts';
+import type { KeyRing } from '../core/crypto.ts';
+import { connectionRoutes } from './oauth/index.ts';
 
 export interface ServerDeps {
   pool: pg.Pool;
   storeMode: 'postgres' | 'embedded';
   worker: Worker | null;
   logger: Logger;
+  /** The key ring of connection credentials: with it, the OAuth callbacks and provider webhooks are served. */
+  keys?: KeyRing;
 }
 
 async function databaseHealth(pool: pg.Pool): Promise<{ ok: boolean; latencyMs: number; error?: string }> {
@@ -50,6 +54,8 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     const ok = database.ok && scheduler.ok;
     return reply.status(ok ? 200 : 503).send({ status: ok ? 'ok' : 'degraded', database, scheduler });
   });
+
+  if (deps.keys) void app.register(connectionRoutes, { pool: deps.pool, keys: deps.keys, worker: deps.worker, logger: deps.logger });
 
   return app;
 }

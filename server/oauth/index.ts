@@ -1,0 +1,37 @@
+/**
+ * The connection routes of the server: OAuth callbacks and the QuickBooks webhook. A webhook's sync
+ * goes to the job queue when a worker runs, else it runs in this process.
+ */
+import type { FastifyInstance } from 'fastify';
+import type pg from 'pg';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import type { KeyRing } from '../../core/crypto.ts';
+import type { Logger } from '../../core/logging.ts';
+import * as schema from '../../core/store/schema/index.ts';
+import { enqueueSyncPull, runSyncPull } from '../../jobs/sync.ts';
+import type { Worker } from '../../jobs/worker.ts';
+import { quickbooksWebhookRoutes } from '../webhooks/quickbooks.ts';
+import { oauthCallbackRoutes } from './callback.ts';
+
+export { sealState, openState } from './state.ts';
+export { completeConnection } from './complete-connection.ts';
+
+export interface ConnectionRouteDeps {
+  pool: pg.Pool;
+  keys: KeyRing;
+  worker: Worker | null;
+  logger: Logger;
+}
+
+export async function connectionRoutes(app: FastifyInstance, deps: ConnectionRouteDeps): Promise<void> {
+  const store = { pool: deps.pool, db: drizzle(deps.pool, { schema }) };
+  const triggerSync = async (connectionId: string, streams: string[]): Promise<void> => {
+    if (deps.worker) return enqueueSyncPull(deps.worker.agenda, { connectionId, streams });
+    // No worker: sync here, after answering; a failure is logged and recorded on the connection.
+    void runSyncPull({ store, keys: deps.keys, logger: deps.logger }, { connectionId, streams }).catch((error: unknown) =>
+      deps.logger.warn('webhook sync failed', { connectionId, error }),
+    );
+  };
+  await app.register(async (scope) => oauthCallbackRoutes(scope, deps));
+  await app.register(async (scope) => quickbooksWebhookRoutes(scope, { pool: deps.pool, keys: deps.keys, triggerSync }));
+}
