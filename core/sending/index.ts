@@ -5,4 +5,6 @@ export { claimActions, organizationsInSendingHours, DEFAULT_LEASE_MS } from './c
 export { withinSendingHours, localClock } from './sending-hours.ts';
 export { sendStopReason, type SendStopReason } from './stop-check.ts';
 export { composeMessage, loadActionForSend, messageInput, type ActionForSend } from './compose.ts';
-export type { DeliveryChannel, MessageOverride, OutgoingMessage, OutgoingEmail, OutgoingSms, OutgoingLetter, SendDeps } from './types.ts';
+export { loadRecipients, planRecipient, markAddressInvalid, CHANNEL_SETTING } from './recipients.ts';
+export { deliver, type Delivery } from './deliver.ts';
+export type { MessageOverride, SendChannels, SendDeps } from './types.ts';

@@ -6,16 +6,18 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../store/db.ts';
 import { todayIn } from '../calendar/index.ts';
-import { isRelanceError } from '../errors.ts';
-import { composeMessage, loadActionForSend, type ActionForSend } from './compose.ts';
+import type { RecipientChoice } from '../channels/index.ts';
+import { loadActionForSend, type ActionForSend } from './compose.ts';
+import { deliver, type Delivery } from './deliver.ts';
+import { recordFailure } from './failure.ts';
+import { planRecipient } from './recipients.ts';
 import { sendStopReason } from './stop-check.ts';
-import type { OutgoingMessage, SendDeps } from './types.ts';
+import type { SendDeps } from './types.ts';
 
-/** After this many attempts a retryable failure is final: the action is `failed`, visible, not lost. */
-export const MAX_SEND_ATTEMPTS = 5;
+export { MAX_SEND_ATTEMPTS } from './failure.ts';
 
 export type SendOutcome =
-  | { kind: 'sent'; providerMessageId: string | null }
+  | { kind: 'sent'; providerMessageId: string | null; channel: Delivery['channel']; fellBack: boolean }
   | { kind: 'cancelled'; reason: string }
   | { kind: 'lost' }
   | { kind: 'retry'; error: string }
@@ -44,28 +46,9 @@ async function preflight(db: Db, deps: SendDeps, actionId: string, now: Date): P
   });
 }
 
-function toOutgoing(a: ActionForSend, rendered: Awaited<ReturnType<typeof composeMessage>>): OutgoingMessage {
-  const key = a.idempotency_key;
-  if (rendered.channel === 'email') {
-    return { channel: 'email', idempotencyKey: key, to: { address: a.email ?? '', name: a.contact_name ?? a.customer_name },
-      subject: rendered.subject, html: rendered.html, text: rendered.text };
-  }
-  if (rendered.channel === 'sms') return { channel: 'sms', idempotencyKey: key, to: a.phone ?? '', text: rendered.text };
-  return { channel: 'letter', idempotencyKey: key, pdf: rendered.pdf };
-}
-
-/** Calls the channel; task, call and escalate steps have none: they become work for a person. */
-async function deliver(deps: SendDeps, a: ActionForSend, now: Date): Promise<string | null> {
-  if (a.channel === 'task' || a.channel === 'call' || a.channel === 'escalate') return null;
-  const channel = deps.channels[a.channel];
-  if (!channel) throw new Error(`no ${a.channel} channel configured`);
-  const rendered = await composeMessage(deps, a, todayIn(a.org_timezone, now));
-  const result = await channel.send(toOutgoing(a, rendered));
-  return result.providerMessageId;
-}
-
 /** Marks the action sent, with its activity and write-back rows, if the claim is still ours. */
-async function finalize(db: Db, deps: SendDeps, a: ActionForSend, providerMessageId: string | null): Promise<boolean> {
+async function finalize(db: Db, deps: SendDeps, a: ActionForSend, d: Delivery): Promise<boolean> {
+  const providerMessageId = d.providerMessageId;
   return db.transaction(async (tx) => {
     const updated = await tx.execute(sql`
       UPDATE actions SET status = 'sent', sent_at = now(), claimed_by = NULL, last_error = NULL, updated_at = now(),
@@ -73,8 +56,8 @@ async function finalize(db: Db, deps: SendDeps, a: ActionForSend, providerMessag
        WHERE id = ${a.id}::uuid AND status = 'sending' AND claimed_by = ${deps.workerId}`);
     if ((updated.rowCount ?? 0) === 0) return false;
     const payload = JSON.stringify({
-      actionId: a.id, step: a.step, scenario: a.details.scenario ?? null, template: a.template, channel: a.channel,
-      invoices: a.items.map((i) => i.number ?? i.externalId),
+      actionId: a.id, step: a.step, scenario: a.details.scenario ?? null, template: a.template, channel: d.channel ?? a.channel,
+      to: d.to, fellBack: d.fellBack, invoices: a.items.map((i) => i.number ?? i.externalId),
     });
     await tx.execute(sql`
       INSERT INTO activities (organization_id, customer_id, actor, kind, payload)
@@ -97,30 +80,24 @@ async function finalize(db: Db, deps: SendDeps, a: ActionForSend, providerMessag
   });
 }
 
-async function recordFailure(db: Db, deps: SendDeps, actionId: string, e: unknown): Promise<SendOutcome> {
-  const error = e instanceof Error ? e.message : String(e);
-  const retryable = isRelanceError(e) && e.retryable;
-  const json = JSON.stringify(isRelanceError(e) ? e.toJSON() : { message: error });
-  const { rows } = await db.execute<{ status: string }>(sql`
-    UPDATE actions SET claimed_by = NULL, updated_at = now(), last_error = ${json}::jsonb,
-           status = CASE WHEN ${retryable} AND send_attempts < ${MAX_SEND_ATTEMPTS} THEN 'planned' ELSE 'failed' END::action_status
-     WHERE id = ${actionId}::uuid AND status = 'sending' AND claimed_by = ${deps.workerId}
-    RETURNING status::text AS status`);
-  return rows[0]?.status === 'planned' ? { kind: 'retry', error } : { kind: 'failed', error };
-}
-
 /** Sends one action this worker has claimed. */
 export async function sendClaimedAction(db: Db, deps: SendDeps, actionId: string, now: Date = new Date()): Promise<SendOutcome> {
   const stop = await preflight(db, deps, actionId, now);
   if (stop) return stop;
   const action = await loadActionForSend(db, actionId);
-  let providerMessageId: string | null;
+  let choice: RecipientChoice | null = null;
+  let delivery: Delivery;
   try {
-    providerMessageId = await deliver(deps, action, now);
+    if (isMessageStep(action)) choice = await planRecipient(db, deps, { customerId: action.customer_id, channel: action.channel, template: action.template });
+    delivery = await deliver(deps, action, choice, now);
   } catch (e) {
-    return recordFailure(db, deps, actionId, e);
+    return recordFailure(db, deps, action, choice, e);
   }
   // The window: the channel accepted the message; a crash before this commit re-sends it later.
-  const ours = await finalize(db, deps, action, providerMessageId);
-  return ours ? { kind: 'sent', providerMessageId } : { kind: 'lost' };
+  const ours = await finalize(db, deps, action, delivery);
+  return ours ? { kind: 'sent', providerMessageId: delivery.providerMessageId, channel: delivery.channel, fellBack: delivery.fellBack } : { kind: 'lost' };
+}
+
+function isMessageStep(a: ActionForSend): a is ActionForSend & { channel: 'email' | 'sms' | 'letter' } {
+  return a.channel === 'email' || a.channel === 'sms' || a.channel === 'letter';
 }

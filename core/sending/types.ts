@@ -1,44 +1,28 @@
 /**
- * What the sender needs from the outside: a renderer and channels. The shapes follow core/messages
- * (`renderMessage`) and core/channels (`Channel.send(message) → { providerMessageId }`); declared
- * here structurally so that a test can pass a recording channel and production the SMTP one.
+ * What the sender needs from the outside: a renderer and the channels of core/channels. A channel
+ * that is absent is not configured: a step on it fails visibly ("no email channel configured").
  */
+import type { Address, Channel, EmailMessage, LetterMessage, MessageChannelKind, SmsMessage } from '../channels/index.ts';
 import type { RenderedMessage, RenderMessageInput } from '../messages/index.ts';
 
-export interface OutgoingEmail {
-  readonly channel: 'email';
-  readonly idempotencyKey: string;
-  readonly to: { readonly address: string; readonly name?: string | null };
-  readonly subject: string;
-  readonly html: string;
-  readonly text: string;
-}
-export interface OutgoingSms {
-  readonly channel: 'sms';
-  readonly idempotencyKey: string;
-  readonly to: string;
-  readonly text: string;
-}
-export interface OutgoingLetter {
-  readonly channel: 'letter';
-  readonly idempotencyKey: string;
-  readonly pdf: Uint8Array;
-}
-export type OutgoingMessage = OutgoingEmail | OutgoingSms | OutgoingLetter;
-
-export interface DeliveryChannel {
-  // Method syntax on purpose: a channel typed for its own message kind (SmtpChannel: emails) fits.
-  send(message: OutgoingMessage): Promise<{ readonly providerMessageId: string }>;
+export interface SendChannels {
+  readonly email?: Channel<EmailMessage>;
+  readonly sms?: Channel<SmsMessage>;
+  readonly letter?: Channel<LetterMessage>;
 }
 
 export interface SendDeps {
-  readonly channels: Partial<Record<OutgoingMessage['channel'], DeliveryChannel>>;
+  readonly channels: SendChannels;
   readonly render: (input: RenderMessageInput) => Promise<RenderedMessage>;
   /** Identifies this worker's claims (host:pid:random). */
   readonly workerId: string;
   /** A 'sending' claim older than this is taken over: its worker is presumed dead. */
   readonly leaseMs?: number;
   readonly portalUrl?: string | null;
+  /** Where answers to reminders go (a collector's mailbox); the sender's address when absent. */
+  readonly replyTo?: Address | null;
+  /** Whether a template exists for a channel (a fallback channel needs one); defaults to the shipped templates. */
+  readonly hasTemplate?: (channel: MessageChannelKind, name: string) => Promise<boolean>;
 }
 
 /** A collector's edit of a message awaiting approval: replaces the rendered parts it names. */

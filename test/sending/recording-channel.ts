@@ -1,16 +1,14 @@
-/** A real DeliveryChannel that keeps what it is given instead of reaching a provider (until SMTP lands in tests). */
-import type { DeliveryChannel, OutgoingMessage } from '../../core/sending/index.ts';
+/** A channel that keeps what it is given instead of reaching a provider: for tests about something else than delivery (letters, SMS fallback). */
+import type { Channel, OutboundMessage, SendResult } from '../../core/channels/index.ts';
 
-export class RecordingChannel implements DeliveryChannel {
-  readonly sent: OutgoingMessage[] = [];
-  /** When set, the next sends throw this instead. */
-  failWith: Error | null = null;
-  delayMs = 0;
+export class RecordingChannel<M extends OutboundMessage> implements Channel<M> {
+  readonly sent: M[] = [];
+  constructor(readonly kind: M['channel']) {}
 
-  async send(message: OutgoingMessage): Promise<{ providerMessageId: string }> {
-    if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
-    if (this.failWith) throw this.failWith;
+  async send(message: M): Promise<SendResult> {
     this.sent.push(message);
     return { providerMessageId: `<${message.idempotencyKey}@test>` };
   }
+
+  async close(): Promise<void> {}
 }

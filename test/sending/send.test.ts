@@ -4,24 +4,41 @@ import { runOrganization } from '../../core/agenda/index.ts';
 import { approveActions, editAction, listQueue, previewAction, rejectActions } from '../../core/approvals/index.ts';
 import { renderMessage } from '../../core/messages/index.ts';
 import { sendDueActions, withinSendingHours, type SendDeps } from '../../core/sending/index.ts';
-import { InvalidInput, Transient } from '../../core/errors.ts';
+import { SmtpChannel, type LetterMessage } from '../../core/channels/index.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { addCustomer, addInvoice, seedOrganization, type OrgFixture } from '../agenda/fixtures.ts';
 import { RecordingChannel } from './recording-channel.ts';
+import { startSmtpSink, type SmtpSink } from './smtp-sink.ts';
 
 let t: TestDatabase;
+let sink: SmtpSink;
+let smtp: SmtpChannel;
 beforeAll(async () => {
   t = await createTestDatabase();
+  sink = await startSmtpSink();
+  smtp = new SmtpChannel({ host: '127.0.0.1', port: sink.port, from: { address: 'relances@atelier-dupont.example' }, timeoutMs: 5000 });
 });
 afterAll(async () => {
+  await smtp?.close();
+  await sink?.close();
   await t?.drop();
 });
 
 // Monday 2 March 2026, 11:00 in Paris: inside the default sending hours (09:00–18:00, Mon–Fri).
 const MONDAY_11H = new Date('2026-03-02T10:00:00Z');
 
-function depsWith(channel: RecordingChannel, workerId = 'w1'): SendDeps {
-  return { channels: { email: channel, sms: channel, letter: channel }, render: (i) => renderMessage(i), workerId };
+function depsWith(workerId = 'w1'): SendDeps {
+  return { channels: { email: smtp, letter: new RecordingChannel<LetterMessage>('letter') }, render: (i) => renderMessage(i), workerId };
+}
+
+/** What the SMTP server accepted for this organization's customers' addresses. */
+function acceptedFor(addresses: readonly string[]) {
+  return sink.accepted.filter((m) => m.to.some((a) => addresses.includes(a)));
+}
+
+async function emailsOf(f: OrgFixture): Promise<string[]> {
+  const { rows } = await t.db.execute<{ email: string }>(sql`SELECT email FROM customers WHERE organization_id = ${f.organizationId}`);
+  return rows.map((r) => r.email);
 }
 
 async function statusOf(f: OrgFixture): Promise<string[]> {
@@ -31,10 +48,8 @@ async function statusOf(f: OrgFixture): Promise<string[]> {
 
 describe('the send job', () => {
   let f: OrgFixture;
-  let channel: RecordingChannel;
   beforeEach(async () => {
     f = await seedOrganization(t.db);
-    channel = new RecordingChannel();
   });
 
   async function planOne(dueDate = '2026-02-20'): Promise<{ customerId: string; invoiceId: string }> {
@@ -44,21 +59,25 @@ describe('the send job', () => {
     return { customerId, invoiceId };
   }
 
-  it('sends a due action once, with its activity and write-back rows in the same transaction', async () => {
+  it('sends a due action once over SMTP, with its activity and write-back rows in the same transaction', async () => {
     const { customerId } = await planOne();
-    const pass = await sendDueActions(t.db, depsWith(channel), { now: MONDAY_11H, organizationId: f.organizationId });
+    const pass = await sendDueActions(t.db, depsWith(), { now: MONDAY_11H, organizationId: f.organizationId });
     expect(pass).toMatchObject({ claimed: 1, outcomes: { sent: 1 } });
-    expect(channel.sent).toHaveLength(1);
-    const msg = channel.sent[0]!;
-    expect(msg.channel).toBe('email');
-    if (msg.channel === 'email') expect(msg.text).toContain('F-2026-007');
+    const mails = acceptedFor(await emailsOf(f));
+    expect(mails).toHaveLength(1);
+    expect(mails[0]!.parts.get('text/plain')).toContain('F-2026-007');
+    const { rows: [sent] } = await t.db.execute<{ key: string; mid: string }>(sql`
+      SELECT idempotency_key AS key, details->>'providerMessageId' AS mid FROM actions WHERE organization_id = ${f.organizationId}`);
+    // The Message-ID the server got is the one recorded, derived from the action's key.
+    expect(mails[0]!.messageId).toBe(sent!.mid);
+    expect(mails[0]!.headers.get('x-relance-action')).toBe(sent!.key);
     expect(await statusOf(f)).toEqual(['sent']);
     const { rows: acts } = await t.db.execute<{ kind: string }>(sql`SELECT kind FROM activities WHERE customer_id = ${customerId}`);
     expect(acts.map((a) => a.kind)).toEqual(['reminder.sent']);
     const { rows: out } = await t.db.execute<{ kind: string }>(sql`SELECT kind FROM outbox WHERE organization_id = ${f.organizationId}`);
     expect(out.map((o) => o.kind)).toEqual(['add-note']);
     // Nothing left to send; the next daily run does not plan the same step again.
-    expect((await sendDueActions(t.db, depsWith(channel), { now: MONDAY_11H, organizationId: f.organizationId })).claimed).toBe(0);
+    expect((await sendDueActions(t.db, depsWith(), { now: MONDAY_11H, organizationId: f.organizationId })).claimed).toBe(0);
     expect((await runOrganization(t.db, { organizationId: f.organizationId, asOf: '2026-03-03' })).inserted).toBe(0);
   });
 
@@ -67,9 +86,9 @@ describe('the send job', () => {
     const saturday = new Date('2026-03-07T10:00:00Z');
     const monday7h = new Date('2026-03-02T06:00:00Z');
     for (const now of [saturday, monday7h]) {
-      expect((await sendDueActions(t.db, depsWith(channel), { now, organizationId: f.organizationId })).claimed).toBe(0);
+      expect((await sendDueActions(t.db, depsWith(), { now, organizationId: f.organizationId })).claimed).toBe(0);
     }
-    expect(channel.sent).toHaveLength(0);
+    expect(acceptedFor(await emailsOf(f))).toHaveLength(0);
   });
 
   it('cancels instead of sending when a stop rule came up after planning (paid, promise, paused, dispute, hold)', async () => {
@@ -89,25 +108,33 @@ describe('the send job', () => {
     }
     await runOrganization(t.db, { organizationId: f.organizationId, asOf: '2026-03-02' });
     for (const [k, change] of cases.entries()) await change(planned[k]!.customerId, planned[k]!.invoiceId);
-    const pass = await sendDueActions(t.db, depsWith(channel), { now: MONDAY_11H, organizationId: f.organizationId });
+    const pass = await sendDueActions(t.db, depsWith(), { now: MONDAY_11H, organizationId: f.organizationId });
     expect(pass.outcomes.cancelled).toBe(5);
-    expect(channel.sent).toHaveLength(0);
+    expect(acceptedFor(await emailsOf(f))).toHaveLength(0);
     const { rows } = await t.db.execute<{ customer_id: string; reason: string }>(sql`
       SELECT customer_id, details->>'cancelledReason' AS reason FROM actions WHERE organization_id = ${f.organizationId}`);
     const byCustomer = new Map(rows.map((r) => [r.customer_id, r.reason]));
     expect(planned.map((p) => byCustomer.get(p.customerId))).toEqual(['paid', 'promise', 'paused', 'disputed', 'hold']);
   });
 
-  it('retries a transient channel failure, and fails a permanent one visibly', async () => {
+  it('retries a 451 from the SMTP server, and fails a policy refusal (550 5.7.1) visibly', async () => {
     await planOne();
-    channel.failWith = new Transient('smtp timeout');
-    expect((await sendDueActions(t.db, depsWith(channel), { now: MONDAY_11H, organizationId: f.organizationId })).outcomes.retry).toBe(1);
+    const [address] = await emailsOf(f);
+    sink.refuse.set(address!, [451, '4.2.1 Mailbox busy, try later']);
+    expect((await sendDueActions(t.db, depsWith(), { now: MONDAY_11H, organizationId: f.organizationId })).outcomes.retry).toBe(1);
     expect(await statusOf(f)).toEqual(['planned']);
-    channel.failWith = new InvalidInput('email: mailbox does not exist');
-    await sendDueActions(t.db, depsWith(channel), { now: MONDAY_11H, organizationId: f.organizationId });
+    sink.refuse.set(address!, [550, '5.7.1 Message rejected by policy']);
+    expect((await sendDueActions(t.db, depsWith(), { now: MONDAY_11H, organizationId: f.organizationId })).outcomes.failed).toBe(1);
     expect(await statusOf(f)).toEqual(['failed']);
-    const { rows } = await t.db.execute<{ code: string }>(sql`SELECT last_error->>'code' AS code FROM actions WHERE organization_id = ${f.organizationId}`);
-    expect(rows[0]!.code).toBe('invalid');
+    const { rows } = await t.db.execute<{ code: string; hard: boolean }>(sql`
+      SELECT last_error->>'code' AS code, (last_error->>'hardBounce')::boolean AS hard FROM actions WHERE organization_id = ${f.organizationId}`);
+    expect(rows[0]).toEqual({ code: 'delivery_rejected', hard: false });
+    // A refusal of the message is not a bad address: nothing is marked invalid.
+    const { rows: flags } = await t.db.execute<{ at: Date | null }>(sql`SELECT email_invalid_at AS at FROM customers WHERE email = ${address!}`);
+    expect(flags[0]!.at).toBeNull();
+    const { rows: acts } = await t.db.execute<{ kind: string }>(sql`SELECT kind FROM activities WHERE organization_id = ${f.organizationId}`);
+    expect(acts.map((a) => a.kind)).toEqual(['reminder.failed']);
+    sink.refuse.delete(address!);
   });
 
   it('takes over a claim whose worker died (lease expired), but never a live one', async () => {
@@ -116,7 +143,7 @@ describe('the send job', () => {
     const { rows } = await t.db.execute<{ id: string }>(sql`SELECT id FROM actions WHERE organization_id = ${f.organizationId} ORDER BY created_at`);
     await t.db.execute(sql`UPDATE actions SET status = 'sending', claimed_by = 'dead', claimed_at = ${new Date(MONDAY_11H.getTime() - 10 * 60_000).toISOString()}::timestamptz WHERE id = ${rows[0]!.id}`);
     await t.db.execute(sql`UPDATE actions SET status = 'sending', claimed_by = 'alive', claimed_at = ${new Date(MONDAY_11H.getTime() - 60_000).toISOString()}::timestamptz WHERE id = ${rows[1]!.id}`);
-    const pass = await sendDueActions(t.db, depsWith(channel), { now: MONDAY_11H, organizationId: f.organizationId });
+    const pass = await sendDueActions(t.db, depsWith(), { now: MONDAY_11H, organizationId: f.organizationId });
     expect(pass).toMatchObject({ claimed: 1, outcomes: { sent: 1 } });
     expect(await statusOf(f)).toEqual(['sent', 'sending']);
   });
@@ -125,14 +152,13 @@ describe('the send job', () => {
 describe('the approval queue', () => {
   it('lists, previews, edits and approves one; rejects another with a reason; reports bulk results per item', async () => {
     const f = await seedOrganization(t.db);
-    const channel = new RecordingChannel();
     const customers = [await addCustomer(t.db, f), await addCustomer(t.db, f), await addCustomer(t.db, f)];
     for (const c of customers) await addInvoice(t.db, f, c, { dueDate: '2026-02-04', number: `F-${c.slice(0, 4)}` });
     await runOrganization(t.db, { organizationId: f.organizationId, asOf: '2026-03-02' });
     const queue = await listQueue(t.db, f.organizationId);
     expect(queue.map((q) => [q.step, q.template, q.invoiceCount])).toEqual([[3, 'reminder-2', 1], [3, 'reminder-2', 1], [3, 'reminder-2', 1]]);
     // Awaiting approval: the send pass leaves them alone.
-    expect((await sendDueActions(t.db, depsWith(channel), { now: MONDAY_11H, organizationId: f.organizationId })).claimed).toBe(0);
+    expect((await sendDueActions(t.db, depsWith(), { now: MONDAY_11H, organizationId: f.organizationId })).claimed).toBe(0);
 
     const [first, second, third] = queue;
     const preview = await previewAction(t.db, { render: (i) => renderMessage(i) }, first!.id, MONDAY_11H);
@@ -146,9 +172,10 @@ describe('the approval queue', () => {
     ]);
     await expect(rejectActions(t.db, [third!.id], 'anna', ' ')).rejects.toThrow(/reason/);
 
-    await sendDueActions(t.db, depsWith(channel), { now: MONDAY_11H, organizationId: f.organizationId });
-    expect(channel.sent).toHaveLength(2);
-    const subjects = channel.sent.map((m) => (m.channel === 'email' ? m.subject : ''));
+    await sendDueActions(t.db, depsWith(), { now: MONDAY_11H, organizationId: f.organizationId });
+    const mails = acceptedFor(await emailsOf(f));
+    expect(mails).toHaveLength(2);
+    const subjects = mails.map((m) => m.subject);
     expect(subjects).toContain('Relevé de compte — merci de nous appeler');
     expect(await listQueue(t.db, f.organizationId)).toEqual([]);
   });

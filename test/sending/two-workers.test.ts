@@ -8,7 +8,8 @@ import { openStore, type Store } from '../../core/store/db.ts';
 import { createWorker, type Worker } from '../../jobs/worker.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { addCustomer, addInvoice, seedOrganization } from '../agenda/fixtures.ts';
-import { RecordingChannel } from './recording-channel.ts';
+import { SmtpChannel } from '../../core/channels/index.ts';
+import { startSmtpSink, type SmtpSink } from './smtp-sink.ts';
 
 const logger = createLogger({ level: 'error', format: 'json' });
 const ACTIONS = 40;
@@ -17,12 +18,17 @@ describe('two Agenda workers racing over the same actions', () => {
   let t: TestDatabase;
   const workers: Worker[] = [];
   const stores: Store[] = [];
+  const channels: SmtpChannel[] = [];
+  let sink: SmtpSink;
   beforeAll(async () => {
     t = await createTestDatabase();
+    sink = await startSmtpSink();
   });
   afterAll(async () => {
     for (const w of workers) await w.stop(5000).catch(() => {});
     for (const s of stores) await s.close();
+    for (const c of channels) await c.close();
+    await sink?.close();
     await t?.drop();
   });
 
@@ -33,9 +39,10 @@ describe('two Agenda workers racing over the same actions', () => {
     for (let i = 0; i < ACTIONS; i++) await addInvoice(t.db, f, await addCustomer(t.db, f), { dueDate });
     await runOrganization(t.db, { organizationId: f.organizationId });
 
-    const channels = [new RecordingChannel(), new RecordingChannel()];
-    for (const [k, channel] of channels.entries()) {
-      channel.delayMs = 15;
+    for (let k = 0; k < 2; k++) {
+      // Each worker has its own SMTP connection to the same real server.
+      const channel = new SmtpChannel({ host: '127.0.0.1', port: sink.port, from: { address: 'relances@atelier-dupont.example' }, timeoutMs: 5000 });
+      channels.push(channel);
       // Each worker has its own pool, as two processes would.
       const store = openStore(t.url, { max: 4 });
       stores.push(store);
@@ -58,7 +65,7 @@ describe('two Agenda workers racing over the same actions', () => {
       if (Date.now() > deadline) throw new Error(`only ${rows[0]!.n} of ${ACTIONS} sent`);
       await new Promise((r) => setTimeout(r, 100));
     }
-    const keys = channels.flatMap((c) => c.sent.map((m) => m.idempotencyKey));
+    const keys = sink.accepted.map((m) => m.headers.get('x-relance-action'));
     expect(keys).toHaveLength(ACTIONS);
     expect(new Set(keys).size).toBe(ACTIONS);
     const { rows } = await t.db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM activities WHERE kind = 'reminder.sent'`);

@@ -1,0 +1,89 @@
+/**
+ * A real SMTP server in-process for the send tests (smtp-server, no TLS, no auth): it keeps each
+ * message it accepts, refuses the addresses it is told to refuse with the reply it is given, and
+ * can hold the DATA phase (the message fully received, the 250 not yet answered) to let a test
+ * kill the sender inside the at-least-once window.
+ */
+import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
+import { parseRawMail, type ParsedMail } from '../channels/raw-mail.ts';
+
+export interface SinkMessage extends ParsedMail {
+  readonly to: string[];
+  readonly messageId: string;
+  /** Decoded from its RFC 2047 words. */
+  readonly subject: string;
+  readonly raw: string;
+}
+
+export interface SmtpSink {
+  readonly port: number;
+  /** Messages answered 250. */
+  readonly accepted: SinkMessage[];
+  /** Messages whose DATA arrived in full, whether or not they were answered (a held one is here). */
+  readonly received: SinkMessage[];
+  /** Address → [reply code, reply text], checked at RCPT TO. */
+  readonly refuse: Map<string, [number, string]>;
+  /** While true, a message's DATA is read in full and then left unanswered. */
+  holdData: boolean;
+  /** Resolves when the next message's DATA has arrived in full. */
+  nextData(): Promise<SinkMessage>;
+  close(): Promise<void>;
+}
+
+function toMessage(raw: string, to: string[]): SinkMessage {
+  const parsed = parseRawMail(raw);
+  return { ...parsed, raw, to, messageId: parsed.headers.get('message-id') ?? '', subject: decodeMimeWords(parsed.headers.get('subject') ?? '') };
+}
+
+/** RFC 2047 encoded words (=?UTF-8?Q?…?= or =?UTF-8?B?…?=), as nodemailer writes non-ASCII subjects. */
+function decodeMimeWords(value: string): string {
+  return value
+    .replace(/\?=\s+=\?/g, '?==?')
+    .replace(/=\?utf-8\?([QB])\?([^?]*)\?=/gi, (_m, enc: string, text: string) => {
+      if (enc.toUpperCase() === 'B') return Buffer.from(text, 'base64').toString('utf8');
+      const bytes = text.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (_x, h: string) => String.fromCharCode(parseInt(h, 16)));
+      return Buffer.from(bytes, 'latin1').toString('utf8');
+    });
+}
+
+export function startSmtpSink(): Promise<SmtpSink> {
+  const waiters: ((m: SinkMessage) => void)[] = [];
+  const sink = {
+    port: 0, accepted: [] as SinkMessage[], received: [] as SinkMessage[],
+    refuse: new Map<string, [number, string]>(), holdData: false,
+  };
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    // A held session must not keep close() waiting for the default 30 s.
+    closeTimeout: 200,
+    onRcptTo(address, _session, callback) {
+      const refusal = sink.refuse.get(address.address.toLowerCase());
+      if (!refusal) return callback();
+      callback(Object.assign(new Error(refusal[1]), { responseCode: refusal[0] }));
+    },
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        const message = toMessage(Buffer.concat(chunks).toString('utf8'), session.envelope.rcptTo.map((r) => r.address));
+        sink.received.push(message);
+        waiters.splice(0).forEach((w) => w(message));
+        if (sink.holdData) return; // never answered: the sender waits until it dies or times out
+        sink.accepted.push(message);
+        callback();
+      });
+    },
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      resolve(Object.assign(sink, {
+        port: (server.server.address() as AddressInfo).port,
+        nextData: () => new Promise<SinkMessage>((r) => waiters.push(r)),
+        close: () => new Promise<void>((r) => server.close(() => r())),
+      }));
+    });
+  });
+}
