@@ -13,6 +13,7 @@ import { registerSimulate } from './commands/simulate.ts';
 import { registerReport } from './commands/report.ts';
 import { registerBench } from './commands/bench.ts';
 import { registerSync } from './commands/sync.ts';
+import { registerConnect } from './commands/connect.ts';
 import { registerTemplate } from './commands/template.ts';
 
 export function buildProgram(): Command {
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerReport(program);
   registerBench(program);
   registerSync(program);
+  registerConnect(program);
   registerTemplate(program);
   // Every subcommand inherits the strictness: unknown options are errors, not ignored.
   for (const cmd of program.commands) cmd.exitOverride();
