@@ -67,10 +67,12 @@ export class HubSpotClient {
 
   /**
    * One call; the answer's JSON is checked against `schema` (an `InvalidInput` naming the field
-   * otherwise). `search: true` also waits for the search endpoints' slot.
+   * otherwise). `search: true` also waits for the search endpoints' slot; `retryConflicts: false`
+   * for creates, whose 409 means "already exists" and cannot change on a retry.
    */
-  async request<S extends z.ZodType>(name: string, request: HubSpotRequest, schema: S, options: { search?: boolean } = {}): Promise<HubSpotAnswer<z.infer<S>>> {
-    const answer = await callProvider(this.call, name, async ({ accessToken, observe }) => {
+  async request<S extends z.ZodType>(name: string, request: HubSpotRequest, schema: S, options: { search?: boolean; retryConflicts?: boolean } = {}): Promise<HubSpotAnswer<z.infer<S>>> {
+    const call = options.retryConflicts === false ? { ...this.call, policy: { ...this.call.policy, conflict: () => null } } : this.call;
+    const answer = await callProvider(call, name, async ({ accessToken, observe }) => {
       if (accessToken === null) throw new InvalidInput('hubspot: no access token for this connection', { field: 'tokens' });
       const send = () => this.send(accessToken, request, observe);
       return options.search ? this.search.schedule(send) : send();

@@ -64,12 +64,12 @@ async function fitWindow<R>(spec: WindowedSearch<R>, from: number, to: number): 
   let hi = to;
   let first = await spec.search({ from, to: hi, after: null });
   while (first.total > spec.cap) {
-    if (hi <= from) {
-      throw new InvalidInput(`search: more than ${spec.cap} records share the modified instant ${new Date(from).toISOString()}; no window is narrow enough`, { field: 'cursor' });
-    }
     // Nothing in the window is older than its first (oldest) record: halve what lies above it.
     const oldest = first.records.length ? spec.modifiedOf(first.records[0]!) : from;
     const lo = Math.max(from, Math.min(oldest, hi));
+    if (hi <= lo) {
+      throw new InvalidInput(`search: more than ${spec.cap} records share the modified instant ${new Date(lo).toISOString()}; no window is narrow enough`, { field: 'cursor' });
+    }
     hi = lo + Math.floor((hi - lo) / 2);
     first = await spec.search({ from, to: hi, after: null });
   }

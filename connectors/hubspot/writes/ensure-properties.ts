@@ -34,7 +34,7 @@ export async function ensureRelanceProperties(client: HubSpotClient): Promise<En
   if (!groups.data.results.some((g) => g.name === RELANCE_GROUP.name)) {
     // https://developers.hubspot.com/docs/api/crm/properties#create-a-property-group
     report.groupCreated = await createIgnoringConflict(() =>
-      client.request('create property group', { method: 'POST', path: '/crm/v3/properties/companies/groups', body: { ...RELANCE_GROUP } }, created),
+      client.request('create property group', { method: 'POST', path: '/crm/v3/properties/companies/groups', body: { ...RELANCE_GROUP } }, created, { retryConflicts: false }),
     );
   }
   // https://developers.hubspot.com/docs/api/crm/properties#retrieve-properties
@@ -44,7 +44,7 @@ export async function ensureRelanceProperties(client: HubSpotClient): Promise<En
     if (names.has(definition.name)) continue;
     // https://developers.hubspot.com/docs/api/crm/properties#create-a-property
     const made = await createIgnoringConflict(() =>
-      client.request(`create property ${definition.name}`, { method: 'POST', path: '/crm/v3/properties/companies', body: { ...definition, groupName: RELANCE_GROUP.name } }, created),
+      client.request(`create property ${definition.name}`, { method: 'POST', path: '/crm/v3/properties/companies', body: { ...definition, groupName: RELANCE_GROUP.name } }, created, { retryConflicts: false }),
     );
     if (made) report.propertiesCreated.push(definition.name);
   }
