@@ -24,7 +24,7 @@ export { xeroProfile } from './profile.ts';
 export { XeroClient } from './client.ts';
 export { listTenants, chooseTenant, connectionsUrlFor } from './auth.ts';
 export { addInvoiceNote } from './writes/add-invoice-note.ts';
-export { noteText, parseNote, type XeroNote } from './writes/history-notes.ts';
+export { noteForChange, type InvoiceNote } from './writes/history-notes.ts';
 export { xeroErrorHook } from './errors.ts';
 
 /** In sync order: customers before the documents that name them, invoices before what pays them. */

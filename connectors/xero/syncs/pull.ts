@@ -66,6 +66,6 @@ export async function* pullStream(client: XeroClient, stream: XeroStream, cursor
     const next = page.nextCursor === null ? null : Number(page.nextCursor);
     const saved = cursorAfter(cursor, run, next);
     // Xero has no deletion notices: deleted and voided documents stay listed with their status.
-    yield { records: page.records, deleted: [], cursor: saved as unknown as JsonValue, mode };
+    yield { records: page.records, deleted: [], cursor: saved, mode };
   }
 }

@@ -5,7 +5,8 @@
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidInput } from '../../../core/errors.ts';
-import { addInvoiceNote, noteText, parseNote, xeroConnector, XeroClient } from '../../../connectors/xero/index.ts';
+import { addInvoiceNote, noteForChange, xeroConnector, XeroClient } from '../../../connectors/xero/index.ts';
+import type { PushChange } from '../../../connectors/contract.ts';
 import { MAX_NOTE_LENGTH } from '../../../connectors/xero/writes/history-notes.ts';
 import { API, TENANT, stopLimiters, testContext } from './support.ts';
 
@@ -47,7 +48,7 @@ describe('xero history notes', () => {
         return [200, answer(details)];
       });
     const result = await xeroConnector.connect(testContext()).push({ kind: 'set_disputed', invoiceExternalId: INVOICE, disputed: true, note: 'Goods damaged' });
-    expect(details).toBe('Relance: dispute opened; reminders paused for this invoice. Note: Goods damaged');
+    expect(details).toBe('Relance: dispute opened; reminders paused for this invoice. Reason: Goods damaged');
     expect(result).toEqual({ externalId: INVOICE, version: null, attempts: 2 });
   });
 
@@ -63,23 +64,24 @@ describe('xero history notes', () => {
 
 describe('xero note texts', () => {
   it.each([
-    [{ kind: 'reminder_sent', invoiceExternalId: INVOICE, step: 'reminder-2', channel: 'email', date: '2026-03-02' }, 'Relance: reminder "reminder-2" sent by email on 2026-03-02.'],
-    [{ kind: 'dispute_opened', invoiceExternalId: INVOICE, reason: 'Wrong quantity' }, 'Relance: dispute opened; reminders paused for this invoice. Reason: Wrong quantity'],
-    [{ kind: 'dispute_closed', invoiceExternalId: INVOICE, resolution: null }, 'Relance: dispute closed; reminders resume.'],
+    [{ kind: 'reminder_sent', invoiceExternalId: INVOICE, step: 'standard#2 reminder-2', channel: 'email', date: '2026-03-02' }, 'Relance: reminder "standard#2 reminder-2" sent by email on 2026-03-02.'],
+    [{ kind: 'set_disputed', invoiceExternalId: INVOICE, disputed: true, note: 'Wrong quantity' }, 'Relance: dispute opened; reminders paused for this invoice. Reason: Wrong quantity'],
+    [{ kind: 'set_disputed', invoiceExternalId: INVOICE, disputed: false, note: null }, 'Relance: dispute closed; reminders resume.'],
     [{ kind: 'promise_recorded', invoiceExternalId: INVOICE, amount: '1200.00', currency: 'GBP', date: '2026-03-15' }, 'Relance: the customer promised to pay 1200.00 GBP by 2026-03-15.'],
-  ])('%j', (payload, text) => {
-    expect(noteText(parseNote(payload))).toBe(text);
+    [{ kind: 'set_dunning_stage', invoiceExternalId: INVOICE, stage: 'Step 2 reminder-1' }, 'Relance: dunning stage is now "Step 2 reminder-1".'],
+  ] as [PushChange, string][])('%j', (change, text) => {
+    expect(noteForChange(change)).toEqual({ invoiceExternalId: INVOICE, text });
   });
 
   it('cuts a long free text to what Xero keeps', () => {
-    const text = noteText(parseNote({ kind: 'dispute_opened', invoiceExternalId: INVOICE, reason: 'x'.repeat(5000) }));
+    const { text } = noteForChange({ kind: 'set_disputed', invoiceExternalId: INVOICE, disputed: true, note: 'x'.repeat(5000) });
     expect(text).toHaveLength(MAX_NOTE_LENGTH);
     expect(text.endsWith('…')).toBe(true);
   });
 
-  it('names the field of a bad payload', () => {
-    expect(() => parseNote({ kind: 'promise_recorded', invoiceExternalId: INVOICE, amount: 12.5, currency: 'GBP', date: '2026-03-15' })).toThrow(InvalidInput);
-    expect(() => parseNote({ kind: 'promise_recorded', invoiceExternalId: INVOICE, amount: '12.50', currency: 'GBP', date: '15/03/2026' })).toThrow(/xero note: date/);
-    expect(() => parseNote({ kind: 'party' })).toThrow(/xero note: kind/);
+  it('refuses a change Xero is not written with, naming its kind', () => {
+    const change: PushChange = { kind: 'set_company_properties', companyExternalId: '1', properties: { stage: 'x' } };
+    expect(() => noteForChange(change)).toThrow(InvalidInput);
+    expect(() => noteForChange(change)).toThrow('kind: the xero connector does not write "set_company_properties" changes');
   });
 });
