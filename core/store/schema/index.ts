@@ -12,3 +12,4 @@ export * from './outbox.ts';
 export * from './ledger-truth.ts';
 export * from './access.ts';
 export * from './portal.ts';
+export * from './crm.ts';
