@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { InvalidInput } from '../../core/errors.ts';
 import { runIngestBench, type BenchResult } from '../../bench/ingest.ts';
 import { runGeneratorBench } from '../../bench/generator.ts';
+import { runSyncBench } from '../../bench/sync.ts';
 import { runScenariosBench } from '../../bench/scenarios.ts';
 
 const DEFAULT_SERVER = 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -69,6 +70,19 @@ const BENCHES: BenchDefinition[] = [
         serverUrl: process.env.DATABASE_URL ?? DEFAULT_SERVER,
         progress: (line) => process.stderr.write(line + '\n'),
       }),
+  },
+  {
+    name: 'sync',
+    description: 'full sync of a sandbox company under its real rate limit, against the least time that limit allows for the calls made',
+    options: (cmd) => cmd.option('--provider <name>', 'the provider (quickbooks)', 'quickbooks').option('--invoices <n>', 'invoices in the sandbox company', '100000'),
+    run: (opts) => {
+      if (opts.provider !== 'quickbooks') throw new InvalidInput(`--provider: "${String(opts.provider)}" has no sync bench yet (quickbooks)`, { field: 'provider' });
+      const invoices = Number(opts.invoices);
+      if (!Number.isInteger(invoices) || invoices < 10 || invoices > 1_000_000) {
+        throw new InvalidInput(`--invoices: "${String(opts.invoices)}" is not a whole number between 10 and 1000000`, { field: 'invoices' });
+      }
+      return runSyncBench({ provider: 'quickbooks', invoices, serverUrl: process.env.DATABASE_URL ?? DEFAULT_SERVER, progress: (line) => process.stderr.write(line + '\n') });
+    },
   },
 ];
 

@@ -1,0 +1,98 @@
+/**
+ * `relance bench sync --provider quickbooks`: a full sync of a sandbox company (100,000 invoices by
+ * default) under the sandbox's real QuickBooks limits, into a scratch database. Prints the time, the
+ * API calls made, and the ratio of the least time the rate limit allows for that many calls to the
+ * time taken (1.0: the sync ran exactly at the limit).
+ */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { connectorFor } from '../connectors/index.ts';
+import { createConnection, ensureOrganization } from '../core/connections/index.ts';
+import { generateKeySpec, parseKeyRing } from '../core/crypto.ts';
+import { LimiterRegistry } from '../core/http/index.ts';
+import { migrate, openStore } from '../core/store/index.ts';
+import { runSync } from '../core/sync/index.ts';
+import { startSandbox } from '../sandbox/index.ts';
+import type { BenchResult } from './ingest.ts';
+
+// https://developer.intuit.com/app/developer/qbo/docs/learn/limits-and-throttles
+const PER_SECOND = 10;
+const PER_MINUTE = 500;
+
+export interface SyncBenchOptions {
+  provider: 'quickbooks';
+  invoices: number;
+  serverUrl: string;
+  progress?: (line: string) => void;
+}
+
+export interface SyncBenchResult extends BenchResult {
+  figures: BenchResult['figures'] & { apiCalls: number; pages: number; leastSeconds: number; rateLimited: number };
+}
+
+/** The least time `calls` calls take under 10 per second and 500 per minute (rolling windows). */
+export function leastSeconds(calls: number): number {
+  if (calls <= 0) return 0;
+  const bySecond = Math.ceil(calls / PER_SECOND) - 1;
+  const byMinute = Math.ceil(calls / PER_MINUTE - 1) * 60;
+  return Math.max(bySecond, byMinute, 0);
+}
+
+async function scratchDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `relance_bench_sync_${randomBytes(4).toString('hex')}`;
+  const admin = async (statement: string) => {
+    const client = new pg.Client({ connectionString: serverUrl });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`CREATE DATABASE ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = '/' + name;
+  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
+export async function runSyncBench(options: SyncBenchOptions): Promise<SyncBenchResult> {
+  const log = options.progress ?? (() => {});
+  log(`sandbox: generating ${options.invoices} invoices`);
+  const sandbox = await startSandbox({ seed: 2026, invoices: options.invoices, asOf: '2026-03-01', port: 0, limits: {} });
+  const scratch = await scratchDatabase(options.serverUrl);
+  const store = openStore(scratch.url);
+  const limiters = new LimiterRegistry();
+  try {
+    await migrate(store.pool);
+    const keys = parseKeyRing(generateKeySpec());
+    const qb = sandbox.quickbooks;
+    const organizationId = await ensureOrganization(store.pool, { name: 'Bench', baseCurrency: sandbox.world.quickbooks.homeCurrency, country: 'US' });
+    const connection = await createConnection(store.pool, keys, {
+      organizationId, provider: 'quickbooks',
+      settings: { accountId: qb.realmId!, clientId: qb.clientId!, clientSecret: qb.clientSecret!, baseUrl: qb.baseUrl, tokenUrl: `${qb.baseUrl}/oauth2/v1/tokens/bearer`, homeCurrency: sandbox.world.quickbooks.homeCurrency },
+      tokens: { accessToken: qb.accessToken!, refreshToken: qb.refreshToken!, expiresAt: new Date(Date.now() + 50 * 60 * 1000) },
+    });
+    let calls = 0;
+    let rateLimited = 0;
+    log('sync: full, under the real QuickBooks limits');
+    const report = await runSync({ store, keys, connectorFor, limiters, onAttempt: (a) => {
+      calls += 1;
+      if (a.outcome === 'rate_limited') rateLimited += 1;
+    } }, connection.id, { onPage: (stream, page) => log(`${stream}: ${page.records}`) });
+    const pages = Object.values(report.streams).reduce((n, s) => n + s.pages, 0);
+    const invoices = report.streams.invoice?.pulled ?? 0;
+    const least = leastSeconds(calls);
+    return {
+      bench: 'sync',
+      figures: { records: invoices, seconds: report.seconds, recordsPerSecond: Math.round(invoices / report.seconds), apiCalls: calls, pages, leastSeconds: least, rateLimited },
+      limit: `least time QuickBooks' limits (${PER_SECOND}/s, ${PER_MINUTE}/min) allow for the same API calls`,
+      ratio: Number((least / report.seconds).toFixed(3)),
+      higherIsBetter: true,
+    };
+  } finally {
+    await limiters.stopAll();
+    await store.close();
+    await scratch.drop();
+    await sandbox.close();
+  }
+}
