@@ -102,8 +102,7 @@ describe('Xero end to end', () => {
   }, 120_000);
 
   it('writes a dispute back as an invoice history note', async () => {
-    const { rows } = await db.pool.query<{ external_id: string }>('SELECT external_id FROM invoices WHERE connection_id = $1 LIMIT 1', [connectionId]);
-    const id = rows[0]!.external_id;
+    const id = String((await simulatorList(xero, 'Invoices', 'Type=="ACCREC"'))[0]!.InvoiceID);
     const connector = connectorFor('xero');
     const { settings } = await loadCredentials(db.pool, ring, connectionId);
     const session = connector.connect({
