@@ -6,6 +6,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../store/db.ts';
 import { todayIn } from '../calendar/index.ts';
+import { enqueueReminderWriteBack } from '../outbox/index.ts';
 import type { RecipientChoice } from '../channels/index.ts';
 import { loadActionForSend, type ActionForSend } from './compose.ts';
 import { deliver, type Delivery } from './deliver.ts';
@@ -64,18 +65,13 @@ async function finalize(db: Db, deps: SendDeps, a: ActionForSend, d: Delivery): 
       VALUES (${a.organization_id}, ${a.customer_id}, 'job:dunning.send',
               ${a.channel === 'email' || a.channel === 'sms' || a.channel === 'letter' ? 'reminder.sent' : 'task.created'},
               ${payload}::jsonb || jsonb_build_object('providerMessageId', ${providerMessageId}::text))`);
-    // Write-back (ARCHITECTURE §8): a note on each listed invoice in the accounting system, and the
-    // dunning stage on the CRM company. Keys are per action, so a retried finalize adds nothing.
-    await tx.execute(sql`
-      INSERT INTO outbox (organization_id, connection_id, kind, entity, external_id, payload, idempotency_key)
-      SELECT ${a.organization_id}::uuid, i.connection_id, 'add-note', 'invoice', i.external_id, ${payload}::jsonb,
-             'action:' || ${a.id}::text || ':add-note:' || i.id
-        FROM action_invoices ai JOIN invoices i ON i.id = ai.invoice_id WHERE ai.action_id = ${a.id}::uuid
-      UNION ALL
-      SELECT ${a.organization_id}::uuid, r.connection_id, 'set-dunning-stage', 'company', r.external_id, ${payload}::jsonb,
-             'action:' || ${a.id}::text || ':set-dunning-stage:' || r.id
-        FROM customer_external_refs r WHERE r.customer_id = ${a.customer_id}::uuid AND r.kind = 'company'
-      ON CONFLICT (idempotency_key) DO NOTHING`);
+    // Write-back (ARCHITECTURE §8): a reminder note and the stage on each listed invoice, the stage
+    // on the CRM company; keyed per action, so a retried finalize adds nothing.
+    await enqueueReminderWriteBack(tx, {
+      organizationId: a.organization_id, actionId: a.id, customerId: a.customer_id, step: a.step,
+      scenario: typeof a.details.scenario === 'string' ? a.details.scenario : null, template: a.template,
+      channel: d.channel ?? a.channel, date: todayIn(a.org_timezone, new Date()),
+    });
     return true;
   });
 }

@@ -130,7 +130,7 @@ describe('the send job', () => {
       SELECT last_error->>'code' AS code, (last_error->>'hardBounce')::boolean AS hard FROM actions WHERE organization_id = ${f.organizationId}`);
     expect(rows[0]).toEqual({ code: 'delivery_rejected', hard: false });
     // A refusal of the message is not a bad address: nothing is marked invalid.
-    const { rows: flags } = await t.db.execute<{ at: Date | null }>(sql`SELECT email_invalid_at AS at FROM customers WHERE email = ${address!}`);
+    const { rows: flags } = await t.db.execute<{ at: string | null }>(sql`SELECT email_invalid_at AS at FROM customers WHERE email = ${address!}`);
     expect(flags[0]!.at).toBeNull();
     const { rows: acts } = await t.db.execute<{ kind: string }>(sql`SELECT kind FROM activities WHERE organization_id = ${f.organizationId}`);
     expect(acts.map((a) => a.kind)).toEqual(['reminder.failed']);

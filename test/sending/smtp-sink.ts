@@ -22,6 +22,8 @@ export interface SmtpSink {
   readonly accepted: SinkMessage[];
   /** Messages whose DATA arrived in full, whether or not they were answered (a held one is here). */
   readonly received: SinkMessage[];
+  /** Addresses refused at RCPT TO, in order. */
+  readonly refused: string[];
   /** Address → [reply code, reply text], checked at RCPT TO. */
   readonly refuse: Map<string, [number, string]>;
   /** While true, a message's DATA is read in full and then left unanswered. */
@@ -51,7 +53,7 @@ export function startSmtpSink(): Promise<SmtpSink> {
   const waiters: ((m: SinkMessage) => void)[] = [];
   const sink = {
     port: 0, accepted: [] as SinkMessage[], received: [] as SinkMessage[],
-    refuse: new Map<string, [number, string]>(), holdData: false,
+    refuse: new Map<string, [number, string]>(), refused: [] as string[], holdData: false,
   };
   const server = new SMTPServer({
     authOptional: true,
@@ -62,6 +64,7 @@ export function startSmtpSink(): Promise<SmtpSink> {
     onRcptTo(address, _session, callback) {
       const refusal = sink.refuse.get(address.address.toLowerCase());
       if (!refusal) return callback();
+      sink.refused.push(address.address);
       callback(Object.assign(new Error(refusal[1]), { responseCode: refusal[0] }));
     },
     onData(stream, session, callback) {
