@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { isRelanceError } from '../core/errors.ts';
 import { registerMapping } from './commands/mapping.ts';
+import { registerDemo } from './commands/demo.ts';
 import { registerMigrate } from './commands/migrate.ts';
 import { registerStart } from './commands/start.ts';
 import { registerSandbox } from './commands/sandbox.ts';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerMapping(program);
+  registerDemo(program);
   registerMigrate(program);
   registerStart(program);
   registerSandbox(program);
