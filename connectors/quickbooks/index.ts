@@ -10,8 +10,7 @@ import { QuickBooksPull } from './pull.ts';
 import { unwrapEntity } from './schemas.ts';
 import { ENTITY_SYNCS, syncForStream } from './syncs/index.ts';
 import { parseWebhook, verifyWebhook } from './webhooks.ts';
-import { setDisputeFlag } from './writes/set-dispute-flag.ts';
-import { setDunningStage } from './writes/set-dunning-stage.ts';
+import { pushChange } from './writes/push-change.ts';
 
 export { signWebhook, SIGNATURE_HEADER } from './webhooks.ts';
 export { quickbooksProfile } from './profile.ts';
@@ -42,9 +41,7 @@ function session(context: ConnectionContext): ConnectorSession {
       return puller.pull(sync, cursor);
     },
     push(change: PushChange) {
-      const now = new Date(clock.now());
-      if (change.kind === 'set_dunning_stage') return setDunningStage(client, context.settings, change, now);
-      return setDisputeFlag(client, context.settings, change, now);
+      return pushChange(client, context.settings, change, new Date(clock.now()));
     },
   };
 }

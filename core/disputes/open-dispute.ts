@@ -6,7 +6,7 @@
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { Conflict, InvalidInput, NotFound } from '../errors.ts';
-import { enqueueChange } from '../outbox/index.ts';
+import { enqueuePushChange } from '../outbox/index.ts';
 import type { Tx } from '../store/index.ts';
 
 const openSchema = z.object({
@@ -54,17 +54,33 @@ export async function openDispute(tx: Tx, input: OpenDisputeInput): Promise<{ id
     VALUES (${d.organizationId}::uuid, ${rows[0]!.customer_id}::uuid, ${d.owner ? `user:${d.owner}` : 'system'}, 'dispute.opened',
             ${JSON.stringify({ disputeId, reason: d.reason, openedVia: d.openedVia })}::jsonb)`);
   for (const inv of rows) await writeBack(tx, d.organizationId, inv, disputeId, { disputed: true, reason: d.reason });
+  await writeBackCompanies(tx, d.organizationId, rows[0]!.customer_id, disputeId, 'opened');
   return { id: disputeId };
 }
 
-/** One field change and one note per invoice: each connector writes them its own way. */
+/**
+ * One `set_disputed` per invoice (QuickBooks: custom field and memo line; Xero: a history note), and
+ * the CRM company's `disputed` property, true while any dispute of the customer is open.
+ */
 async function writeBack(tx: Tx, organizationId: string, inv: InvoiceRow, disputeId: string, state: { disputed: boolean; reason: string }): Promise<void> {
-  const base = { organizationId, connectionId: inv.connection_id, entity: 'invoice', externalId: inv.external_id };
   const phase = state.disputed ? 'opened' : 'closed';
-  await enqueueChange(tx, { ...base, kind: 'set-disputed', field: 'relance_disputed', payload: { disputed: state.disputed },
-    idempotencyKey: `dispute:${disputeId}:${inv.id}:${phase}:flag` });
-  await enqueueChange(tx, { ...base, kind: 'add-note', payload: { text: `Relance: dispute ${phase} (${state.reason})` },
-    idempotencyKey: `dispute:${disputeId}:${inv.id}:${phase}:note` });
+  await enqueuePushChange(tx, {
+    organizationId, connectionId: inv.connection_id, idempotencyKey: `dispute:${disputeId}:${inv.id}:${phase}:flag`,
+    change: { kind: 'set_disputed', invoiceExternalId: inv.external_id, disputed: state.disputed, note: `Dispute ${phase}: ${state.reason}` },
+  });
+}
+
+async function writeBackCompanies(tx: Tx, organizationId: string, customerId: string, disputeId: string, phase: 'opened' | 'closed'): Promise<void> {
+  const { rows } = await tx.execute<{ id: string; connection_id: string; external_id: string; disputed: boolean }>(sql`
+    SELECT r.id, r.connection_id, r.external_id,
+           EXISTS (SELECT 1 FROM disputes d WHERE d.customer_id = r.customer_id AND d.status = 'open') AS disputed
+      FROM customer_external_refs r WHERE r.customer_id = ${customerId}::uuid AND r.kind = 'company'`);
+  for (const ref of rows) {
+    await enqueuePushChange(tx, {
+      organizationId, connectionId: ref.connection_id, idempotencyKey: `dispute:${disputeId}:company:${ref.id}:${phase}`,
+      change: { kind: 'set_company_properties', companyExternalId: ref.external_id, properties: { disputed: ref.disputed } },
+    });
+  }
 }
 
 /** Resolves or rejects an open dispute with a reason; its invoices return to the scenarios. */
@@ -83,4 +99,6 @@ export async function closeDispute(tx: Tx, disputeId: string, outcome: 'resolved
     FROM dispute_invoices di WHERE di.dispute_id = ${disputeId}::uuid AND di.invoice_id = i.id
     RETURNING i.id, i.customer_id, i.connection_id, i.external_id, i.status::text, i.balance_minor::text`);
   for (const inv of invoices.rows) await writeBack(tx, rows[0].organization_id, inv, disputeId, { disputed: false, reason: `${outcome}: ${resolution}` });
+  const customer = await tx.execute<{ customer_id: string }>(sql`SELECT customer_id FROM disputes WHERE id = ${disputeId}::uuid`);
+  await writeBackCompanies(tx, rows[0].organization_id, customer.rows[0]!.customer_id, disputeId, 'closed');
 }

@@ -29,7 +29,7 @@ describe('disputes', () => {
       openDispute(tx, { organizationId: ids.organizationId, invoiceIds: [i1.id, i2.id], reason: 'goods damaged', owner: 'ana', openedVia: 'portal' }));
     expect((await inv('I1')).disputed).toBe(true);
     const outbox = await t.db.execute<{ kind: string; external_id: string }>(sql`SELECT kind, external_id FROM outbox ORDER BY seq`);
-    expect(outbox.rows.map((r) => `${r.kind}:${r.external_id}`).sort()).toEqual(['add-note:I1', 'add-note:I2', 'set-disputed:I1', 'set-disputed:I2']);
+    expect(outbox.rows.map((r) => `${r.kind}:${r.external_id}`).sort()).toEqual(['set_disputed:I1', 'set_disputed:I2']);
 
     await t.db.transaction((tx) => closeDispute(tx, id, 'resolved', 'credit note issued'));
     expect((await inv('I1')).disputed).toBe(false);
@@ -38,8 +38,11 @@ describe('disputes', () => {
     expect(d.rows[0]).toEqual({ status: 'resolved', resolution: 'credit note issued', resolved: true });
     // The "disputed" field change of the close supersedes nothing already pushed; both are queued in order.
     const flags = await t.db.execute<{ status: string; payload: { disputed: boolean } }>(
-      sql`SELECT status::text, payload FROM outbox WHERE kind = 'set-disputed' AND external_id = 'I1' ORDER BY seq`);
-    expect(flags.rows).toEqual([{ status: 'superseded', payload: { disputed: true } }, { status: 'pending', payload: { disputed: false } }]);
+      sql`SELECT status::text, payload FROM outbox WHERE kind = 'set_disputed' AND external_id = 'I1' ORDER BY seq`);
+    expect(flags.rows).toEqual([
+      { status: 'superseded', payload: { invoiceExternalId: 'I1', disputed: true, note: 'Dispute opened: goods damaged' } },
+      { status: 'pending', payload: { invoiceExternalId: 'I1', disputed: false, note: 'Dispute closed: resolved: credit note issued' } },
+    ]);
     await expect(t.db.transaction((tx) => closeDispute(tx, id, 'rejected', 'again'))).rejects.toThrow(/already resolved/);
   });
 

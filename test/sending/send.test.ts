@@ -74,8 +74,8 @@ describe('the send job', () => {
     expect(await statusOf(f)).toEqual(['sent']);
     const { rows: acts } = await t.db.execute<{ kind: string }>(sql`SELECT kind FROM activities WHERE customer_id = ${customerId}`);
     expect(acts.map((a) => a.kind)).toEqual(['reminder.sent']);
-    const { rows: out } = await t.db.execute<{ kind: string }>(sql`SELECT kind FROM outbox WHERE organization_id = ${f.organizationId}`);
-    expect(out.map((o) => o.kind)).toEqual(['add-note']);
+    const { rows: out } = await t.db.execute<{ kind: string }>(sql`SELECT kind FROM outbox WHERE organization_id = ${f.organizationId} ORDER BY seq`);
+    expect(out.map((o) => o.kind)).toEqual(['reminder_sent', 'set_dunning_stage']);
     // Nothing left to send; the next daily run does not plan the same step again.
     expect((await sendDueActions(t.db, depsWith(), { now: MONDAY_11H, organizationId: f.organizationId })).claimed).toBe(0);
     expect((await runOrganization(t.db, { organizationId: f.organizationId, asOf: '2026-03-03' })).inserted).toBe(0);

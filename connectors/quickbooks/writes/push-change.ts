@@ -1,0 +1,25 @@
+/** Which QuickBooks write carries each kind of the write-back vocabulary (connectors/contract.ts). */
+import { InvalidInput } from '../../../core/errors.ts';
+import type { ConnectionSettings, PushChange, PushResult } from '../../contract.ts';
+import type { QuickBooksClient } from '../client.ts';
+import { addInvoiceNote } from './add-note.ts';
+import { applyPayment } from './apply-payment.ts';
+import { setDisputeFlag } from './set-dispute-flag.ts';
+import { setDunningStage } from './set-dunning-stage.ts';
+
+export function pushChange(client: QuickBooksClient, settings: ConnectionSettings, change: PushChange, now: Date): Promise<PushResult> {
+  switch (change.kind) {
+    case 'set_dunning_stage':
+      return setDunningStage(client, settings, change, now);
+    case 'set_disputed':
+      return setDisputeFlag(client, settings, change, now);
+    case 'reminder_sent':
+    case 'promise_recorded':
+      return addInvoiceNote(client, change, now);
+    case 'apply_payment':
+      return applyPayment(client, change);
+    case 'set_company_properties':
+      // QuickBooks has no CRM company: the change belongs to a HubSpot connection.
+      return Promise.reject(new InvalidInput('quickbooks: set_company_properties is not possible (no CRM company in QuickBooks)', { field: 'kind' }));
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * The write-back of a sent reminder (ARCHITECTURE §8), enqueued in the sender's transaction: on each
+ * listed invoice a `reminder_sent` note and its `set_dunning_stage`; on the customer's CRM companies
+ * the stage property. Keys are per action and record, so a retried finalize adds nothing.
+ */
+import { sql } from 'drizzle-orm';
+import type { Tx } from '../../store/index.ts';
+import { enqueuePushChange } from '../changes.ts';
+
+export interface SentReminder {
+  organizationId: string;
+  actionId: string;
+  customerId: string;
+  step: number;
+  scenario: string | null;
+  template: string | null;
+  /** The channel it went by (after any fallback). */
+  channel: string;
+  /** The day it was sent, in the organization's time zone. */
+  date: string;
+}
+
+/** "standard#2 reminder-1": the scenario's step and its template. */
+export function stageLabel(r: Pick<SentReminder, 'scenario' | 'step' | 'template'>): string {
+  return `${r.scenario ?? 'step'}#${r.step}${r.template ? ` ${r.template}` : ''}`;
+}
+
+export async function enqueueReminderWriteBack(tx: Tx, r: SentReminder): Promise<number> {
+  const stage = stageLabel(r);
+  const invoices = await tx.execute<{ id: string; connection_id: string; external_id: string }>(sql`
+    SELECT i.id, i.connection_id, i.external_id FROM action_invoices ai JOIN invoices i ON i.id = ai.invoice_id
+     WHERE ai.action_id = ${r.actionId}::uuid ORDER BY i.external_id`);
+  let created = 0;
+  for (const inv of invoices.rows) {
+    const base = { organizationId: r.organizationId, connectionId: inv.connection_id };
+    const key = `action:${r.actionId}:${inv.id}`;
+    const note = await enqueuePushChange(tx, { ...base, idempotencyKey: `${key}:reminder_sent`,
+      change: { kind: 'reminder_sent', invoiceExternalId: inv.external_id, step: stage, channel: r.channel, date: r.date } });
+    const field = await enqueuePushChange(tx, { ...base, idempotencyKey: `${key}:set_dunning_stage`,
+      change: { kind: 'set_dunning_stage', invoiceExternalId: inv.external_id, stage } });
+    created += Number(note.created) + Number(field.created);
+  }
+  const companies = await tx.execute<{ id: string; connection_id: string; external_id: string }>(sql`
+    SELECT id, connection_id, external_id FROM customer_external_refs WHERE customer_id = ${r.customerId}::uuid AND kind = 'company'`);
+  for (const ref of companies.rows) {
+    const result = await enqueuePushChange(tx, {
+      organizationId: r.organizationId, connectionId: ref.connection_id, idempotencyKey: `action:${r.actionId}:company:${ref.id}`,
+      change: { kind: 'set_company_properties', companyExternalId: ref.external_id, properties: { stage } },
+    });
+    created += Number(result.created);
+  }
+  return created;
+}
