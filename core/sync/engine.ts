@@ -59,17 +59,30 @@ async function syncStream(options: SyncOptions, stream: StreamSpec): Promise<Str
   const { db, connectionId, source } = options;
   const report = emptyReport();
   const cursor: JsonValue = options.full ? null : await readCursor(db, connectionId, stream.name);
-  for await (const page of source.pull(stream.name, cursor)) {
-    const mapped = mapPage(stream, page.records, {
-      provider: source.provider,
-      overrides: options.overrides ?? {},
-      context: options.context ?? {},
-    });
-    await commitPage(db, connectionId, stream, page, mapped, report);
-    report.mode = report.mode === 'none' ? page.mode : report.mode;
-    report.pages += 1;
-    report.pulled += page.records.length + page.deleted.length;
-    options.onPage?.(stream.name, { records: page.records.length + page.deleted.length, mode: page.mode });
+  const pages = source.pull(stream.name, cursor)[Symbol.asyncIterator]();
+  let pending = pages.next();
+  try {
+    for (let result = await pending; !result.done; result = await pending) {
+      const page = result.value;
+      // Fetch the following page while this one is mapped and committed: the provider's wait and
+      // ours overlap. Its cursor is saved only with its own commit, so a crash still loses nothing.
+      pending = pages.next();
+      pending.catch(() => {});
+      const mapped = mapPage(stream, page.records, {
+        provider: source.provider,
+        overrides: options.overrides ?? {},
+        context: options.context ?? {},
+      });
+      await commitPage(db, connectionId, stream, page, mapped, report);
+      report.mode = report.mode === 'none' ? page.mode : report.mode;
+      report.pages += 1;
+      report.pulled += page.records.length + page.deleted.length;
+      options.onPage?.(stream.name, { records: page.records.length + page.deleted.length, mode: page.mode });
+    }
+  } catch (error) {
+    // Let a fetch already under way settle before the error goes up: nothing keeps running behind us.
+    await pending.catch(() => {});
+    throw error;
   }
   return report;
 }
