@@ -68,6 +68,8 @@ export const promisesToPay = pgTable(
     note: text('note'),
     // Payments dated from the promise's recording to its date, counted when it is settled.
     paidMinor: minor('paid_minor'),
+    // Set when the promise is one installment of a payment plan: settling it settles the installment.
+    installmentId: uuid('installment_id'),
     settledAt: instant('settled_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),

@@ -1,0 +1,1 @@
+ALTER TABLE "promises_to_pay" ADD COLUMN "installment_id" uuid;
