@@ -18,6 +18,27 @@ const port = z.coerce
   .min(0, 'expected a port from 0 to 65535')
   .max(65535, 'expected a port from 0 to 65535');
 
+/** `smtp://[user[:password]@]host[:port]` (STARTTLS when offered) or `smtps://…` (TLS from the start, port 465). */
+const smtpUrl = z
+  .string()
+  .refine((v) => {
+    try {
+      const u = new URL(v);
+      return (u.protocol === 'smtp:' || u.protocol === 'smtps:') && u.hostname !== '';
+    } catch {
+      return false;
+    }
+  }, 'expected smtp://[user:password@]host[:port] or smtps://…');
+
+/** `relances@example.com` or `Atelier Dupont <relances@example.com>`. */
+const mailbox = z
+  .string()
+  .transform((v) => {
+    const m = /^\s*(?:"?([^"<]*?)"?\s*<([^<>\s]+)>|([^<>\s]+))\s*$/.exec(v);
+    return { name: m?.[1]?.trim() || null, address: (m?.[2] ?? m?.[3] ?? '').trim() };
+  })
+  .refine((v) => z.email().safeParse(v.address).success, 'expected an address, or a name and <address>');
+
 const settingsSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   DATABASE_URL: postgresUrl.optional(),
@@ -35,6 +56,13 @@ const settingsSchema = z.object({
     .max(100, 'expected at most 100')
     .default(5),
   RELANCE_JOBS: z.enum(['on', 'off']).default('on'),
+  RELANCE_SMTP_URL: smtpUrl.optional(),
+  RELANCE_MAIL_FROM: mailbox.optional(),
+  RELANCE_SMS_BASE_URL: z.url({ error: 'expected an absolute URL' }).optional(),
+  RELANCE_SMS_ACCOUNT_SID: z.string().min(1).optional(),
+  RELANCE_SMS_AUTH_TOKEN: z.string().min(1).optional(),
+  RELANCE_SMS_FROM: z.string().regex(/^\+[1-9]\d{6,14}$/, 'expected an E.164 number like +33612345678').optional(),
+  RELANCE_SMS_MESSAGING_SERVICE_SID: z.string().min(1).optional(),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -51,6 +79,27 @@ export interface Config {
   publicUrl: string | null;
   log: { level: Settings['RELANCE_LOG_LEVEL']; format: Settings['RELANCE_LOG_FORMAT'] };
   worker: { enabled: boolean; concurrency: number };
+  /** Email: null when RELANCE_SMTP_URL is unset (email steps then fail with "no email channel configured"). */
+  mail: MailConfig | null;
+  /** SMS through a Twilio-shaped API: null when RELANCE_SMS_ACCOUNT_SID is unset. */
+  sms: SmsSettings | null;
+}
+
+export interface MailConfig {
+  host: string;
+  port: number;
+  secure: boolean;
+  user: string | null;
+  password: string | null;
+  from: { address: string; name: string | null };
+}
+
+export interface SmsSettings {
+  baseUrl: string | null;
+  accountSid: string;
+  authToken: string;
+  from: string | null;
+  messagingServiceSid: string | null;
 }
 
 const KEYS = Object.keys(settingsSchema.shape) as (keyof Settings)[];
@@ -96,12 +145,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     const lines = parsed.error.issues.map((issue) => {
       const key = String(issue.path[0] ?? 'settings');
       const given = input[key];
-      const shown = given === undefined || /KEY|SECRET|URL/.test(key) ? '' : ` (got "${String(given)}")`;
+      const shown = given === undefined || /KEY|SECRET|URL|TOKEN/.test(key) ? '' : ` (got "${String(given)}")`;
       return `${key}: ${issue.message}${shown}`;
     });
     throw new ConfigError(lines.join('\n'), { field: String(parsed.error.issues[0]?.path[0] ?? '') });
   }
   const s = parsed.data;
+  const missing = missingTogether(s);
+  if (missing.length) throw new ConfigError(missing.join('\n'), { field: missing[0]!.split(':')[0] });
   return {
     env: s.NODE_ENV,
     databaseUrl: s.DATABASE_URL ?? null,
@@ -112,6 +163,41 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     publicUrl: s.RELANCE_PUBLIC_URL ?? null,
     log: { level: s.RELANCE_LOG_LEVEL, format: s.RELANCE_LOG_FORMAT },
     worker: { enabled: s.RELANCE_JOBS === 'on', concurrency: s.RELANCE_WORKER_CONCURRENCY },
+    mail: s.RELANCE_SMTP_URL && s.RELANCE_MAIL_FROM ? mailConfig(s.RELANCE_SMTP_URL, s.RELANCE_MAIL_FROM) : null,
+    sms: s.RELANCE_SMS_ACCOUNT_SID && s.RELANCE_SMS_AUTH_TOKEN
+      ? {
+          baseUrl: s.RELANCE_SMS_BASE_URL ?? null, accountSid: s.RELANCE_SMS_ACCOUNT_SID, authToken: s.RELANCE_SMS_AUTH_TOKEN,
+          from: s.RELANCE_SMS_FROM ?? null, messagingServiceSid: s.RELANCE_SMS_MESSAGING_SERVICE_SID ?? null,
+        }
+      : null,
+  };
+}
+
+/** Settings that only make sense together: one line per missing partner. */
+function missingTogether(s: Settings): string[] {
+  const lines: string[] = [];
+  if (s.RELANCE_SMTP_URL && !s.RELANCE_MAIL_FROM) lines.push('RELANCE_MAIL_FROM: required with RELANCE_SMTP_URL (the sender of reminders)');
+  const sms = s.RELANCE_SMS_ACCOUNT_SID || s.RELANCE_SMS_AUTH_TOKEN || s.RELANCE_SMS_FROM || s.RELANCE_SMS_MESSAGING_SERVICE_SID;
+  if (sms) {
+    if (!s.RELANCE_SMS_ACCOUNT_SID) lines.push('RELANCE_SMS_ACCOUNT_SID: required with the other RELANCE_SMS_* settings');
+    if (!s.RELANCE_SMS_AUTH_TOKEN) lines.push('RELANCE_SMS_AUTH_TOKEN: required with RELANCE_SMS_ACCOUNT_SID');
+    if (!s.RELANCE_SMS_FROM && !s.RELANCE_SMS_MESSAGING_SERVICE_SID) {
+      lines.push('RELANCE_SMS_FROM: required (or RELANCE_SMS_MESSAGING_SERVICE_SID) with RELANCE_SMS_ACCOUNT_SID');
+    }
+  }
+  return lines;
+}
+
+function mailConfig(url: string, from: { address: string; name: string | null }): MailConfig {
+  const u = new URL(url);
+  const secure = u.protocol === 'smtps:';
+  return {
+    host: u.hostname,
+    port: u.port ? Number(u.port) : secure ? 465 : 587,
+    secure,
+    user: u.username ? decodeURIComponent(u.username) : null,
+    password: u.password ? decodeURIComponent(u.password) : null,
+    from,
   };
 }
 
@@ -128,4 +214,11 @@ export const SETTINGS_HELP: Record<keyof Settings, string> = {
   RELANCE_LOG_FORMAT: 'auto (JSON unless on a terminal), json or pretty',
   RELANCE_WORKER_CONCURRENCY: 'jobs one worker runs at once (default 5)',
   RELANCE_JOBS: '`off` runs the server without the job worker',
+  RELANCE_SMTP_URL: 'SMTP server for reminders: `smtp://user:password@host:587` (STARTTLS) or `smtps://…:465`; unset: email steps fail with "no email channel configured"',
+  RELANCE_MAIL_FROM: 'sender of reminders, `relances@example.com` or `Atelier Dupont <relances@example.com>`; required with RELANCE_SMTP_URL',
+  RELANCE_SMS_BASE_URL: 'Twilio-compatible API base (default `https://api.twilio.com`)',
+  RELANCE_SMS_ACCOUNT_SID: 'SMS account SID; unset: no SMS channel',
+  RELANCE_SMS_AUTH_TOKEN: 'SMS auth token (never logged)',
+  RELANCE_SMS_FROM: 'sending number in E.164 (`+33612345678`)',
+  RELANCE_SMS_MESSAGING_SERVICE_SID: 'or a messaging service instead of RELANCE_SMS_FROM',
 };

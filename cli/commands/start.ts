@@ -1,4 +1,9 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Command } from 'commander';
+import { renderMessage } from '../../core/messages/index.ts';
+import { channelsFromConfig, type OpenedChannels } from '../../core/sending/channels-from-config.ts';
+import { scheduleDunning } from '../../jobs/dunning.ts';
 import { createWorker, type Worker } from '../../jobs/worker.ts';
 import { buildServer } from '../../server/app.ts';
 import { openRuntime } from '../runtime.ts';
@@ -12,14 +17,24 @@ export function registerStart(program: Command): void {
       const rt = await openRuntime({ migrate: true });
       const { config, logger, store } = rt;
       let worker: Worker | null = null;
+      let opened: OpenedChannels | null = null;
       if (opts.worker && config.worker.enabled) {
+        opened = channelsFromConfig(config);
         worker = createWorker({
           databaseUrl: store.url,
           logger,
           concurrency: config.worker.concurrency,
           notifications: store.mode === 'postgres',
+          dunning: {
+            db: store.db,
+            send: { channels: opened.channels, render: (input) => renderMessage(input), workerId: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}` },
+          },
         });
         await worker.start();
+        await scheduleDunning(worker.agenda);
+        // Said once at start: an email step without SMTP fails visibly on its action, not silently.
+        if (!opened.channels.email) logger.warn('no email channel configured: set RELANCE_SMTP_URL and RELANCE_MAIL_FROM');
+        logger.info('dunning channels', { channels: opened.configured });
       }
       const app = buildServer({ pool: store.pool, storeMode: store.mode, worker, logger });
       const address = await app.listen({ host: config.host, port: config.port });
@@ -42,6 +57,7 @@ export function registerStart(program: Command): void {
       await app.close();
       const drained = await worker?.stop(30_000);
       if (drained?.running) logger.warn('jobs still running at shutdown', { running: drained.running });
+      await opened?.close();
       await store.close();
       logger.info('stopped');
     });

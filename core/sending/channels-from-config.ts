@@ -1,0 +1,45 @@
+/**
+ * The channels `relance start` sends through, from the settings: SMTP when RELANCE_SMTP_URL is
+ * set, SMS when RELANCE_SMS_* are, letters always (PDFs under the data directory, to print and
+ * post). An absent channel stays absent: its steps fail with "no … channel configured".
+ */
+import path from 'node:path';
+import type { Config } from '../config.ts';
+import { LetterChannel, SmtpChannel, TwilioSmsChannel } from '../channels/index.ts';
+import type { SendChannels } from './types.ts';
+
+export interface OpenedChannels {
+  readonly channels: SendChannels;
+  /** Names of the configured channels, for the start-up log. */
+  readonly configured: readonly string[];
+  close(): Promise<void>;
+}
+
+/** Builds the configured channels; validation errors name the setting. */
+export function channelsFromConfig(config: Pick<Config, 'mail' | 'sms' | 'dataDir'>): OpenedChannels {
+  const m = config.mail;
+  const email = m
+    ? new SmtpChannel({
+        host: m.host, port: m.port, secure: m.secure,
+        ...(m.user !== null && { user: m.user }), ...(m.password !== null && { password: m.password }),
+        from: m.from,
+      })
+    : undefined;
+  const s = config.sms;
+  const sms = s
+    ? new TwilioSmsChannel({
+        accountSid: s.accountSid, authToken: s.authToken,
+        ...(s.baseUrl !== null && { baseUrl: s.baseUrl }), ...(s.from !== null && { from: s.from }),
+        ...(s.messagingServiceSid !== null && { messagingServiceSid: s.messagingServiceSid }),
+      })
+    : undefined;
+  const letter = new LetterChannel({ directory: path.join(config.dataDir, 'letters') });
+  const channels: SendChannels = { ...(email && { email }), ...(sms && { sms }), letter };
+  return {
+    channels,
+    configured: Object.keys(channels),
+    async close() {
+      await Promise.all([email?.close(), sms?.close(), letter.close()]);
+    },
+  };
+}
