@@ -9,6 +9,7 @@ import type { Logger } from '../core/logging.ts';
 import type { Worker } from '../jobs/worker.ts';
 import type { KeyRing } from '../core/crypto.ts';
 import { connectionRoutes } from './oauth/index.ts';
+import { registerAdminApiAndPortal } from './api/index.ts';
 
 export interface ServerDeps {
   pool: pg.Pool;
@@ -17,6 +18,8 @@ export interface ServerDeps {
   logger: Logger;
   /** The key ring of connection credentials: with it, the OAuth callbacks and provider webhooks are served. */
   keys?: KeyRing;
+  /** RELANCE_PUBLIC_URL: absolute portal links, and Secure session cookies when it is https. */
+  publicUrl?: string | null;
 }
 
 async function databaseHealth(pool: pg.Pool): Promise<{ ok: boolean; latencyMs: number; error?: string }> {
@@ -55,6 +58,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     return reply.status(ok ? 200 : 503).send({ status: ok ? 'ok' : 'degraded', database, scheduler });
   });
 
+  registerAdminApiAndPortal(app, { pool: deps.pool, logger: deps.logger, worker: deps.worker, keys: deps.keys ?? null, publicUrl: deps.publicUrl ?? null });
   if (deps.keys) void app.register(connectionRoutes, { pool: deps.pool, keys: deps.keys, worker: deps.worker, logger: deps.logger });
 
   return app;

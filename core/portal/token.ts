@@ -1,0 +1,79 @@
+/**
+ * Portal link tokens: `v1.<kid>.<payload>.<mac>`, the payload naming a stored token id and an
+ * expiry, the MAC an HMAC-SHA256 under a key derived (HKDF) from the key ring's key `kid`. The
+ * signature makes a forged or edited link fail before any database read; the stored id makes a
+ * link revocable; the kid lets the key ring rotate without breaking links already sent.
+ */
+import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import type { KeyRing } from '../crypto.ts';
+
+const VERSION = 'v1';
+const INFO = 'relance portal link v1';
+
+/** Why a link does not open. The portal shows the same page for each: this is for logs and tests. */
+export type TokenProblem = 'malformed' | 'bad_signature' | 'unknown_key' | 'expired' | 'revoked';
+
+export interface TokenClaims {
+  tokenId: string;
+  expiresAt: Date;
+}
+
+function portalKey(ring: KeyRing, kid: string): Buffer | null {
+  const material = ring.keys.get(kid);
+  if (!material) return null;
+  // A key of its own, so that a MAC made here can never be mistaken for anything the ring encrypts.
+  return Buffer.from(hkdfSync('sha256', material, Buffer.alloc(0), INFO, 32));
+}
+
+function mac(key: Buffer, text: string): Buffer {
+  return createHmac('sha256', key).update(text, 'utf8').digest();
+}
+
+export function signPortalToken(ring: KeyRing, claims: TokenClaims): string {
+  const payload = Buffer.from(JSON.stringify({ t: claims.tokenId, e: Math.floor(claims.expiresAt.getTime() / 1000) })).toString('base64url');
+  const head = `${VERSION}.${ring.currentId}.${payload}`;
+  return `${head}.${mac(portalKey(ring, ring.currentId)!, head).toString('base64url')}`;
+}
+
+/** Checks the signature and expiry; the caller still checks the stored row (revocation). */
+export function verifyPortalToken(ring: KeyRing, token: string, now: Date = new Date()): { ok: true; claims: TokenClaims } | { ok: false; problem: TokenProblem } {
+  const parts = token.split('.');
+  if (parts.length !== 4 || parts[0] !== VERSION || token.length > 512) return { ok: false, problem: 'malformed' };
+  const [, kid, payload, signature] = parts as [string, string, string, string];
+  const key = portalKey(ring, kid);
+  if (!key) return { ok: false, problem: 'unknown_key' };
+  const expected = mac(key, `${VERSION}.${kid}.${payload}`);
+  const given = Buffer.from(signature, 'base64url');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, problem: 'bad_signature' };
+  let parsed: { t?: unknown; e?: unknown };
+  try {
+    parsed = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { t?: unknown; e?: unknown };
+  } catch {
+    return { ok: false, problem: 'malformed' };
+  }
+  if (typeof parsed.t !== 'string' || typeof parsed.e !== 'number') return { ok: false, problem: 'malformed' };
+  const expiresAt = new Date(parsed.e * 1000);
+  if (expiresAt.getTime() <= now.getTime()) return { ok: false, problem: 'expired' };
+  return { ok: true, claims: { tokenId: parsed.t, expiresAt } };
+}
+
+/**
+ * The CSRF token of the portal's forms: bound to the link's token id, so a page of one link
+ * cannot post for another, and nothing needs to be stored.
+ */
+export function portalFormToken(ring: KeyRing, kid: string, tokenId: string): string {
+  const key = portalKey(ring, kid) ?? portalKey(ring, ring.currentId)!;
+  return mac(key, `form:${tokenId}`).toString('base64url');
+}
+
+export function checkPortalFormToken(ring: KeyRing, kid: string, tokenId: string, given: unknown): boolean {
+  if (typeof given !== 'string') return false;
+  const expected = Buffer.from(portalFormToken(ring, kid, tokenId));
+  const sent = Buffer.from(given);
+  return sent.length === expected.length && timingSafeEqual(sent, expected);
+}
+
+/** The key id a token was signed with (for its form token). */
+export function tokenKeyId(token: string): string {
+  return token.split('.')[1] ?? '';
+}

@@ -1,0 +1,77 @@
+/**
+ * The admin API as one Fastify plugin: principal and CSRF hooks, one plugin per resource, the
+ * OpenAPI document at /api/openapi.json, and the `{error:{code,message,field}}` shape for every
+ * failure in its scope.
+ */
+import { drizzle } from 'drizzle-orm/node-postgres';
+import type { FastifyInstance } from 'fastify';
+import type pg from 'pg';
+import type { KeyRing } from '../../core/crypto.ts';
+import type { Logger } from '../../core/logging.ts';
+import type { PortalActions } from '../../core/portal/index.ts';
+import * as schema from '../../core/store/schema/index.ts';
+import { enqueueSyncPull } from '../../jobs/sync.ts';
+import type { Worker } from '../../jobs/worker.ts';
+import { portalPlugin } from '../portal/plugin.ts';
+import { authHooks, authRoutes } from '../auth/plugin.ts';
+import { connectionRoutes } from './connections.ts';
+import type { ApiDeps, ApiScope } from './context.ts';
+import { customerRoutes } from './customers.ts';
+import { apiErrorHandler } from './http-errors.ts';
+import { invoiceRoutes } from './invoices.ts';
+import { memberRoutes } from './members.ts';
+import { openApiDocument } from './openapi.ts';
+import { organizationRoutes } from './organizations.ts';
+import { outboxRoutes } from './outbox.ts';
+import { portalLinkRoutes } from './portal-links.ts';
+import { RouteRegistry } from './route.ts';
+import { scenarioRoutes } from './scenarios.ts';
+
+export type { ApiDeps } from './context.ts';
+
+export async function adminApiPlugin(app: FastifyInstance, deps: ApiDeps): Promise<void> {
+  const scope: ApiScope = { ...deps, registry: new RouteRegistry() };
+  app.setErrorHandler(apiErrorHandler(deps.logger));
+  await authHooks(app, scope);
+  authRoutes(app, scope);
+  organizationRoutes(app, scope);
+  memberRoutes(app, scope);
+  customerRoutes(app, scope);
+  invoiceRoutes(app, scope);
+  connectionRoutes(app, scope);
+  outboxRoutes(app, scope);
+  scenarioRoutes(app, scope);
+  portalLinkRoutes(app, scope);
+  // Built once every route above is declared; the document route itself is public.
+  const document = openApiDocument(scope.registry.routes);
+  app.get('/api/openapi.json', async () => document);
+}
+
+export interface AdminAndPortalDeps {
+  pool: pg.Pool;
+  logger: Logger;
+  worker: Worker | null;
+  /** Signs portal links; without it the portal is not served and links cannot be issued. */
+  keys?: KeyRing | null;
+  publicUrl?: string | null;
+  /** Promise and dispute recording from the portal (core/promises, core/disputes) once wired. */
+  portalActions?: PortalActions;
+}
+
+/** What server/app.ts registers: the admin API under /api and the portal under /portal. */
+export function registerAdminApiAndPortal(app: FastifyInstance, deps: AdminAndPortalDeps): void {
+  const db = drizzle(deps.pool, { schema });
+  const worker = deps.worker;
+  const keys = deps.keys ?? null;
+  app.register(async (scope) =>
+    adminApiPlugin(scope, {
+      db,
+      pool: deps.pool,
+      logger: deps.logger,
+      keys,
+      publicUrl: deps.publicUrl ?? null,
+      enqueueSync: worker ? (data) => enqueueSyncPull(worker.agenda, data) : null,
+    }),
+  );
+  if (keys) app.register(async (scope) => portalPlugin(scope, { db, keys, logger: deps.logger, actions: deps.portalActions ?? {} }));
+}

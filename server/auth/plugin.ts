@@ -1,0 +1,90 @@
+/**
+ * Console login and logout, the caller's own API keys, and the hooks that resolve the principal
+ * and enforce CSRF on every admin API request.
+ */
+import cookie from '@fastify/cookie';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import {
+  authenticate, createApiKey, createSession, FailureWindow, listApiKeys, LOGIN_LIMITS, revokeApiKey, revokeSession, SESSION_TTL_MS,
+} from '../../core/access/index.ts';
+import type { ApiScope } from '../api/context.ts';
+import { HttpError, unauthorized } from '../api/http-errors.ts';
+import { defineRoute } from '../api/route.ts';
+import { checkCsrf } from './csrf.ts';
+import { resolvePrincipal, SESSION_COOKIE } from './principal.ts';
+
+const loginBody = z.object({ email: z.string().min(1).max(254), password: z.string().min(1).max(1024) });
+const apiKeyBody = z.object({ name: z.string().min(1).max(100), expiresAt: z.iso.datetime({ offset: true }).optional() });
+
+function tooMany(ms: number, reply: { header(name: string, value: string): unknown }): HttpError {
+  reply.header('retry-after', String(Math.ceil(ms / 1000)));
+  return new HttpError(429, 'rate_limited', 'too many failed logins; try again later');
+}
+
+function describeMe(request: FastifyRequest) {
+  const p = request.principal!;
+  return { user: { id: p.userId, email: p.email }, via: p.via, csrfToken: p.csrfToken, memberships: p.memberships };
+}
+
+/** The hooks: every request of the scope gets its principal; cookie writes must carry the CSRF token. */
+export async function authHooks(app: FastifyInstance, scope: ApiScope): Promise<void> {
+  await app.register(cookie);
+  app.decorateRequest('principal', null);
+  app.addHook('preHandler', async (request) => {
+    request.principal = await resolvePrincipal(scope.db, request);
+    checkCsrf(request);
+  });
+}
+
+export function authRoutes(app: FastifyInstance, scope: ApiScope): void {
+  const { db, registry } = scope;
+  const byIp = new FailureWindow(LOGIN_LIMITS.ip);
+  const byAccount = new FailureWindow(LOGIN_LIMITS.account);
+  const secure = scope.publicUrl?.startsWith('https:') ?? false;
+
+  defineRoute(app, registry, { method: 'POST', url: '/api/auth/login', summary: 'Log in (sets the session cookie)', tag: 'auth', auth: 'public', body: loginBody }, async ({ request, reply, body }) => {
+    const account = body.email.trim().toLowerCase();
+    const wait = Math.max(byIp.blockedFor(request.ip), byAccount.blockedFor(account));
+    if (wait > 0) throw tooMany(wait, reply);
+    const user = await authenticate(db, body.email, body.password);
+    if (!user) {
+      byIp.recordFailure(request.ip);
+      byAccount.recordFailure(account);
+      throw new HttpError(401, 'unauthorized', 'wrong email or password');
+    }
+    byAccount.reset(account);
+    const session = await createSession(db, { userId: user.id, ip: request.ip, userAgent: request.headers['user-agent'] ?? null });
+    reply.setCookie(SESSION_COOKIE, session.token, {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'lax',
+      secure,
+      maxAge: Math.floor(SESSION_TTL_MS / 1000),
+    });
+    return { user: { id: user.id, email: user.email }, csrfToken: session.csrfToken, expiresAt: session.expiresAt.toISOString() };
+  });
+
+  defineRoute(app, registry, { method: 'POST', url: '/api/auth/logout', summary: 'Log out (ends the session)', tag: 'auth', status: 204 }, async ({ principal, reply }) => {
+    if (principal.sessionId) await revokeSession(db, principal.sessionId);
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+  });
+
+  defineRoute(app, registry, { method: 'GET', url: '/api/auth/me', summary: 'The caller, their memberships and CSRF token', tag: 'auth' }, async ({ request }) => describeMe(request));
+
+  defineRoute(app, registry, { method: 'GET', url: '/api/me/api-keys', summary: "The caller's API keys", tag: 'auth' }, async ({ principal }) => ({
+    items: await listApiKeys(db, principal.userId),
+  }));
+
+  defineRoute(app, registry, { method: 'POST', url: '/api/me/api-keys', summary: 'Create an API key (shown once)', tag: 'auth', body: apiKeyBody, status: 201 }, async ({ principal, body }) => {
+    // A key made with a key would let a leaked key outlive its own revocation: only a person logs in to make one.
+    if (principal.via !== 'session') throw new HttpError(403, 'forbidden', 'API keys are created from a console session');
+    const created = await createApiKey(db, { userId: principal.userId, name: body.name, expiresAt: body.expiresAt ? new Date(body.expiresAt) : null });
+    return created;
+  });
+
+  defineRoute(app, registry, { method: 'DELETE', url: '/api/me/api-keys/:keyId', summary: 'Revoke an API key', tag: 'auth', params: z.object({ keyId: z.uuid() }), status: 204 }, async ({ principal, params }) => {
+    if (!principal) throw unauthorized();
+    await revokeApiKey(db, principal.userId, params.keyId);
+  });
+}

@@ -1,0 +1,76 @@
+/** The portal's words, in French and English (the customer's language, else the organization's). */
+import type { PortalLanguage } from '../../core/portal/index.ts';
+
+export interface PortalTexts {
+  title: (org: string) => string;
+  greeting: (customer: string) => string;
+  openInvoices: string;
+  none: string;
+  number: string;
+  issued: string;
+  due: string;
+  total: string;
+  balance: string;
+  pay: string;
+  disputed: string;
+  reminders: string;
+  noReminders: string;
+  channel: Record<string, string>;
+  promiseTitle: string;
+  promiseDate: string;
+  promiseAmount: string;
+  disputeTitle: string;
+  disputeInvoice: string;
+  disputeReason: string;
+  planTitle: string;
+  planInstallments: string;
+  planMessage: string;
+  send: string;
+  thanks: string;
+  invalidTitle: string;
+  invalidBody: string;
+  badInput: (field: string) => string;
+}
+
+const en: PortalTexts = {
+  title: (org) => `${org}: your account`,
+  greeting: (c) => `Account of ${c}`,
+  openInvoices: 'Open invoices',
+  none: 'No open invoice. Thank you!',
+  number: 'Invoice', issued: 'Issued', due: 'Due', total: 'Total', balance: 'Left to pay', pay: 'Pay online', disputed: 'in dispute',
+  reminders: 'Reminders sent', noReminders: 'No reminder sent.',
+  channel: { email: 'Email', sms: 'SMS', letter: 'Letter', call: 'Call', task: 'Follow-up', escalate: 'Escalation' },
+  promiseTitle: 'Promise to pay', promiseDate: 'I will pay on', promiseAmount: 'Amount',
+  disputeTitle: 'Dispute an invoice', disputeInvoice: 'Invoice', disputeReason: 'Reason',
+  planTitle: 'Ask for a payment plan', planInstallments: 'Number of instalments', planMessage: 'Message (optional)',
+  send: 'Send',
+  thanks: 'Thank you: we have received your request.',
+  invalidTitle: 'This link is not valid',
+  invalidBody: 'This link has expired or is no longer valid. Please contact us to get a new one.',
+  badInput: (f) => `Please check the field: ${f}.`,
+};
+
+const fr: PortalTexts = {
+  title: (org) => `${org} : votre compte`,
+  greeting: (c) => `Compte de ${c}`,
+  openInvoices: 'Factures ouvertes',
+  none: 'Aucune facture ouverte. Merci !',
+  number: 'Facture', issued: 'Émise le', due: 'Échéance', total: 'Total', balance: 'Reste à payer', pay: 'Payer en ligne', disputed: 'en litige',
+  reminders: 'Relances envoyées', noReminders: 'Aucune relance envoyée.',
+  channel: { email: 'E-mail', sms: 'SMS', letter: 'Courrier', call: 'Appel', task: 'Suivi', escalate: 'Escalade' },
+  promiseTitle: 'Promesse de paiement', promiseDate: 'Je paierai le', promiseAmount: 'Montant',
+  disputeTitle: 'Contester une facture', disputeInvoice: 'Facture', disputeReason: 'Motif',
+  planTitle: 'Demander un échéancier', planInstallments: "Nombre d'échéances", planMessage: 'Message (facultatif)',
+  send: 'Envoyer',
+  thanks: 'Merci : nous avons bien reçu votre demande.',
+  invalidTitle: "Ce lien n'est pas valide",
+  invalidBody: "Ce lien a expiré ou n'est plus valide. Contactez-nous pour en obtenir un nouveau.",
+  badInput: (f) => `Veuillez vérifier le champ : ${f}.`,
+};
+
+export const PORTAL_TEXTS: Record<PortalLanguage, PortalTexts> = { en, fr };
+
+/** The language of a page shown without a valid link: from the browser's Accept-Language. */
+export function languageFromHeader(header: string | undefined): PortalLanguage {
+  return /^\s*fr\b/i.test(header ?? '') ? 'fr' : 'en';
+}
