@@ -26,10 +26,11 @@ const recordsOption = z.coerce
   .min(1)
   .max(10_000_000);
 
-function parseRecords(value: unknown): number {
+/** A count option; the error names the option the user typed (`--invoices`, `--records`, `--messages`). */
+function parseCount(value: unknown, option: string): number {
   const parsed = recordsOption.safeParse(value);
   if (!parsed.success) {
-    throw new InvalidInput(`--records: "${String(value)}" is not a whole number between 1 and 10000000`, { field: 'records' });
+    throw new InvalidInput(`--${option}: "${String(value)}" is not a whole number between 1 and 10000000`, { field: option });
   }
   return parsed.data;
 }
@@ -41,7 +42,7 @@ const BENCHES: BenchDefinition[] = [
     options: (cmd) => cmd.option('--invoices <n>', 'open invoices', '1000000'),
     run: (opts) =>
       runScenariosBench({
-        invoices: parseRecords(opts.invoices),
+        invoices: parseCount(opts.invoices, 'invoices'),
         serverUrl: process.env.DATABASE_URL ?? DEFAULT_SERVER,
         progress: (line) => process.stderr.write(line + '\n'),
       }),
@@ -66,7 +67,7 @@ const BENCHES: BenchDefinition[] = [
     options: (cmd) => cmd.option('--records <n>', 'invoices to ingest', '200000'),
     run: (opts) =>
       runIngestBench({
-        records: parseRecords(opts.records),
+        records: parseCount(opts.records, 'records'),
         serverUrl: process.env.DATABASE_URL ?? DEFAULT_SERVER,
         progress: (line) => process.stderr.write(line + '\n'),
       }),
