@@ -10,6 +10,7 @@ import type { Worker } from '../jobs/worker.ts';
 import type { KeyRing } from '../core/crypto.ts';
 import { connectionRoutes } from './oauth/index.ts';
 import { registerAdminApiAndPortal } from './api/index.ts';
+import { consolePlugin } from './console/plugin.ts';
 
 export interface ServerDeps {
   pool: pg.Pool;
@@ -58,6 +59,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     return reply.status(ok ? 200 : 503).send({ status: ok ? 'ok' : 'degraded', database, scheduler });
   });
 
+  void app.register(consolePlugin);
   registerAdminApiAndPortal(app, { pool: deps.pool, logger: deps.logger, worker: deps.worker, keys: deps.keys ?? null, publicUrl: deps.publicUrl ?? null });
   if (deps.keys) void app.register(connectionRoutes, { pool: deps.pool, keys: deps.keys, worker: deps.worker, logger: deps.logger });
 
