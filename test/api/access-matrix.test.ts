@@ -1,0 +1,113 @@
+/**
+ * Every admin API endpoint, called by each role of organization A and by the admin of B: a role
+ * without the permission gets 403 and nothing changes; B's admin gets 404 (A's data does not exist
+ * for them); an allowed role succeeds.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditKinds, createWorld, type UserName, type World } from './world.ts';
+
+let w: World;
+beforeAll(async () => {
+  w = await createWorld();
+  // Rows the outbox and timeline endpoints act on.
+  await w.db.pool.query(
+    `INSERT INTO outbox (id, organization_id, connection_id, kind, entity, external_id, payload, idempotency_key, status, attempts)
+     VALUES ('00000000-0000-4000-8000-0000000000a1', $1, $2, 'add-note', 'invoice', 'INV-C-ALPHA', '{}', 'k-a1', 'parked', 5)`,
+    [w.orgA, w.connA],
+  );
+  await w.db.pool.query(`INSERT INTO scenarios (organization_id, name, steps) VALUES ($1, 'standard', '[{"offsetDays":7,"action":"email","template":"reminder-1"}]')`, [w.orgA]);
+}, 60_000);
+afterAll(() => w.close());
+
+type Level = 'read' | 'collect' | 'administer';
+interface Endpoint {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  url: (w: World) => string;
+  body?: (w: World) => unknown;
+  level: Level;
+  /** Expected success status for an allowed caller. */
+  ok: number;
+}
+
+const A = (w: World) => `/api/organizations/${w.orgA}`;
+const scenario = { name: 'standard', steps: [{ offsetDays: 7, action: 'email', template: 'reminder-1' }] };
+
+const ENDPOINTS: Record<string, Endpoint> = {
+  'get organization': { method: 'GET', url: A, level: 'read', ok: 200 },
+  'patch organization': { method: 'PATCH', url: A, body: () => ({ timezone: 'Europe/Paris' }), level: 'administer', ok: 200 },
+  'put branding': { method: 'PUT', url: (w) => `${A(w)}/branding`, body: () => ({ logoUrl: 'https://cdn.example.com/a.png', primaryColor: '#aa3300' }), level: 'administer', ok: 200 },
+  'list members': { method: 'GET', url: (w) => `${A(w)}/members`, level: 'read', ok: 200 },
+  'add member': { method: 'POST', url: (w) => `${A(w)}/members`, body: () => ({ email: 'new@a.example', role: 'viewer' }), level: 'administer', ok: 201 },
+  'change role': { method: 'PUT', url: (w) => `${A(w)}/members/${w.users.viewerA.id}`, body: () => ({ role: 'viewer' }), level: 'administer', ok: 200 },
+  'assign customers': { method: 'POST', url: (w) => `${A(w)}/members/${w.users.collectorA.id}/customers`, body: (w) => ({ customerIds: [w.customers.beta] }), level: 'administer', ok: 200 },
+  'list customers': { method: 'GET', url: (w) => `${A(w)}/customers`, level: 'read', ok: 200 },
+  'get customer': { method: 'GET', url: (w) => `${A(w)}/customers/${w.customers.alpha}`, level: 'read', ok: 200 },
+  'customer timeline': { method: 'GET', url: (w) => `${A(w)}/customers/${w.customers.alpha}/timeline`, level: 'read', ok: 200 },
+  'list invoices': { method: 'GET', url: (w) => `${A(w)}/invoices`, level: 'read', ok: 200 },
+  'get invoice': { method: 'GET', url: (w) => `${A(w)}/invoices/${w.invoices.alpha1}`, level: 'read', ok: 200 },
+  'list connections': { method: 'GET', url: (w) => `${A(w)}/connections`, level: 'read', ok: 200 },
+  'get connection': { method: 'GET', url: (w) => `${A(w)}/connections/${w.connA}`, level: 'read', ok: 200 },
+  'outbox': { method: 'GET', url: (w) => `${A(w)}/outbox`, level: 'read', ok: 200 },
+  'retry outbox row': { method: 'POST', url: (w) => `${A(w)}/outbox/00000000-0000-4000-8000-0000000000a1/retry`, level: 'collect', ok: 200 },
+  'list scenarios': { method: 'GET', url: (w) => `${A(w)}/scenarios`, level: 'read', ok: 200 },
+  'get scenario': { method: 'GET', url: (w) => `${A(w)}/scenarios/standard`, level: 'read', ok: 200 },
+  'validate scenario': { method: 'POST', url: (w) => `${A(w)}/scenarios/validate`, body: () => scenario, level: 'read', ok: 200 },
+  'save scenario': { method: 'PUT', url: (w) => `${A(w)}/scenarios/standard`, body: () => scenario, level: 'administer', ok: 200 },
+  'list portal links': { method: 'GET', url: (w) => `${A(w)}/customers/${w.customers.alpha}/portal-links`, level: 'read', ok: 200 },
+  'issue portal link': { method: 'POST', url: (w) => `${A(w)}/customers/${w.customers.alpha}/portal-links`, body: () => ({ days: 30 }), level: 'collect', ok: 201 },
+  // Last: it changes what the others see.
+  'disconnect': { method: 'POST', url: (w) => `${A(w)}/connections/${w.connA}/disconnect`, level: 'administer', ok: 200 },
+};
+
+const ALLOWED: Record<Level, UserName[]> = {
+  read: ['adminA', 'collectorA', 'viewerA', 'restrictedA'],
+  collect: ['adminA', 'collectorA', 'restrictedA'],
+  administer: ['adminA'],
+};
+const ROLES_OF_A: UserName[] = ['adminA', 'collectorA', 'viewerA', 'restrictedA'];
+
+async function call(e: Endpoint, as: UserName) {
+  const body = e.body?.(w);
+  return w.app.inject({ method: e.method, url: e.url(w), headers: w.as(as), ...(body === undefined ? {} : { payload: body as object }) });
+}
+
+describe('access control of every endpoint', () => {
+  for (const [name, e] of Object.entries(ENDPOINTS)) {
+    it(`${name}: 404 for another organization's admin, 403 for roles without ${e.level}, ${e.ok} for the others`, async () => {
+      const before = (await auditKinds(w, w.orgA)).length;
+      const outsider = await call(e, 'adminB');
+      expect(outsider.statusCode, outsider.body).toBe(404);
+      expect(outsider.json().error.code).toBe('not_found');
+      for (const role of ROLES_OF_A.filter((r) => !ALLOWED[e.level].includes(r))) {
+        const refused = await call(e, role);
+        expect(refused.statusCode, `${role}: ${refused.body}`).toBe(403);
+        expect(refused.json().error).toMatchObject({ code: 'forbidden' });
+      }
+      // Refusals change nothing, so they leave no audit row either.
+      expect((await auditKinds(w, w.orgA)).length).toBe(before);
+      const allowed = await call(e, ALLOWED[e.level][0]!);
+      expect(allowed.statusCode, allowed.body).toBe(e.ok);
+      if (e.method !== 'GET' && e.level !== 'read') {
+        const audit = await auditKinds(w, w.orgA);
+        expect(audit.length).toBe(before + 1);
+        expect(audit[0]!.actor).toBe(`user:${w.users[ALLOWED[e.level][0]!].id}`);
+      }
+    });
+  }
+
+  it('without credentials every endpoint answers 401', async () => {
+    for (const e of Object.values(ENDPOINTS)) {
+      const body = e.body?.(w);
+      const res = await w.app.inject({ method: e.method, url: e.url(w), ...(body === undefined ? {} : { payload: body as object }) });
+      expect(res.statusCode, e.url(w)).toBe(401);
+    }
+  });
+
+  it('an unknown organization id is 404 for everyone, as is a malformed one 400 naming the field', async () => {
+    const res = await w.app.inject({ method: 'GET', url: '/api/organizations/00000000-0000-4000-8000-000000000000', headers: w.as('adminA') });
+    expect(res.statusCode).toBe(404);
+    const bad = await w.app.inject({ method: 'GET', url: '/api/organizations/not-a-uuid', headers: w.as('adminA') });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.field).toBe('orgId');
+  });
+});
