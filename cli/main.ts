@@ -16,6 +16,7 @@ import { registerBench } from './commands/bench.ts';
 import { registerSync } from './commands/sync.ts';
 import { registerConnect } from './commands/connect.ts';
 import { registerTemplate } from './commands/template.ts';
+import { registerActions } from './commands/actions.ts';
 
 export function buildProgram(): Command {
   const program = new Command('relance')
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   registerSync(program);
   registerConnect(program);
   registerTemplate(program);
+  registerActions(program);
   // Every subcommand inherits the strictness: unknown options are errors, not ignored.
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
