@@ -27,7 +27,7 @@ export interface SyncBenchOptions {
 }
 
 export interface SyncBenchResult extends BenchResult {
-  figures: BenchResult['figures'] & { apiCalls: number; pages: number; leastSeconds: number; rateLimited: number };
+  figures: BenchResult['figures'] & { apiCalls: number; pages: number; leastSeconds: number; rateLimited: number; waitSeconds: number; writeSeconds: number };
 }
 
 /** The least time `calls` calls take under 10 per second and 500 per minute (rolling windows). */
@@ -82,9 +82,10 @@ export async function runSyncBench(options: SyncBenchOptions): Promise<SyncBench
     const pages = Object.values(report.streams).reduce((n, s) => n + s.pages, 0);
     const invoices = report.streams.invoice?.pulled ?? 0;
     const least = leastSeconds(calls);
+    const sum = (key: 'waitSeconds' | 'writeSeconds') => Number(Object.values(report.streams).reduce((n, s) => n + s[key], 0).toFixed(3));
     return {
       bench: 'sync',
-      figures: { records: invoices, seconds: report.seconds, recordsPerSecond: Math.round(invoices / report.seconds), apiCalls: calls, pages, leastSeconds: least, rateLimited },
+      figures: { records: invoices, seconds: report.seconds, recordsPerSecond: Math.round(invoices / report.seconds), apiCalls: calls, pages, leastSeconds: least, rateLimited, waitSeconds: sum('waitSeconds'), writeSeconds: sum('writeSeconds') },
       limit: `least time QuickBooks' limits (${PER_SECOND}/s, ${PER_MINUTE}/min) allow for the same API calls`,
       ratio: Number((least / report.seconds).toFixed(3)),
       higherIsBetter: true,

@@ -30,7 +30,7 @@ export interface SyncOptions {
 }
 
 function emptyReport(): StreamReport {
-  return { mode: 'none', pages: 0, pulled: 0, written: {}, skippedOlder: 0, rejected: 0, voided: 0 };
+  return { mode: 'none', pages: 0, pulled: 0, written: {}, skippedOlder: 0, rejected: 0, voided: 0, waitSeconds: 0, writeSeconds: 0 };
 }
 
 function pickStreams(source: SyncSource, names: readonly string[] | undefined): StreamSpec[] {
@@ -61,19 +61,29 @@ async function syncStream(options: SyncOptions, stream: StreamSpec): Promise<Str
   const cursor: JsonValue = options.full ? null : await readCursor(db, connectionId, stream.name);
   const pages = source.pull(stream.name, cursor)[Symbol.asyncIterator]();
   let pending = pages.next();
+  let waitMs = 0;
+  let writeMs = 0;
+  const waited = async () => {
+    const started = performance.now();
+    const result = await pending;
+    waitMs += performance.now() - started;
+    return result;
+  };
   try {
-    for (let result = await pending; !result.done; result = await pending) {
+    for (let result = await waited(); !result.done; result = await waited()) {
       const page = result.value;
       // Fetch the following page while this one is mapped and committed: the provider's wait and
       // ours overlap. Its cursor is saved only with its own commit, so a crash still loses nothing.
       pending = pages.next();
       pending.catch(() => {});
+      const writing = performance.now();
       const mapped = mapPage(stream, page.records, {
         provider: source.provider,
         overrides: options.overrides ?? {},
         context: options.context ?? {},
       });
       await commitPage(db, connectionId, stream, page, mapped, report);
+      writeMs += performance.now() - writing;
       report.mode = report.mode === 'none' ? page.mode : report.mode;
       report.pages += 1;
       report.pulled += page.records.length + page.deleted.length;
@@ -84,6 +94,8 @@ async function syncStream(options: SyncOptions, stream: StreamSpec): Promise<Str
     await pending.catch(() => {});
     throw error;
   }
+  report.waitSeconds = Number((waitMs / 1000).toFixed(3));
+  report.writeSeconds = Number((writeMs / 1000).toFixed(3));
   return report;
 }
 

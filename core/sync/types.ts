@@ -55,6 +55,10 @@ export interface StreamReport {
   rejected: number;
   /** Records made void (or inactive) because the provider deleted them. */
   voided: number;
+  /** Seconds spent waiting for the provider's pages (beyond what overlapped with writing). */
+  waitSeconds: number;
+  /** Seconds spent mapping and committing pages. */
+  writeSeconds: number;
 }
 
 export interface SyncReport {
