@@ -56,8 +56,11 @@ export class HubSpotPull {
     const start = resumable ? { from: resumable.from, seen: resumable.seen } : { from: 0, seen: [] };
     // The upper bound is fixed for the run: records changed while it runs come next time.
     const to = this.clock.now();
+    // An explicit link: the company property naming the accounting customer, when the portal has one.
+    const linkProperty = sync.stream.name === 'company' ? this.client.context.settings.extra?.customerIdProperty : undefined;
+    const properties = linkProperty ? [...sync.properties, linkProperty] : [...sync.properties];
     const walk = walkModifiedWindows<CrmObject>(
-      { search: (q) => this.search(sync, q), idOf: (r) => r.id, modifiedOf: (r) => modifiedMs(sync, r), cap: SEARCH_RESULT_CAP },
+      { search: (q) => this.search(sync, properties, q), idOf: (r) => r.id, modifiedOf: (r) => modifiedMs(sync, r), cap: SEARCH_RESULT_CAP },
       start,
       to,
     );
@@ -77,7 +80,7 @@ export class HubSpotPull {
   }
 
   // https://developers.hubspot.com/docs/api/crm/search#filter-search-results
-  private async search(sync: HubSpotObjectSync, query: WindowQuery): Promise<WindowAnswer<CrmObject>> {
+  private async search(sync: HubSpotObjectSync, properties: string[], query: WindowQuery): Promise<WindowAnswer<CrmObject>> {
     const body = {
       filterGroups: [
         {
@@ -88,7 +91,7 @@ export class HubSpotPull {
         },
       ],
       sorts: [{ propertyName: sync.modifiedProperty, direction: 'ASCENDING' }],
-      properties: [...sync.properties],
+      properties,
       limit: SEARCH_PAGE_SIZE,
       ...(query.after !== null ? { after: query.after } : {}),
     };

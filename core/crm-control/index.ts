@@ -3,3 +3,4 @@ export * from './flags.ts';
 export * from './records.ts';
 export * from './sync.ts';
 export * from './webhook.ts';
+export * from './run.ts';
