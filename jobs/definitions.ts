@@ -3,6 +3,8 @@ import type { Agenda } from 'agenda';
 import type { Logger } from '../core/logging.ts';
 import { defineSyncJobs, type SyncJobDeps } from './sync.ts';
 import { defineDunningJobs, type DunningJobDeps } from './dunning.ts';
+import { defineOutboxJobs } from './outbox.ts';
+import { defineReconcileJobs } from './reconcile.ts';
 
 export interface JobDeps {
   logger: Logger;
@@ -17,6 +19,11 @@ export function defineJobs(agenda: Agenda, deps: JobDeps): void {
   agenda.define('system.heartbeat', async () => {
     deps.logger.debug('heartbeat');
   });
-  if (deps.sync) defineSyncJobs(agenda, { ...deps.sync, logger: deps.logger });
+  if (deps.sync) {
+    defineSyncJobs(agenda, { ...deps.sync, logger: deps.logger });
+    // Write-back and reconciliation need what a sync needs: the store, the key ring, the connectors.
+    defineOutboxJobs(agenda, { ...deps.sync, logger: deps.logger });
+    defineReconcileJobs(agenda, { ...deps.sync, logger: deps.logger });
+  }
   if (deps.dunning) defineDunningJobs(agenda, deps.dunning, deps.logger);
 }
