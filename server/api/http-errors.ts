@@ -30,7 +30,9 @@ export interface ErrorBody {
 /** The first zod issue, as the field path it names (`body.steps.0.offsetDays` → `steps.0.offsetDays`). */
 export function fromZod(error: z.ZodError, where: string): HttpError {
   const issue = error.issues[0]!;
-  const field = issue.path.length ? issue.path.map(String).join('.') : where;
+  // An unknown key is reported on its parent object: name the key itself.
+  const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : issue.path;
+  const field = path.length ? path.map(String).join('.') : where;
   return new HttpError(400, 'invalid', `${field}: ${issue.message}`, field);
 }
 
