@@ -4,7 +4,7 @@
  * group's consolidated reports use.
  */
 import { sql } from 'drizzle-orm';
-import { check, date, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { check, date, index, integer, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { currency, id, instant, minor } from './columns.ts';
 import { allocationSourceEnum } from './enums.ts';
 import { connections } from './connections.ts';
