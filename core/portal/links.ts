@@ -28,7 +28,8 @@ export async function issuePortalLink(
   if (!Number.isInteger(days) || days < 1 || days > MAX_LINK_DAYS) throw new InvalidInput(`days: must be a whole number from 1 to ${MAX_LINK_DAYS}`, { field: 'days' });
   const [customer] = await db.select({ id: customers.id }).from(customers).where(and(eq(customers.id, input.customerId), eq(customers.organizationId, input.organizationId)));
   if (!customer) throw new NotFound(`customer ${input.customerId} not found`, { field: 'customerId' });
-  const expiresAt = new Date((input.now ?? new Date()).getTime() + days * 86_400_000);
+  // Whole seconds: the token carries the expiry in seconds, and the row must say the same instant.
+  const expiresAt = new Date(Math.floor(((input.now ?? new Date()).getTime() + days * 86_400_000) / 1000) * 1000);
   const [row] = await db
     .insert(portalTokens)
     .values({ organizationId: input.organizationId, customerId: input.customerId, createdBy: input.createdBy, expiresAt })

@@ -1,6 +1,6 @@
 /**
  * Portal link tokens: `v1.<kid>.<payload>.<mac>`, the payload naming a stored token id and an
- * expiry, the MAC an HMAC-SHA256 under a key derived (HKDF) from the key ring's key `kid`. The
+ * expiry (binary, to keep links short), the MAC an HMAC-SHA256 under a key derived (HKDF) from the key ring's key `kid`. The
  * signature makes a forged or edited link fail before any database read; the stored id makes a
  * link revocable; the kid lets the key ring rotate without breaking links already sent.
  */
@@ -25,12 +25,32 @@ function portalKey(ring: KeyRing, kid: string): Buffer | null {
   return Buffer.from(hkdfSync('sha256', material, Buffer.alloc(0), INFO, 32));
 }
 
+// 128 bits of HMAC-SHA256 (RFC 2104 §5 allows truncation to half): the whole token must fit in
+// Fastify's 100-character route parameter, and in an SMS.
+const MAC_BYTES = 16;
+
 function mac(key: Buffer, text: string): Buffer {
-  return createHmac('sha256', key).update(text, 'utf8').digest();
+  return createHmac('sha256', key).update(text, 'utf8').digest().subarray(0, MAC_BYTES);
+}
+
+/** Payload: the token id's 16 bytes then the expiry in Unix seconds (uint32): 28 base64url characters. */
+function encodePayload(claims: TokenClaims): string {
+  const buf = Buffer.alloc(20);
+  Buffer.from(claims.tokenId.replaceAll('-', ''), 'hex').copy(buf, 0);
+  buf.writeUInt32BE(Math.floor(claims.expiresAt.getTime() / 1000), 16);
+  return buf.toString('base64url');
+}
+
+function decodePayload(payload: string): TokenClaims | null {
+  const buf = Buffer.from(payload, 'base64url');
+  if (buf.length !== 20) return null;
+  const hex = buf.subarray(0, 16).toString('hex');
+  const tokenId = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return { tokenId, expiresAt: new Date(buf.readUInt32BE(16) * 1000) };
 }
 
 export function signPortalToken(ring: KeyRing, claims: TokenClaims): string {
-  const payload = Buffer.from(JSON.stringify({ t: claims.tokenId, e: Math.floor(claims.expiresAt.getTime() / 1000) })).toString('base64url');
+  const payload = encodePayload(claims);
   const head = `${VERSION}.${ring.currentId}.${payload}`;
   return `${head}.${mac(portalKey(ring, ring.currentId)!, head).toString('base64url')}`;
 }
@@ -45,16 +65,10 @@ export function verifyPortalToken(ring: KeyRing, token: string, now: Date = new 
   const expected = mac(key, `${VERSION}.${kid}.${payload}`);
   const given = Buffer.from(signature, 'base64url');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, problem: 'bad_signature' };
-  let parsed: { t?: unknown; e?: unknown };
-  try {
-    parsed = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { t?: unknown; e?: unknown };
-  } catch {
-    return { ok: false, problem: 'malformed' };
-  }
-  if (typeof parsed.t !== 'string' || typeof parsed.e !== 'number') return { ok: false, problem: 'malformed' };
-  const expiresAt = new Date(parsed.e * 1000);
-  if (expiresAt.getTime() <= now.getTime()) return { ok: false, problem: 'expired' };
-  return { ok: true, claims: { tokenId: parsed.t, expiresAt } };
+  const claims = decodePayload(payload);
+  if (!claims) return { ok: false, problem: 'malformed' };
+  if (claims.expiresAt.getTime() <= now.getTime()) return { ok: false, problem: 'expired' };
+  return { ok: true, claims };
 }
 
 /**
