@@ -48,8 +48,8 @@ export async function createPaymentPlan(tx: Tx, input: PaymentPlanInput): Promis
   });
   const total = amounts.reduce((s, a) => s + a, 0n);
   const { rows } = await tx.execute<{ id: string }>(sql`
-    INSERT INTO payment_plans (organization_id, customer_id, currency, total_minor, note)
-    VALUES (${p.organizationId}::uuid, ${p.customerId}::uuid, ${currency}, ${total.toString()}::bigint, ${p.note ?? null}) RETURNING id`);
+    INSERT INTO payment_plans (organization_id, customer_id, currency, total_minor, note, created_at)
+    VALUES (${p.organizationId}::uuid, ${p.customerId}::uuid, ${currency}, ${total.toString()}::bigint, ${p.note ?? null}, ${today}::date) RETURNING id`);
   const planId = rows[0]!.id;
   const promiseIds: string[] = [];
   for (const [i, inst] of p.installments.entries()) {
@@ -58,7 +58,7 @@ export async function createPaymentPlan(tx: Tx, input: PaymentPlanInput): Promis
       VALUES (${planId}::uuid, ${i + 1}, ${inst.date}::date, ${amounts[i]!.toString()}::bigint) RETURNING id`);
     promiseIds.push(await insertPromise(tx, {
       organizationId: p.organizationId, customerId: p.customerId, currency, amountMinor: amounts[i]!, date: inst.date,
-      recordedBy: p.recordedBy ?? null, note: `payment plan installment ${i + 1} of ${p.installments.length}`, installmentId: installment.rows[0]!.id,
+      recordedBy: p.recordedBy ?? null, note: `payment plan installment ${i + 1} of ${p.installments.length}`, installmentId: installment.rows[0]!.id, recordedOn: today,
     }));
   }
   return { id: planId, promiseIds };

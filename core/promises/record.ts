@@ -37,12 +37,18 @@ interface CustomerRow extends Record<string, unknown> { currency: string | null;
 /** Inserts one promise (pending), its activity and its write-back; `installmentId` ties it to a plan. */
 export async function insertPromise(
   tx: Tx,
-  p: { organizationId: string; customerId: string; currency: string; amountMinor: bigint; date: string; recordedBy: string | null; note: string | null; installmentId?: string },
+  p: {
+    organizationId: string; customerId: string; currency: string; amountMinor: bigint; date: string; recordedBy: string | null; note: string | null;
+    /** The organization's today: payments count toward the promise from this day on. */
+    recordedOn: string; installmentId?: string;
+  },
 ): Promise<string> {
+  // created_at carries the recording day (the organization's today, not the server's): settling
+  // counts the payments dated from it.
   const { rows } = await tx.execute<{ id: string }>(sql`
-    INSERT INTO promises_to_pay (organization_id, customer_id, currency, amount_minor, promised_date, recorded_by, note, installment_id)
+    INSERT INTO promises_to_pay (organization_id, customer_id, currency, amount_minor, promised_date, recorded_by, note, installment_id, created_at)
     VALUES (${p.organizationId}::uuid, ${p.customerId}::uuid, ${p.currency}, ${p.amountMinor.toString()}::bigint, ${p.date}::date,
-            ${p.recordedBy}, ${p.note}, ${p.installmentId ?? null}::uuid) RETURNING id`);
+            ${p.recordedBy}, ${p.note}, ${p.installmentId ?? null}::uuid, ${p.recordedOn}::date) RETURNING id`);
   const id = rows[0]!.id;
   const amount = formatMinor(p.amountMinor, p.currency);
   await tx.execute(sql`INSERT INTO activities (organization_id, customer_id, actor, kind, payload)
@@ -92,13 +98,14 @@ export async function recordPromise(tx: Tx, input: PromiseInput): Promise<{ id: 
   if (!parsed.success) fail('promise', parsed.error);
   const p = parsed.data;
   const ctx = await customerContext(tx, p.organizationId, p.customerId);
-  refusePastDate('promise.date', p.date, p.today ?? todayIn(ctx.timezone));
+  const today = p.today ?? todayIn(ctx.timezone);
+  refusePastDate('promise.date', p.date, today);
   const currency = p.currency ?? ctx.currency ?? ctx.base_currency;
   const amountMinor = toMinor(p.amount, currency, 'promise.amount');
   if (amountMinor <= 0n) throw new InvalidInput('promise.amount: must be more than zero', { field: 'amount' });
   const id = await insertPromise(tx, {
     organizationId: p.organizationId, customerId: p.customerId, currency, amountMinor, date: p.date,
-    recordedBy: p.recordedBy ?? null, note: p.note ?? null,
+    recordedBy: p.recordedBy ?? null, note: p.note ?? null, recordedOn: today,
   });
   return { id };
 }

@@ -29,7 +29,8 @@ async function pendingWithPayments(db: Db, organizationId: string, asOf: IsoDate
       SELECT p.id, p.customer_id, p.currency, p.promised_date, p.amount_minor, p.installment_id, ins.plan_id,
              CASE WHEN ins.id IS NULL THEN p.amount_minor
                   ELSE (SELECT sum(x.amount_minor) FROM payment_plan_installments x WHERE x.plan_id = ins.plan_id AND x.sequence <= ins.sequence) END AS target,
-             COALESCE(pl.created_at, p.created_at)::date AS since
+             -- created_at holds the recording day at midnight (UTC session): its date is that day.
+             (COALESCE(pl.created_at, p.created_at) AT TIME ZONE 'UTC')::date AS since
         FROM promises_to_pay p
         LEFT JOIN payment_plan_installments ins ON ins.id = p.installment_id
         LEFT JOIN payment_plans pl ON pl.id = ins.plan_id
