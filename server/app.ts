@@ -11,6 +11,7 @@ import type { KeyRing } from '../core/crypto.ts';
 import { connectionRoutes } from './oauth/index.ts';
 import { registerAdminApiAndPortal } from './api/index.ts';
 import { consolePlugin } from './console/plugin.ts';
+import { hubspotWebhookRoutes } from './webhooks/hubspot.ts';
 
 export interface ServerDeps {
   pool: pg.Pool;
@@ -62,6 +63,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   void app.register(consolePlugin);
   registerAdminApiAndPortal(app, { pool: deps.pool, logger: deps.logger, worker: deps.worker, keys: deps.keys ?? null, publicUrl: deps.publicUrl ?? null });
   if (deps.keys) void app.register(connectionRoutes, { pool: deps.pool, keys: deps.keys, worker: deps.worker, logger: deps.logger });
+  if (deps.keys) void app.register(hubspotWebhookRoutes, { pool: deps.pool, keys: deps.keys, logger: deps.logger, enqueue: async (job, data) => void (await deps.worker?.agenda.now(job, data)) });
 
   return app;
 }
