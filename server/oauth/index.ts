@@ -11,6 +11,7 @@ import * as schema from '../../core/store/schema/index.ts';
 import { enqueueSyncPull, runSyncPull } from '../../jobs/sync.ts';
 import type { Worker } from '../../jobs/worker.ts';
 import { quickbooksWebhookRoutes } from '../webhooks/quickbooks.ts';
+import { xeroWebhookRoutes } from '../webhooks/xero.ts';
 import { oauthCallbackRoutes } from './callback.ts';
 
 export { sealState, openState } from './state.ts';
@@ -34,4 +35,5 @@ export async function connectionRoutes(app: FastifyInstance, deps: ConnectionRou
   };
   await app.register(async (scope) => oauthCallbackRoutes(scope, deps));
   await app.register(async (scope) => quickbooksWebhookRoutes(scope, { pool: deps.pool, keys: deps.keys, triggerSync }));
+  await app.register(async (scope) => xeroWebhookRoutes(scope, { pool: deps.pool, keys: deps.keys, triggerSync }));
 }
