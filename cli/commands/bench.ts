@@ -9,6 +9,7 @@ import { runIngestBench, type BenchResult } from '../../bench/ingest.ts';
 import { runGeneratorBench } from '../../bench/generator.ts';
 import { runSyncBench } from '../../bench/sync.ts';
 import { runScenariosBench } from '../../bench/scenarios.ts';
+import { runSendBench } from '../../bench/send.ts';
 
 const DEFAULT_SERVER = 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -43,6 +44,19 @@ const BENCHES: BenchDefinition[] = [
     run: (opts) =>
       runScenariosBench({
         invoices: parseCount(opts.invoices, 'invoices'),
+        serverUrl: process.env.DATABASE_URL ?? DEFAULT_SERVER,
+        progress: (line) => process.stderr.write(line + '\n'),
+      }),
+  },
+  {
+    name: 'send',
+    description:
+      'render and send N reminders through the real send path (claim, render, SmtpChannel, mark sent) to a local SMTP server, ' +
+      'against nodemailer alone sending as many pre-rendered messages (scratch database on DATABASE_URL\'s server, or the local PostgreSQL)',
+    options: (cmd) => cmd.option('--messages <n>', 'reminders to send', '10000'),
+    run: (opts) =>
+      runSendBench({
+        messages: parseCount(opts.messages, 'messages'),
         serverUrl: process.env.DATABASE_URL ?? DEFAULT_SERVER,
         progress: (line) => process.stderr.write(line + '\n'),
       }),
