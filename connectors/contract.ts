@@ -34,7 +34,7 @@ export interface ConnectorDescription {
  * | set_disputed           | invoice custom field (extra.disputeFieldId) + private note line | history note (dispute opened/closed) | not possible (set_company_properties { disputed }) |
  * | reminder_sent          | private note line                            | history note                          | not possible (a note on the company is set_company_properties' job or createNote) |
  * | promise_recorded       | private note line                            | history note                          | not possible (set_company_properties { promiseDate }) |
- * | apply_payment          | Payment sparse update: a Line with LinkedTxn to each invoice (credit memos: not possible through the API without a payment; park) | overpayment/prepayment: PUT …/Allocations; a payment: not possible (a Xero payment pays one invoice) | not possible |
+ * | apply_payment          | Payment sparse update: a Line with LinkedTxn to each invoice (credit memos: not possible through the API without a payment; park) | overpayment, prepayment, credit note: PUT …/Allocations; a payment: not possible (a Xero payment pays one invoice) | not possible |
  * | set_company_properties | not possible                                 | not possible                          | batch update of the "relance_*" properties |
  */
 const externalId = z.string().min(1);
