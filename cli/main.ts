@@ -17,6 +17,7 @@ import { registerSync } from './commands/sync.ts';
 import { registerConnect } from './commands/connect.ts';
 import { registerTemplate } from './commands/template.ts';
 import { registerActions } from './commands/actions.ts';
+import { registerUser } from './commands/user.ts';
 
 export function buildProgram(): Command {
   const program = new Command('relance')
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
   registerConnect(program);
   registerTemplate(program);
   registerActions(program);
+  registerUser(program);
   // Every subcommand inherits the strictness: unknown options are errors, not ignored.
   for (const cmd of program.commands) cmd.exitOverride();
   return program;

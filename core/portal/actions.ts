@@ -12,7 +12,8 @@ export interface PromiseFromPortal {
   organizationId: string;
   customerId: string;
   currency: string;
-  amountMinor: bigint;
+  /** A decimal string ("250.00"), as the customer typed it with a dot. */
+  amount: string;
   promisedDate: string;
   actor: string;
 }

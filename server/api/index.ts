@@ -10,10 +10,15 @@ import type { KeyRing } from '../../core/crypto.ts';
 import type { Logger } from '../../core/logging.ts';
 import type { PortalActions } from '../../core/portal/index.ts';
 import * as schema from '../../core/store/schema/index.ts';
+import type { Db } from '../../core/store/index.ts';
+import { openDispute } from '../../core/disputes/index.ts';
+import { recordPromise } from '../../core/promises/index.ts';
 import { enqueueSyncPull } from '../../jobs/sync.ts';
 import type { Worker } from '../../jobs/worker.ts';
 import { portalPlugin } from '../portal/plugin.ts';
 import { authHooks, authRoutes } from '../auth/plugin.ts';
+import { actionRoutes } from './actions.ts';
+import { collectionRoutes } from './collections.ts';
 import { connectionRoutes } from './connections.ts';
 import type { ApiDeps, ApiScope } from './context.ts';
 import { customerRoutes } from './customers.ts';
@@ -42,6 +47,8 @@ export async function adminApiPlugin(app: FastifyInstance, deps: ApiDeps): Promi
   outboxRoutes(app, scope);
   scenarioRoutes(app, scope);
   portalLinkRoutes(app, scope);
+  actionRoutes(app, scope);
+  collectionRoutes(app, scope);
   // Built once every route above is declared; the document route itself is public.
   const document = openApiDocument(scope.registry.routes);
   app.get('/api/openapi.json', async () => document);
@@ -56,6 +63,18 @@ export interface AdminAndPortalDeps {
   publicUrl?: string | null;
   /** Promise and dispute recording from the portal (core/promises, core/disputes) once wired. */
   portalActions?: PortalActions;
+}
+
+/** The portal's promise and dispute forms, on core/promises and core/disputes, each in one transaction. */
+function coreActions(db: Db): PortalActions {
+  return {
+    recordPromise: async (p) => {
+      await db.transaction((tx) => recordPromise(tx, { organizationId: p.organizationId, customerId: p.customerId, amount: p.amount, currency: p.currency, date: p.promisedDate, recordedBy: p.actor }));
+    },
+    openDispute: async (d) => {
+      await db.transaction((tx) => openDispute(tx, { organizationId: d.organizationId, invoiceIds: d.invoiceIds, reason: d.reason, openedVia: 'portal' }));
+    },
+  };
 }
 
 /** What server/app.ts registers: the admin API under /api and the portal under /portal. */
@@ -73,5 +92,5 @@ export function registerAdminApiAndPortal(app: FastifyInstance, deps: AdminAndPo
       enqueueSync: worker ? (data) => enqueueSyncPull(worker.agenda, data) : null,
     }),
   );
-  if (keys) app.register(async (scope) => portalPlugin(scope, { db, keys, logger: deps.logger, actions: deps.portalActions ?? {} }));
+  if (keys) app.register(async (scope) => portalPlugin(scope, { db, keys, logger: deps.logger, actions: deps.portalActions ?? coreActions(db) }));
 }

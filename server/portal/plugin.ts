@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { KeyRing } from '../../core/crypto.ts';
 import type { Logger } from '../../core/logging.ts';
-import { toMinor } from '../../core/money.ts';
+import { isRelanceError } from '../../core/errors.ts';
 import {
   checkPortalFormToken, loadPortalPage, openPortalLink, portalActor, portalFormToken, requestPaymentPlan, tokenKeyId,
   type OpenedLink, type PortalActions, type PortalPage,
@@ -67,6 +67,12 @@ export async function portalPlugin(app: FastifyInstance, deps: PortalDeps): Prom
     return show(reply, page, opened.token, opened.link, notice, null);
   });
 
+  /** A core's refusal of the customer's input (a past date, a paid invoice) names the field to fix. */
+  function refusal(e: unknown): string {
+    if (isRelanceError(e) && e.category === 'validation') return String(e.details.field ?? 'form').split('.').pop()!;
+    throw e;
+  }
+
   /** One form post: link, form token, fields; a bad field re-shows the page with 400 and saves nothing. */
   function post<T extends z.ZodType>(path: string, shape: T, act: (link: OpenedLink, page: PortalPage, form: z.output<T>) => Promise<string | null>) {
     app.post(`/portal/:token/${path}`, async (request, reply) => {
@@ -79,7 +85,7 @@ export async function portalPlugin(app: FastifyInstance, deps: PortalDeps): Prom
       }
       const page = await loadPortalPage(deps.db, opened.link);
       const form = shape.safeParse(body);
-      const problem = form.success ? await act(opened.link, page, form.data) : String(form.error.issues[0]?.path[0] ?? 'form');
+      const problem = form.success ? await act(opened.link, page, form.data).catch(refusal) : String(form.error.issues[0]?.path[0] ?? 'form');
       if (problem) return show(reply, page, opened.token, opened.link, null, problem, 400);
       return reply.header('referrer-policy', 'no-referrer').redirect(`/portal/${encodeURIComponent(opened.token)}?done=1`, 303);
     });
@@ -95,7 +101,7 @@ export async function portalPlugin(app: FastifyInstance, deps: PortalDeps): Prom
     post('promise', promiseForm, async (link, page, form) => {
       const currency = page.invoices[0]?.currency;
       if (!currency) return 'amount';
-      await recordPromise({ organizationId: link.organizationId, customerId: link.customerId, currency, amountMinor: toMinor(form.amount.replace(',', '.'), currency), promisedDate: form.date, actor: portalActor(link) });
+      await recordPromise({ organizationId: link.organizationId, customerId: link.customerId, currency, amount: form.amount.replace(',', '.'), promisedDate: form.date, actor: portalActor(link) });
       return null;
     });
   }

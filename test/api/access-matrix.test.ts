@@ -15,6 +15,16 @@ beforeAll(async () => {
      VALUES ('00000000-0000-4000-8000-0000000000a1', $1, $2, 'add-note', 'invoice', 'INV-C-ALPHA', '{}', 'k-a1', 'parked', 5)`,
     [w.orgA, w.connA],
   );
+  await w.db.pool.query(
+    `INSERT INTO actions (id, organization_id, customer_id, step, channel, template, status, idempotency_key, scheduled_for)
+     VALUES ('00000000-0000-4000-8000-0000000000c1', $1, $2, 3, 'email', 'reminder-2', 'awaiting_approval', 'k-c1', '2026-02-25'),
+            ('00000000-0000-4000-8000-0000000000c2', $1, $2, 2, 'email', 'reminder-1', 'awaiting_approval', 'k-c2', '2026-02-11')`,
+    [w.orgA, w.customers.alpha],
+  );
+  await w.db.pool.query(
+    `INSERT INTO disputes (id, organization_id, customer_id, reason) VALUES ('00000000-0000-4000-8000-0000000000d1', $1, $2, 'wrong quantity')`,
+    [w.orgA, w.customers.beta],
+  );
   await w.db.pool.query(`INSERT INTO scenarios (organization_id, name, steps) VALUES ($1, 'standard', '[{"offsetDays":7,"action":"email","template":"reminder-1"}]')`, [w.orgA]);
 }, 60_000);
 afterAll(() => w.close());
@@ -29,6 +39,7 @@ interface Endpoint {
   ok: number;
 }
 
+const inDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
 const A = (w: World) => `/api/organizations/${w.orgA}`;
 const scenario = { name: 'standard', steps: [{ offsetDays: 7, action: 'email', template: 'reminder-1' }] };
 
@@ -55,6 +66,16 @@ const ENDPOINTS: Record<string, Endpoint> = {
   'save scenario': { method: 'PUT', url: (w) => `${A(w)}/scenarios/standard`, body: () => scenario, level: 'administer', ok: 200 },
   'list portal links': { method: 'GET', url: (w) => `${A(w)}/customers/${w.customers.alpha}/portal-links`, level: 'read', ok: 200 },
   'issue portal link': { method: 'POST', url: (w) => `${A(w)}/customers/${w.customers.alpha}/portal-links`, body: () => ({ days: 30 }), level: 'collect', ok: 201 },
+  'approval queue': { method: 'GET', url: (w) => `${A(w)}/actions/queue`, level: 'read', ok: 200 },
+  'edit action': { method: 'PATCH', url: (w) => `${A(w)}/actions/00000000-0000-4000-8000-0000000000c1`, body: () => ({ subject: 'Rappel' }), level: 'collect', ok: 200 },
+  'approve actions': { method: 'POST', url: (w) => `${A(w)}/actions/approve`, body: () => ({ ids: ['00000000-0000-4000-8000-0000000000c1'] }), level: 'collect', ok: 200 },
+  'reject actions': { method: 'POST', url: (w) => `${A(w)}/actions/reject`, body: () => ({ ids: ['00000000-0000-4000-8000-0000000000c2'], reason: 'already paid' }), level: 'collect', ok: 200 },
+  'list disputes': { method: 'GET', url: (w) => `${A(w)}/disputes`, level: 'read', ok: 200 },
+  'open dispute': { method: 'POST', url: (w) => `${A(w)}/disputes`, body: (w) => ({ invoiceIds: [w.invoices.alpha1], reason: 'not delivered' }), level: 'collect', ok: 201 },
+  'close dispute': { method: 'POST', url: (w) => `${A(w)}/disputes/00000000-0000-4000-8000-0000000000d1/close`, body: () => ({ outcome: 'resolved', resolution: 'credit note issued' }), level: 'collect', ok: 200 },
+  'list promises': { method: 'GET', url: (w) => `${A(w)}/customers/${w.customers.alpha}/promises`, level: 'read', ok: 200 },
+  'record promise': { method: 'POST', url: (w) => `${A(w)}/customers/${w.customers.alpha}/promises`, body: () => ({ amount: '500.00', date: inDays(20) }), level: 'collect', ok: 201 },
+  'create payment plan': { method: 'POST', url: (w) => `${A(w)}/customers/${w.customers.beta}/payment-plans`, body: () => ({ installments: [{ date: inDays(30), amount: '500.00' }, { date: inDays(60), amount: '500.00' }] }), level: 'collect', ok: 201 },
   // Last: it changes what the others see.
   'disconnect': { method: 'POST', url: (w) => `${A(w)}/connections/${w.connA}/disconnect`, level: 'administer', ok: 200 },
 };
@@ -88,9 +109,10 @@ describe('access control of every endpoint', () => {
       const allowed = await call(e, ALLOWED[e.level][0]!);
       expect(allowed.statusCode, allowed.body).toBe(e.ok);
       if (e.method !== 'GET' && e.level !== 'read') {
+        // The change is audited with who made it (some cores add their own timeline row as well).
         const audit = await auditKinds(w, w.orgA);
-        expect(audit.length).toBe(before + 1);
-        expect(audit[0]!.actor).toBe(`user:${w.users[ALLOWED[e.level][0]!].id}`);
+        expect(audit.length).toBeGreaterThan(before);
+        expect(audit.slice(0, audit.length - before).map((a) => a.actor)).toContain(`user:${w.users[ALLOWED[e.level][0]!].id}`);
       }
     });
   }

@@ -95,10 +95,10 @@ export async function createWorld(options: { publicUrl?: string } = {}): Promise
   };
 }
 
-/** Audit rows of an organization, newest first. */
+/** Audit rows of an organization (every activity a user caused: `audit.*` and the cores' own), newest first. */
 export async function auditKinds(world: World, orgId: string): Promise<{ kind: string; actor: string }[]> {
   const { rows } = await world.db.pool.query<{ kind: string; actor: string }>(
-    `SELECT kind, actor FROM activities WHERE organization_id = $1 AND kind LIKE 'audit.%' ORDER BY occurred_at DESC`,
+    `SELECT kind, actor FROM activities WHERE organization_id = $1 AND (kind LIKE 'audit.%' OR actor LIKE 'user:%') ORDER BY occurred_at DESC`,
     [orgId],
   );
   return rows;

@@ -48,9 +48,10 @@ describe('a valid link', () => {
     expect(html).toContain('Alpha &lt;script&gt;');
     // Only this customer's invoices.
     expect(html).not.toContain('F-C-BETA');
-    // Promise and dispute forms appear only once their cores are wired; the plan request is always there.
-    expect(html).toContain('/payment-plan');
-    expect(html).not.toContain('/promise"');
+    // The three forms: payment plan request, promise (core/promises), dispute (core/disputes).
+    expect(html).toContain('/payment-plan"');
+    expect(html).toContain('/promise"');
+    expect(html).toContain('/dispute"');
   });
 
   it('speaks English to an English customer', async () => {
@@ -148,5 +149,41 @@ describe('the payment-plan form', () => {
     const b = await pageWithCsrf();
     const res = await w.app.inject({ method: 'POST', url: `${b.path}/payment-plan`, headers: formHeaders, payload: form({ csrf: a.csrf, installments: '3' }) });
     expect(res.statusCode).toBe(403);
+  });
+});
+
+describe('the promise and dispute forms', () => {
+  const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
+  const formHeaders = { 'content-type': 'application/x-www-form-urlencoded' };
+  const inDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
+
+  async function opened(customerId: string, orgId = w.orgA, as: Parameters<World['as']>[0] = 'collectorA') {
+    const link = await issue(customerId, orgId, as);
+    const path = pathOf(link.url);
+    const csrf = /name="csrf" value="([^"]+)"/.exec((await w.app.inject({ method: 'GET', url: path })).body)![1]!;
+    return { path, csrf };
+  }
+
+  it('records a promise through core/promises, refusing a past date with the field named and nothing saved', async () => {
+    const { path, csrf } = await opened(w.customers.alpha);
+    const past = await w.app.inject({ method: 'POST', url: `${path}/promise`, headers: formHeaders, payload: form({ csrf, date: '2020-01-01', amount: '100' }) });
+    expect(past.statusCode).toBe(400);
+    expect(past.body).toContain('Veuillez vérifier le champ : date.');
+    const count = async () => (await w.db.pool.query('SELECT count(*)::int AS n FROM promises_to_pay WHERE customer_id = $1', [w.customers.alpha])).rows[0].n;
+    expect(await count()).toBe(0);
+    const ok = await w.app.inject({ method: 'POST', url: `${path}/promise`, headers: formHeaders, payload: form({ csrf, date: inDays(14), amount: '250,50' }) });
+    expect(ok.statusCode, ok.body).toBe(303);
+    const { rows } = await w.db.pool.query('SELECT amount_minor::text AS amount, currency, status FROM promises_to_pay WHERE customer_id = $1', [w.customers.alpha]);
+    expect(rows).toEqual([{ amount: '25050', currency: 'EUR', status: 'pending' }]);
+  });
+
+  it("opens a dispute on the customer's own invoice only", async () => {
+    const { path, csrf } = await opened(w.customers.gamma, w.orgB, 'adminB');
+    const foreign = await w.app.inject({ method: 'POST', url: `${path}/dispute`, headers: formHeaders, payload: form({ csrf, invoiceId: w.invoices.alpha1, reason: 'never received' }) });
+    expect(foreign.statusCode).toBe(400);
+    const ok = await w.app.inject({ method: 'POST', url: `${path}/dispute`, headers: formHeaders, payload: form({ csrf, invoiceId: w.invoices.gamma1, reason: 'never received' }) });
+    expect(ok.statusCode, ok.body).toBe(303);
+    const { rows } = await w.db.pool.query('SELECT d.opened_via, i.disputed FROM disputes d JOIN dispute_invoices di ON di.dispute_id = d.id JOIN invoices i ON i.id = di.invoice_id');
+    expect(rows).toEqual([{ opened_via: 'portal', disputed: true }]);
   });
 });
