@@ -8,6 +8,7 @@ import { InvalidInput } from '../../core/errors.ts';
 import { runIngestBench, type BenchResult } from '../../bench/ingest.ts';
 import { runGeneratorBench } from '../../bench/generator.ts';
 import { runSyncBench } from '../../bench/sync.ts';
+import { runHubSpotSyncBench } from '../../bench/sync-hubspot.ts';
 import { runScenariosBench } from '../../bench/scenarios.ts';
 import { runSendBench } from '../../bench/send.ts';
 
@@ -91,6 +92,7 @@ const BENCHES: BenchDefinition[] = [
     description: 'full sync of a sandbox company under its real rate limit, against the least time that limit allows for the calls made',
     options: (cmd) => cmd.option('--provider <name>', 'the provider (quickbooks)', 'quickbooks').option('--invoices <n>', 'invoices in the sandbox company', '100000'),
     run: (opts) => {
+      if (opts.provider === 'hubspot') return runHubSpotSyncBench({ invoices: Number(opts.invoices), serverUrl: process.env.DATABASE_URL ?? DEFAULT_SERVER, progress: (line) => process.stderr.write(line + '\n') });
       if (opts.provider !== 'quickbooks') throw new InvalidInput(`--provider: "${String(opts.provider)}" has no sync bench yet (quickbooks)`, { field: 'provider' });
       const invoices = Number(opts.invoices);
       if (!Number.isInteger(invoices) || invoices < 10 || invoices > 1_000_000) {

@@ -1,0 +1,102 @@
+/**
+ * `relance bench sync --provider hubspot`: a full sync of a sandbox HubSpot portal (companies, deals,
+ * contacts) under the simulator's real limits, into a scratch database. Prints the time, the API
+ * calls made, and the ratio of the least time HubSpot's limits allow for those calls to the time
+ * taken (1.0: the sync ran exactly at the limit).
+ */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { CRM_STREAMS } from '../connectors/hubspot/index.ts';
+import { connectorFor } from '../connectors/index.ts';
+import { createConnection, ensureOrganization } from '../core/connections/index.ts';
+import { runCrmSync } from '../core/crm-control/index.ts';
+import { generateKeySpec, parseKeyRing } from '../core/crypto.ts';
+import { LimiterRegistry, type AttemptRecord } from '../core/http/index.ts';
+import { migrate, openStore } from '../core/store/index.ts';
+import { runSync } from '../core/sync/index.ts';
+import { generateWorld } from '../sandbox/generator/index.ts';
+import { listenHubspotSimulator } from '../sandbox/hubspot/listen.ts';
+import type { BenchResult } from './ingest.ts';
+
+// https://developers.hubspot.com/docs/api/usage-details — 100 requests per 10 s (Free/Starter private apps).
+const PER_TEN_SECONDS = 100;
+// https://developers.hubspot.com/docs/api/crm/search#limitations — 5 search requests per second.
+const SEARCH_PER_SECOND = 5;
+
+export interface HubSpotSyncBenchResult extends BenchResult {
+  figures: BenchResult['figures'] & { apiCalls: number; searchCalls: number; leastSeconds: number; rateLimited: number };
+}
+
+export interface HubSpotSyncBenchOptions {
+  invoices: number;
+  serverUrl: string;
+  progress?: (line: string) => void;
+}
+
+/** The least time `calls` calls take, `searches` of them search calls, under HubSpot's rolling windows. */
+export function hubspotLeastSeconds(calls: number, searches: number): number {
+  const bySearch = searches > 0 ? Math.ceil(searches / SEARCH_PER_SECOND) - 1 : 0;
+  const byTen = calls > 0 ? Math.ceil(calls / PER_TEN_SECONDS - 1) * 10 : 0;
+  return Math.max(bySearch, byTen, 0);
+}
+
+async function scratchDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `relance_bench_hubspot_${randomBytes(4).toString('hex')}`;
+  const admin = async (statement: string) => {
+    const client = new pg.Client({ connectionString: serverUrl });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`CREATE DATABASE ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = '/' + name;
+  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
+export async function runHubSpotSyncBench(options: HubSpotSyncBenchOptions): Promise<HubSpotSyncBenchResult> {
+  const log = options.progress ?? (() => {});
+  log(`sandbox: generating a world of ${options.invoices} invoices per ledger`);
+  const world = generateWorld({ seed: 2026, invoices: options.invoices, asOf: '2026-03-01' });
+  const sim = await listenHubspotSimulator({ world, limits: {} });
+  const scratch = await scratchDatabase(options.serverUrl);
+  const store = openStore(scratch.url);
+  const limiters = new LimiterRegistry();
+  try {
+    await migrate(store.pool);
+    const keys = parseKeyRing(generateKeySpec());
+    const c = sim.credentials;
+    const organizationId = await ensureOrganization(store.pool, { name: 'Bench', baseCurrency: 'USD', country: 'US' });
+    const connection = await createConnection(store.pool, keys, {
+      organizationId, provider: 'hubspot',
+      settings: { accountId: c.portalId!, clientId: c.clientId!, clientSecret: c.clientSecret!, baseUrl: sim.baseUrl, tokenUrl: `${sim.baseUrl}/oauth/v1/token` },
+      tokens: { accessToken: c.accessToken!, refreshToken: 'private-app', expiresAt: new Date(Date.now() + 365 * 86_400_000) },
+    });
+    const attempts: AttemptRecord[] = [];
+    const deps = { store, keys, connectorFor, limiters, onAttempt: (a: AttemptRecord) => attempts.push(a) };
+    const started = performance.now();
+    log('sync: companies, deals and the invoices object, under the real HubSpot limits');
+    const crm = await runCrmSync(deps, connection.id, { streams: CRM_STREAMS });
+    log('sync: contacts');
+    const ledger = await runSync(deps, connection.id);
+    const seconds = Number(((performance.now() - started) / 1000).toFixed(3));
+    const records = Object.values(crm.streams).reduce((n, s) => n + s.pulled, 0) + (ledger.streams.contact?.pulled ?? 0);
+    const searches = attempts.filter((a) => a.operation.startsWith('search ')).length;
+    const least = hubspotLeastSeconds(attempts.length, searches);
+    return {
+      bench: 'sync',
+      figures: { records, seconds, recordsPerSecond: Math.round(records / seconds), apiCalls: attempts.length, searchCalls: searches, leastSeconds: least, rateLimited: attempts.filter((a) => a.outcome === 'rate_limited').length },
+      limit: `least time HubSpot's limits (${PER_TEN_SECONDS}/10 s, search ${SEARCH_PER_SECOND}/s) allow for the same API calls`,
+      ratio: Number((least / seconds).toFixed(3)),
+      higherIsBetter: true,
+    };
+  } finally {
+    await limiters.stopAll();
+    await store.close();
+    await scratch.drop();
+    await sim.close();
+  }
+}
