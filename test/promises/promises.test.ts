@@ -31,7 +31,7 @@ beforeAll(async () => {
 afterAll(() => t.drop());
 
 async function rows<T>(query: ReturnType<typeof sql>): Promise<T[]> {
-  return (await t.db.execute<T & Record<string, unknown>>(query)).rows;
+  return (await t.db.execute<Record<string, unknown>>(query)).rows as T[];
 }
 
 /** A sent action of `scenario` that carried `invoiceId` to `level`. */

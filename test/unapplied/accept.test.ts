@@ -19,7 +19,7 @@ beforeAll(async () => {
 afterAll(() => t.drop());
 
 async function rows<T>(query: ReturnType<typeof sql>): Promise<T[]> {
-  return (await t.db.execute<T & Record<string, unknown>>(query)).rows;
+  return (await t.db.execute<Record<string, unknown>>(query)).rows as T[];
 }
 
 describe('accepting a suggestion', () => {
