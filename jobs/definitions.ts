@@ -5,6 +5,7 @@ import { defineSyncJobs, type SyncJobDeps } from './sync.ts';
 import { defineDunningJobs, type DunningJobDeps } from './dunning.ts';
 import { defineOutboxJobs } from './outbox.ts';
 import { defineReconcileJobs } from './reconcile.ts';
+import { defineCrmJobs } from './crm.ts';
 
 export interface JobDeps {
   logger: Logger;
@@ -24,6 +25,7 @@ export function defineJobs(agenda: Agenda, deps: JobDeps): void {
     // Write-back and reconciliation need what a sync needs: the store, the key ring, the connectors.
     defineOutboxJobs(agenda, { ...deps.sync, logger: deps.logger });
     defineReconcileJobs(agenda, { ...deps.sync, logger: deps.logger });
+    defineCrmJobs(agenda, { ...deps.sync, logger: deps.logger });
   }
   if (deps.dunning) defineDunningJobs(agenda, deps.dunning, deps.logger);
 }
