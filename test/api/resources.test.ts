@@ -200,3 +200,40 @@ describe('writes', () => {
     expect((await w.app.inject({ method: 'POST', url: `${url}/sync`, headers: w.as('adminB'), payload: {} })).statusCode).toBe(409);
   });
 });
+
+describe('the approval queue', () => {
+  const ACTION_BETA = '00000000-0000-4000-8000-0000000000e1';
+  const ACTION_GAMMA = '00000000-0000-4000-8000-0000000000e2';
+  beforeAll(async () => {
+    await w.db.pool.query(
+      `INSERT INTO actions (id, organization_id, customer_id, step, channel, template, status, idempotency_key, scheduled_for, currency, amount_due_minor)
+       VALUES ($1, $2, $3, 3, 'email', 'reminder-2', 'awaiting_approval', 'k-e1', '2026-02-25', 'EUR', 100000),
+              ($4, $5, $6, 3, 'email', 'reminder-2', 'awaiting_approval', 'k-e2', '2026-02-25', 'EUR', 100000)`,
+      [ACTION_BETA, w.orgA, w.customers.beta, ACTION_GAMMA, w.orgB, w.customers.gamma],
+    );
+  });
+
+  it('lists waiting actions with amounts as decimal strings, and hides unassigned ones from a restricted collector', async () => {
+    const all = (await get(`/api/organizations/${w.orgA}/actions/queue`)).json();
+    expect(all.items).toEqual([expect.objectContaining({ id: ACTION_BETA, amountDue: '1000.00', customerName: 'Beta SAS' })]);
+    expect((await get(`/api/organizations/${w.orgA}/actions/queue`, 'restrictedA')).json().items).toEqual([]);
+  });
+
+  it("reports another organization's or an unassigned action as not found, per id, and leaves it waiting", async () => {
+    const restricted = await w.app.inject({ method: 'POST', url: `/api/organizations/${w.orgA}/actions/approve`, headers: w.as('restrictedA'), payload: { ids: [ACTION_BETA] } });
+    expect(restricted.json()).toEqual({ results: [{ id: ACTION_BETA, ok: false, error: 'not found' }] });
+    const mixed = await w.app.inject({ method: 'POST', url: `/api/organizations/${w.orgA}/actions/approve`, headers: w.as('collectorA'), payload: { ids: [ACTION_GAMMA, ACTION_BETA] } });
+    expect(mixed.json()).toEqual({ results: [{ id: ACTION_GAMMA, ok: false, error: 'not found' }, { id: ACTION_BETA, ok: true }] });
+    const { rows } = await w.db.pool.query('SELECT id, status, approved_by FROM actions WHERE id = ANY($1) ORDER BY id', [[ACTION_BETA, ACTION_GAMMA]]);
+    expect(rows).toEqual([
+      { id: ACTION_BETA, status: 'planned', approved_by: w.users.collectorA.id },
+      { id: ACTION_GAMMA, status: 'awaiting_approval', approved_by: null },
+    ]);
+  });
+
+  it('a rejection needs a reason (400 naming it)', async () => {
+    const res = await w.app.inject({ method: 'POST', url: `/api/organizations/${w.orgB}/actions/reject`, headers: w.as('adminB'), payload: { ids: [ACTION_GAMMA] } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.field).toBe('reason');
+  });
+});
