@@ -3,12 +3,14 @@ import { InvalidInput } from '../core/errors.ts';
 import type { Connector, ProviderName } from './contract.ts';
 import { quickbooksConnector } from './quickbooks/index.ts';
 import { xeroConnector } from './xero/index.ts';
+import { hubspotConnector } from './hubspot/index.ts';
 
 export type * from './contract.ts';
 
 const CONNECTORS: Partial<Record<ProviderName, Connector>> = {
   quickbooks: quickbooksConnector,
   xero: xeroConnector,
+  hubspot: hubspotConnector,
 };
 
 /** The connector of `provider`; an `InvalidInput` naming it when there is none (yet). */
