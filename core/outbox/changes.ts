@@ -5,7 +5,7 @@
  * imported here, never a connector.
  */
 import { InvalidInput } from '../errors.ts';
-import { pushChangeSchema, type PushChange } from '../../connectors/contract.ts';
+import { pushChangeSchema, type PushChange } from './push-change.ts';
 import type { Tx } from '../store/index.ts';
 import { enqueueChange, type EnqueueResult } from './enqueue.ts';
 import type { OutboxChange } from './types.ts';
