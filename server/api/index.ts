@@ -24,6 +24,8 @@ import type { ApiDeps, ApiScope } from './context.ts';
 import { customerRoutes } from './customers.ts';
 import { apiErrorHandler } from './http-errors.ts';
 import { invoiceRoutes } from './invoices.ts';
+import { mappingRoutes } from './mappings.ts';
+import { reportRoutes } from './reports.ts';
 import { memberRoutes } from './members.ts';
 import { openApiDocument } from './openapi.ts';
 import { organizationRoutes } from './organizations.ts';
@@ -49,6 +51,8 @@ export async function adminApiPlugin(app: FastifyInstance, deps: ApiDeps): Promi
   portalLinkRoutes(app, scope);
   actionRoutes(app, scope);
   collectionRoutes(app, scope);
+  mappingRoutes(app, scope);
+  reportRoutes(app, scope);
   // Built once every route above is declared; the document route itself is public.
   const document = openApiDocument(scope.registry.routes);
   app.get('/api/openapi.json', async () => document);

@@ -39,6 +39,7 @@ interface Endpoint {
   ok: number;
 }
 
+const NOTES_EMAIL = { fields: { email: { firstOf: ['Notes', 'PrimaryEmailAddr.Address'] } } };
 const inDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
 const A = (w: World) => `/api/organizations/${w.orgA}`;
 const scenario = { name: 'standard', steps: [{ offsetDays: 7, action: 'email', template: 'reminder-1' }] };
@@ -76,6 +77,11 @@ const ENDPOINTS: Record<string, Endpoint> = {
   'list promises': { method: 'GET', url: (w) => `${A(w)}/customers/${w.customers.alpha}/promises`, level: 'read', ok: 200 },
   'record promise': { method: 'POST', url: (w) => `${A(w)}/customers/${w.customers.alpha}/promises`, body: () => ({ amount: '500.00', date: inDays(20) }), level: 'collect', ok: 201 },
   'create payment plan': { method: 'POST', url: (w) => `${A(w)}/customers/${w.customers.beta}/payment-plans`, body: () => ({ installments: [{ date: inDays(30), amount: '500.00' }, { date: inDays(60), amount: '500.00' }] }), level: 'collect', ok: 201 },
+  'list mappings': { method: 'GET', url: (w) => `${A(w)}/connections/${w.connA}/mappings`, level: 'read', ok: 200 },
+  'preview mapping': { method: 'POST', url: (w) => `${A(w)}/connections/${w.connA}/mappings/customer/preview`, body: () => ({ records: { QueryResponse: { Customer: [{ Id: '5', DisplayName: 'X', Notes: 'billing@x.fr' }] } }, override: NOTES_EMAIL }), level: 'read', ok: 200 },
+  'save mapping': { method: 'PUT', url: (w) => `${A(w)}/connections/${w.connA}/mappings/customer`, body: () => NOTES_EMAIL, level: 'administer', ok: 200 },
+  'aging report': { method: 'GET', url: (w) => `${A(w)}/reports/aging?asOf=2026-03-01`, level: 'read', ok: 200 },
+  'dso report': { method: 'GET', url: (w) => `${A(w)}/reports/dso?asOf=2026-03-01`, level: 'read', ok: 200 },
   // Last: it changes what the others see.
   'disconnect': { method: 'POST', url: (w) => `${A(w)}/connections/${w.connA}/disconnect`, level: 'administer', ok: 200 },
 };

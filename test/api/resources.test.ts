@@ -237,3 +237,41 @@ describe('the approval queue', () => {
     expect(res.json().error.field).toBe('reason');
   });
 });
+
+describe('mappings and reports', () => {
+  const base = () => `/api/organizations/${w.orgA}/connections/${w.connA}/mappings`;
+  const override = { fields: { email: { firstOf: ['Notes', 'PrimaryEmailAddr.Address'] } } };
+
+  it('previews an override on sample records, saves it, and the stored one is then in force', async () => {
+    const records = { QueryResponse: { Customer: [{ Id: '5', DisplayName: 'X', Notes: 'billing@x.fr', CurrencyRef: { value: 'EUR' } }] } };
+    const before = await w.app.inject({ method: 'POST', url: `${base()}/customer/preview`, headers: w.as('viewerA'), payload: { records } });
+    expect(before.json().records[0]).toMatchObject({ externalId: '5', email: null });
+    const tried = await w.app.inject({ method: 'POST', url: `${base()}/customer/preview`, headers: w.as('viewerA'), payload: { records, override } });
+    expect(tried.json().records[0]).toMatchObject({ email: 'billing@x.fr' });
+    expect((await w.app.inject({ method: 'PUT', url: `${base()}/customer`, headers: w.as('adminA'), payload: override })).statusCode).toBe(200);
+    const after = await w.app.inject({ method: 'POST', url: `${base()}/customer/preview`, headers: w.as('viewerA'), payload: { records } });
+    expect(after.json().records[0]).toMatchObject({ email: 'billing@x.fr' });
+    const listed = (await get(base())).json();
+    expect(listed.items.find((m: { entity: string }) => m.entity === 'customer').override).toEqual(override);
+  });
+
+  it('refuses a bad override or entity with 400 naming it, saving nothing', async () => {
+    const bad = await w.app.inject({ method: 'PUT', url: `${base()}/invoice`, headers: w.as('adminA'), payload: { fields: { total: { transform: { type: 'teleport' } } } } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.field).toBeTruthy();
+    const entity = await w.app.inject({ method: 'PUT', url: `${base()}/spaceship`, headers: w.as('adminA'), payload: override });
+    expect(entity.json().error).toMatchObject({ code: 'invalid', field: 'entity' });
+    const { rows } = await w.db.pool.query('SELECT mapping_overrides FROM connections WHERE id = $1', [w.connA]);
+    expect(Object.keys(rows[0].mapping_overrides)).toEqual(['customer']);
+  });
+
+  it('prints aging as FORMATS.md shapes it, and keeps organization totals from a restricted collector', async () => {
+    const aging = (await get(`/api/organizations/${w.orgA}/reports/aging?asOf=2026-03-01`)).json();
+    // The ledger's open balance is the total less allocations (none here), not the synced balance.
+    expect(aging).toMatchObject({ asOf: '2026-03-01', currency: 'EUR', total: '2400.00', disputed: '0.00' });
+    expect(aging.buckets['1-30']).toBe('2400.00');
+    expect(aging.byCustomer.map((c: { customerExternalId: string }) => c.customerExternalId)).toEqual(['C-ALPHA', 'C-BETA']);
+    expect((await get(`/api/organizations/${w.orgA}/reports/aging`, 'restrictedA')).statusCode).toBe(403);
+    expect((await get(`/api/organizations/${w.orgA}/reports/dso?asOf=01-03-2026`)).json().error.field).toBe('asOf');
+  });
+});
