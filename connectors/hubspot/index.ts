@@ -1,5 +1,5 @@
 /** The HubSpot connector: a description of HubSpot; core/ does the rest. */
-import { InvalidInput } from '../../core/errors.ts';
+import { InvalidInput, NotFound } from '../../core/errors.ts';
 import { systemClock, type AccountLimiter } from '../../core/http/index.ts';
 import type { Connector, ConnectionContext, ConnectorSession, PushChange, PushResult } from '../contract.ts';
 import { hubspotAuth } from './auth.ts';
@@ -11,7 +11,9 @@ import { parseWebhook, verifyWebhook } from './webhooks.ts';
 import { createNote, type CompanyNote } from './writes/create-note.ts';
 import { createTask, type CompanyTask } from './writes/create-task.ts';
 import { ensureRelanceProperties, type EnsureReport } from './writes/ensure-properties.ts';
-import { updateCompanies, type BatchItemResult, type CompanyDunningState } from './writes/update-companies.ts';
+import {
+  toPartialCompanyProperties, updateCompanies, updateCompanyProperties, type BatchItemResult, type CompanyDunningState,
+} from './writes/update-companies.ts';
 
 export { hubspotProfile, hubspotSearchProfile } from './profile.ts';
 export { CRM_STREAMS, LEDGER_STREAMS } from './syncs/index.ts';
@@ -37,9 +39,17 @@ export function connectHubSpot(context: ConnectionContext, options: { searchLimi
       if (!sync) throw new InvalidInput(`hubspot has no stream "${stream}"`, { field: 'stream' });
       return puller.pull(sync, cursor);
     },
-    push(change: PushChange): Promise<PushResult> {
+    async push(change: PushChange): Promise<PushResult> {
       // Invoice-level changes belong to the accounting system; HubSpot gets company state instead.
-      return Promise.reject(new InvalidInput(`hubspot: "${change.kind}" names an invoice; HubSpot write-back is per company (updateCompanies, addNote, addTask)`, { field: 'kind' }));
+      if (change.kind !== 'set_company_properties') {
+        throw new InvalidInput(`hubspot: "${change.kind}" is not possible in HubSpot (company-level write-back: set_company_properties)`, { field: 'kind' });
+      }
+      const [result] = await updateCompanyProperties(client, [{ companyId: change.companyExternalId, properties: toPartialCompanyProperties(change.properties) }]);
+      if (!result!.ok) {
+        const Failure = /OBJECT_NOT_FOUND/.test(result!.error ?? '') ? NotFound : InvalidInput;
+        throw new Failure(`hubspot company ${change.companyExternalId}: ${result!.error}`, { field: 'companyExternalId' });
+      }
+      return { externalId: change.companyExternalId, version: null, attempts: 1 };
     },
     ensureProperties: () => ensureRelanceProperties(client),
     updateCompanies: (states) => updateCompanies(client, states),

@@ -49,16 +49,40 @@ export function toCompanyProperties(state: CompanyDunningState): Record<string, 
   };
 }
 
+/** Only the properties given (the outbox's `set_company_properties`): the others stay as HubSpot has them. */
+export function toPartialCompanyProperties(given: Partial<Omit<CompanyDunningState, 'companyId'>>): Record<string, string> {
+  const full = toCompanyProperties({
+    companyId: '', stage: null, overdueAmount: null, currency: null, oldestOverdueDays: null, disputed: false, paused: false,
+    nextAction: null, nextActionDate: null, promiseDate: null, portalLink: null, ...given,
+  });
+  const names: Record<keyof Omit<CompanyDunningState, 'companyId'>, string> = {
+    stage: 'relance_stage', overdueAmount: 'relance_overdue_amount', currency: 'relance_overdue_currency', oldestOverdueDays: 'relance_oldest_overdue_days',
+    disputed: 'relance_disputed', paused: 'relance_paused', nextAction: 'relance_next_action', nextActionDate: 'relance_next_action_date',
+    promiseDate: 'relance_promise_date', portalLink: 'relance_portal_link',
+  };
+  return Object.fromEntries(Object.entries(names).filter(([key]) => key in given && given[key as keyof typeof given] !== undefined).map(([, name]) => [name, full[name]!]));
+}
+
+export interface CompanyPropertiesInput {
+  companyId: string;
+  properties: Record<string, string>;
+}
+
 export async function updateCompanies(client: HubSpotClient, states: readonly CompanyDunningState[]): Promise<BatchItemResult[]> {
+  return updateCompanyProperties(client, states.map((s) => ({ companyId: s.companyId, properties: toCompanyProperties(s) })));
+}
+
+/** Batch updates of any Relance properties, 100 companies a call, reported per company. */
+export async function updateCompanyProperties(client: HubSpotClient, items: readonly CompanyPropertiesInput[]): Promise<BatchItemResult[]> {
   const results: BatchItemResult[] = [];
-  for (let i = 0; i < states.length; i += BATCH_SIZE) {
-    results.push(...(await updateBatch(client, states.slice(i, i + BATCH_SIZE))));
+  for (let i = 0; i < items.length; i += BATCH_SIZE) {
+    results.push(...(await updateBatch(client, items.slice(i, i + BATCH_SIZE))));
   }
   return results;
 }
 
-async function updateBatch(client: HubSpotClient, batch: readonly CompanyDunningState[]): Promise<BatchItemResult[]> {
-  const inputs = batch.map((s) => ({ id: s.companyId, properties: toCompanyProperties(s) }));
+async function updateBatch(client: HubSpotClient, batch: readonly CompanyPropertiesInput[]): Promise<BatchItemResult[]> {
+  const inputs = batch.map((s) => ({ id: s.companyId, properties: s.properties }));
   let answer;
   try {
     answer = await client.request('batch update companies', { method: 'POST', path: '/crm/v3/objects/companies/batch/update', body: { inputs } }, batchAnswerSchema);

@@ -5,7 +5,7 @@
  */
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../core/errors.ts';
+import { ConfigError, NotFound } from '../../../core/errors.ts';
 import type { CompanyDunningState } from '../../../connectors/hubspot/index.ts';
 import { RELANCE_PROPERTIES } from '../../../connectors/hubspot/writes/relance-properties.ts';
 import { API, company, hubspotError, stopLimiters, testSession } from './support.ts';
@@ -156,6 +156,26 @@ describe('hubspot notes and tasks', () => {
     const { session } = testSession();
     nock(API).post('/crm/v3/objects/notes').reply(400, hubspotError('VALIDATION_ERROR', 'One or more association targets were not found: companies 404'));
     await expect(session.addNote({ companyId: '404', body: 'x', at: new Date() })).rejects.toThrow(/association targets were not found/);
+  });
+
+  it('push writes set_company_properties, only the properties given', async () => {
+    const { session } = testSession();
+    let inputs: unknown;
+    nock(API).post('/crm/v3/objects/companies/batch/update').reply(200, (_uri, body) => {
+      inputs = (body as { inputs: unknown }).inputs;
+      return { status: 'COMPLETE', results: [company(42, '2026-03-02T10:00:00.000Z')] };
+    });
+    const result = await session.push({ kind: 'set_company_properties', companyExternalId: '42', properties: { stage: 'final-notice', disputed: true, promiseDate: null } });
+    expect(result).toEqual({ externalId: '42', version: null, attempts: 1 });
+    expect(inputs).toEqual([{ id: '42', properties: { relance_stage: 'final-notice', relance_disputed: 'true', relance_promise_date: '' } }]);
+  });
+
+  it('push of a deleted company fails as NotFound, for the outbox to park', async () => {
+    const { session } = testSession();
+    nock(API).post('/crm/v3/objects/companies/batch/update').reply(207, {
+      status: 'COMPLETE', results: [], errors: [{ status: 'error', category: 'OBJECT_NOT_FOUND', message: 'Could not update some COMPANY objects', context: { ids: ['42'] } }],
+    });
+    await expect(session.push({ kind: 'set_company_properties', companyExternalId: '42', properties: { paused: true } })).rejects.toBeInstanceOf(NotFound);
   });
 
   it('push refuses invoice-level changes, naming the kind', async () => {
