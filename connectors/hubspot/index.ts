@@ -1,7 +1,7 @@
 /** The HubSpot connector: a description of HubSpot; core/ does the rest. */
 import { InvalidInput, NotFound } from '../../core/errors.ts';
 import { systemClock, type AccountLimiter } from '../../core/http/index.ts';
-import type { Connector, ConnectionContext, ConnectorSession, PushChange, PushResult } from '../contract.ts';
+import type { AccountInfo, Connector, ConnectionContext, ConnectorSession, PushChange, PushResult } from '../contract.ts';
 import { hubspotAuth } from './auth.ts';
 import { HubSpotClient } from './client.ts';
 import { hubspotProfile } from './profile.ts';
@@ -34,6 +34,14 @@ export function connectHubSpot(context: ConnectionContext, options: { searchLimi
   const client = new HubSpotClient(context, options);
   const puller = new HubSpotPull(client, context.clock ?? systemClock);
   return {
+    /**
+     * Connect time, the one hook the contract gives: the "Relance" property group and properties
+     * are created when missing (idempotent). HubSpot's portal holds no ledger: no name or currency to read.
+     */
+    async accountInfo(): Promise<AccountInfo> {
+      await ensureRelanceProperties(client);
+      return { displayName: null, homeCurrency: null, country: null };
+    },
     pull(stream, cursor) {
       const sync = syncForStream(stream);
       if (!sync) throw new InvalidInput(`hubspot has no stream "${stream}"`, { field: 'stream' });

@@ -54,6 +54,15 @@ describe('hubspot property setup', () => {
     expect(nock.isDone()).toBe(true);
   });
 
+  it('runs at connect time (accountInfo), which reads no ledger facts from a CRM', async () => {
+    const { session } = testSession();
+    nock(API)
+      .get('/crm/v3/properties/companies/groups').reply(200, { results: [{ name: 'relance' }] })
+      .get('/crm/v3/properties/companies').reply(200, { results: RELANCE_PROPERTIES.map((p) => ({ name: p.name })) });
+    expect(await session.accountInfo!()).toEqual({ displayName: null, homeCurrency: null, country: null });
+    expect(nock.isDone()).toBe(true);
+  });
+
   it('takes a 409 (created meanwhile) as present', async () => {
     const { session } = testSession();
     nock(API)
