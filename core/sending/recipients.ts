@@ -16,11 +16,11 @@ type Executor = Pick<Db, 'execute'>;
 /** The id given to the customer record itself among its recipients. */
 export const CUSTOMER_RECIPIENT_PREFIX = 'customer:';
 
-/** The setting that configures each channel, named in the "not configured" error. */
-export const CHANNEL_SETTING: Record<MessageChannelKind, string> = {
+/** The setting that configures each channel, named in the "not configured" error (letters need none in `relance start`). */
+export const CHANNEL_SETTING: Record<MessageChannelKind, string | null> = {
   email: 'RELANCE_SMTP_URL',
   sms: 'RELANCE_SMS_ACCOUNT_SID',
-  letter: 'letters',
+  letter: null,
 };
 
 /** The customer and its contacts, in the order they are tried, with their hard-bounce flags. */
@@ -59,7 +59,8 @@ export async function planRecipient(
   step: { customerId: string; channel: MessageChannelKind; template: string },
 ): Promise<RecipientChoice | null> {
   if (!deps.channels[step.channel]) {
-    throw new ConfigError(`no ${step.channel} channel configured (set ${CHANNEL_SETTING[step.channel]})`, { field: CHANNEL_SETTING[step.channel] });
+    const setting = CHANNEL_SETTING[step.channel];
+    throw new ConfigError(`no ${step.channel} channel configured${setting ? ` (set ${setting})` : ''}`, { field: setting ?? 'channels' });
   }
   const hasTemplate = deps.hasTemplate ?? defaultHasTemplate;
   const fallbackChannels: MessageChannelKind[] = [];
