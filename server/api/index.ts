@@ -26,6 +26,7 @@ import { apiErrorHandler } from './http-errors.ts';
 import { invoiceRoutes } from './invoices.ts';
 import { mappingRoutes } from './mappings.ts';
 import { reportRoutes } from './reports.ts';
+import { templateRoutes } from './templates.ts';
 import { memberRoutes } from './members.ts';
 import { openApiDocument } from './openapi.ts';
 import { organizationRoutes } from './organizations.ts';
@@ -53,6 +54,7 @@ export async function adminApiPlugin(app: FastifyInstance, deps: ApiDeps): Promi
   collectionRoutes(app, scope);
   mappingRoutes(app, scope);
   reportRoutes(app, scope);
+  templateRoutes(app, scope);
   // Built once every route above is declared; the document route itself is public.
   const document = openApiDocument(scope.registry.routes);
   app.get('/api/openapi.json', async () => document);

@@ -275,3 +275,17 @@ describe('mappings and reports', () => {
     expect((await get(`/api/organizations/${w.orgA}/reports/dso?asOf=01-03-2026`)).json().error.field).toBe('asOf');
   });
 });
+
+describe('templates', () => {
+  it('lists the shipped templates and previews one with sample data, for any logged-in role', async () => {
+    const list = (await get('/api/templates', 'viewerA')).json();
+    expect(list.items).toContainEqual({ channel: 'email', name: 'reminder-1', language: 'fr' });
+    const fr = await get('/api/templates/email/reminder-1/preview?language=fr', 'viewerA');
+    expect(fr.statusCode, fr.body).toBe(200);
+    expect(fr.json()).toMatchObject({ name: 'reminder-1', channel: 'email', language: 'fr' });
+    expect(fr.json().html).toContain('<html');
+    expect((await get('/api/templates/email/reminder-1/preview?language=xx')).statusCode).toBe(404);
+    expect((await get('/api/templates/fax/reminder-1/preview')).json().error.field).toBe('channel');
+    expect((await w.app.inject({ method: 'GET', url: '/api/templates' })).statusCode).toBe(401);
+  });
+});
