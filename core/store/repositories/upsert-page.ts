@@ -4,7 +4,7 @@
  * the statement has a fixed number of parameters (far below the 65,535 limit) and no row-by-row
  * round trips. Newest wins: a record whose source `updatedAt` is older than the stored one is skipped.
  */
-import { sql, type SQL } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { InvalidInput, NotFound } from '../../errors.ts';
 import { isStoredEntity, type StoredEntity } from './canonical-records.ts';
 import { ENTITY_SPECS, type Cell, type EntitySpec } from './entity-specs.ts';
@@ -97,6 +97,17 @@ async function organizationOf(tx: Executor, connectionId: string): Promise<strin
   return rows[0].organization_id;
 }
 
+/**
+ * JSON columns (the source record, custom fields) travel as ONE JSON array per column rather than
+ * as a text[]: node-postgres escapes every quote of every element of a text[] (a QuickBooks
+ * invoice's raw record is ~1.5 kB of quotes; 150 ms of CPU per page of 1000, measured), and
+ * PostgreSQL unescapes it again before parsing it as JSON. Element i of the document is the record
+ * of row i (`WITH ORDINALITY`); a JSON null there is an SQL NULL, as before.
+ */
+function jsonDocument(cells: readonly Cell[]): string {
+  return '[' + cells.map((c) => (c === null ? 'null' : String(c))).join(',') + ']';
+}
+
 /** The one INSERT … SELECT FROM unnest … ON CONFLICT statement; returns external id → row id. */
 async function upsertRows(
   tx: Executor,
@@ -106,26 +117,37 @@ async function upsertRows(
   arrays: Cell[][],
 ): Promise<Map<string, string>> {
   const names = spec.columns.map((c) => c.name);
+  const isJson = (c: { cast?: string }) => c.cast === 'jsonb';
+  const listed = spec.columns.map((c, i) => ({ c, i })).filter(({ c }) => !isJson(c));
   const unnestArgs = sql.join(
-    spec.columns.map((c, i) => sql`${sql.param(arrays[i])}::${sql.raw(c.type)}[]`),
+    listed.map(({ c, i }) => sql`${sql.param(arrays[i])}::${sql.raw(c.type)}[]`),
     sql`, `,
   );
-  const selected = spec.columns.map((c) => (c.cast ? `r.${c.name}::${c.cast}` : `r.${c.name}`)).join(', ');
+  const unnestNames = listed.map(({ c }) => c.name).join(', ');
+  // The document is an uncorrelated scalar subquery, so PostgreSQL parses it once (an InitPlan),
+  // not once per row, whatever plan it picks.
+  const selected = sql.join(
+    spec.columns.map((c, i) => {
+      if (isJson(c)) return sql`NULLIF((SELECT ${jsonDocument(arrays[i]!)}::jsonb) -> (r.n::int - 1), 'null'::jsonb)`;
+      return sql.raw(c.cast ? `r.${c.name}::${c.cast}` : `r.${c.name}`);
+    }),
+    sql`, `,
+  );
   const updates = names.filter((n) => n !== 'external_id').map((n) => `${n} = EXCLUDED.${n}`);
-  const customer: { column: string; value: string; join: SQL } = spec.linksCustomer
+  // An index probe per row (customers_connection_external_uq), not a hash of every customer of the
+  // connection: a page of 1000 costs the same whether the connection has 2,000 customers or 200,000.
+  const customer = spec.linksCustomer
     ? {
-        column: 'customer_id, ',
-        value: 'c.id, ',
-        join: sql`LEFT JOIN customers c ON c.connection_id = ${connectionId}::uuid AND c.external_id = r.customer_external_id`,
+        column: sql.raw('customer_id, '),
+        value: sql`(SELECT c.id FROM customers c WHERE c.connection_id = ${connectionId}::uuid AND c.external_id = r.customer_external_id), `,
       }
-    : { column: '', value: '', join: sql`` };
+    : { column: sql``, value: sql`` };
   if (spec.linksCustomer) updates.push('customer_id = EXCLUDED.customer_id');
   updates.push('updated_at = now()');
   const { rows } = await tx.execute<{ id: string; external_id: string }>(sql`
-    INSERT INTO ${sql.raw(spec.table)} AS t (connection_id, organization_id, ${sql.raw(customer.column)}${sql.raw(names.join(', '))})
-    SELECT ${connectionId}::uuid, ${organizationId}::uuid, ${sql.raw(customer.value)}${sql.raw(selected)}
-    FROM unnest(${unnestArgs}) AS r(${sql.raw(names.join(', '))})
-    ${customer.join}
+    INSERT INTO ${sql.raw(spec.table)} AS t (connection_id, organization_id, ${customer.column}${sql.raw(names.join(', '))})
+    SELECT ${connectionId}::uuid, ${organizationId}::uuid, ${customer.value}${selected}
+    FROM unnest(${unnestArgs}) WITH ORDINALITY AS r(${sql.raw(unnestNames)}, n)
     ON CONFLICT (connection_id, external_id) DO UPDATE SET ${sql.raw(updates.join(', '))}
     -- Newest wins; a source that gives no updatedAt cannot be ordered, so its latest word is taken.
     WHERE t.source_updated_at IS NULL OR EXCLUDED.source_updated_at IS NULL
@@ -136,7 +158,9 @@ async function upsertRows(
 
 /**
  * Synced allocations follow their payment or credit note: when the document is written, its
- * allocations are replaced as a whole (the source lists them all each time).
+ * allocations are replaced as a whole (the source lists them all each time). The delete and the
+ * insert are one statement (a data-modifying CTE; the insert's rows are not visible to the delete):
+ * one round trip instead of two.
  */
 async function replaceAllocations(
   tx: Executor,
@@ -149,22 +173,26 @@ async function replaceAllocations(
   const { source, parentColumn } = spec.allocations!;
   const parentIds = [...written.values()];
   if (parentIds.length === 0) return;
-  await tx.execute(
-    sql`DELETE FROM allocations WHERE ${sql.raw(parentColumn)} = ANY(${sql.param(parentIds)}::uuid[])`,
-  );
+  const removal = sql`DELETE FROM allocations WHERE ${sql.raw(parentColumn)} = ANY(${sql.param(parentIds)}::uuid[])`;
   const kept = prepared.allocations.filter((a) => written.has(a.parentExternalId));
-  if (kept.length === 0) return;
+  if (kept.length === 0) {
+    await tx.execute(removal);
+    return;
+  }
   const col = <T>(f: (a: (typeof kept)[number]) => T) => sql.param(kept.map(f));
+  // The invoice by index probe, as for customers above: no hash of every invoice of the connection
+  // (measured 46 ms per page at 20,000 invoices, growing with the ledger).
   await tx.execute(sql`
+    WITH removed AS (${removal})
     INSERT INTO allocations (organization_id, source, ${sql.raw(parentColumn)}, connection_id, invoice_external_id,
                              invoice_id, currency, amount_minor, date)
-    SELECT ${organizationId}::uuid, ${source}::allocation_source, r.parent_id, ${connectionId}::uuid,
-           r.invoice_external_id, i.id, r.currency, r.amount_minor, r.date
+    SELECT ${organizationId}::uuid, ${source}::allocation_source, r.parent_id, ${connectionId}::uuid, r.invoice_external_id,
+           (SELECT i.id FROM invoices i WHERE i.connection_id = ${connectionId}::uuid AND i.external_id = r.invoice_external_id),
+           r.currency, r.amount_minor, r.date
     FROM unnest(${col((a) => written.get(a.parentExternalId)!)}::uuid[], ${col((a) => a.invoiceExternalId)}::text[],
                 ${col((a) => prepared.currencies.get(a.parentExternalId)!)}::text[],
                 ${col((a) => a.amountMinor)}::int8[], ${col((a) => a.date)}::date[])
-         AS r(parent_id, invoice_external_id, currency, amount_minor, date)
-    LEFT JOIN invoices i ON i.connection_id = ${connectionId}::uuid AND i.external_id = r.invoice_external_id`);
+         AS r(parent_id, invoice_external_id, currency, amount_minor, date)`);
 }
 
 /** Documents and contacts that arrived before their customer get linked when it arrives. */
