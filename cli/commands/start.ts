@@ -39,7 +39,7 @@ export function registerStart(program: Command): void {
         if (!opened.channels.email) logger.warn('no email channel configured: set RELANCE_SMTP_URL and RELANCE_MAIL_FROM');
         logger.info('dunning channels', { channels: opened.configured });
       }
-      const app = buildServer({ pool: store.pool, storeMode: store.mode, worker, logger, keys: rt.keys });
+      const app = buildServer({ pool: store.pool, storeMode: store.mode, worker, logger, keys: rt.keys, publicUrl: config.publicUrl });
       const address = await app.listen({ host: config.host, port: config.port });
       logger.info('relance started', { address, store: store.mode, worker: Boolean(worker) });
       process.stdout.write(`relance listening on ${address} (${store.mode} database)\n`);

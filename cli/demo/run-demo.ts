@@ -3,7 +3,9 @@
  * connect, sync, plan the reminders, send them to a local mail catcher, write back, report. Every step
  * is the product's own code path; only the providers and the mail server are local stand-ins.
  */
+import { CRM_STREAMS } from '../../connectors/hubspot/index.ts';
 import { connectorFor } from '../../connectors/index.ts';
+import { runCrmSync } from '../../core/crm-control/index.ts';
 import type { Provider } from '../../core/connections/index.ts';
 import { runOrganization } from '../../core/agenda/index.ts';
 import { SmtpChannel } from '../../core/channels/index.ts';
@@ -13,6 +15,8 @@ import { loadOrganization, loadOrganizationLedgers } from '../../core/reports/st
 import { installDefaultScenarios } from '../../core/scenarios/index.ts';
 import { sendDueActions } from '../../core/sending/index.ts';
 import { runSync } from '../../core/sync/index.ts';
+import { pushOutbox } from '../../jobs/outbox.ts';
+import { reconcile } from '../../jobs/reconcile.ts';
 import { startSandbox, type RunningSandbox } from '../../sandbox/index.ts';
 import { startMailCatcher, type MailCatcher } from '../../sandbox/mail-catcher.ts';
 import type { Runtime } from '../runtime.ts';
@@ -62,6 +66,13 @@ export async function runDemo(rt: Runtime, opts: DemoOptions): Promise<DemoSumma
       for (const stream of Object.values(report.streams)) {
         for (const [entity, n] of Object.entries(stream.written)) counts[entity] = (counts[entity] ?? 0) + (n ?? 0);
       }
+      if (provider === 'hubspot') {
+        // The CRM's own records (companies, deals), then matching them to the accounting customers.
+        const crm = await runCrmSync({ store, keys, connectorFor }, connection.id, { streams: CRM_STREAMS, full: true });
+        for (const [stream, r] of Object.entries(crm.streams)) if (r.written) counts[stream] = (counts[stream] ?? 0) + r.written;
+      } else {
+        await reconcile({ store, keys }, connection.id, { asOf: opts.asOf });
+      }
       synced[provider as Provider] = counts;
     }
 
@@ -82,6 +93,8 @@ export async function runDemo(rt: Runtime, opts: DemoOptions): Promise<DemoSumma
       if (pass.claimed === 0) break;
     }
 
+    opts.say('writing back to the providers…');
+    await pushOutbox({ store, keys });
     const actions = await countActions(rt, organizationIds, byStep);
     const writtenBack = { quickbooks: 0, xero: 0, hubspot: 0 } as Record<Provider, number>;
     for (const provider of ['quickbooks', 'xero', 'hubspot'] as const) writtenBack[provider] = sandbox.controls[provider].writtenBack().length;
