@@ -3,14 +3,13 @@
  * one daily run over them (streamed in batches of 1000 customers), timed, with the peak memory
  * of the process sampled while it runs. The limit is a target time scaled to N.
  */
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { sql } from 'drizzle-orm';
 import { openStore } from '../core/store/db.ts';
 import { migrate } from '../core/store/migrate.ts';
 import { runOrganization } from '../core/agenda/index.ts';
 import { installDefaultScenarios } from '../core/scenarios/index.ts';
 import type { BenchResult } from './ingest.ts';
+import { createScratchDatabase } from './scratch-database.ts';
 
 // The target: 1,000,000 invoices planned in 10 minutes on a shared two-core machine.
 const TARGET_SECONDS_PER_MILLION = 600;
@@ -19,16 +18,6 @@ export interface ScenariosBenchOptions {
   invoices: number;
   serverUrl: string;
   progress?: (line: string) => void;
-}
-
-async function admin(serverUrl: string, statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
 }
 
 /** Customers and invoices made inside PostgreSQL (generate_series): no seeding traffic through Node. */
@@ -58,11 +47,8 @@ async function seed(db: ReturnType<typeof openStore>['db'], invoices: number): P
 
 export async function runScenariosBench(options: ScenariosBenchOptions): Promise<BenchResult & { figures: Record<string, number> }> {
   const log = options.progress ?? (() => {});
-  const name = `relance_bench_${randomBytes(4).toString('hex')}`;
-  await admin(options.serverUrl, `CREATE DATABASE ${name}`);
-  const url = new URL(options.serverUrl);
-  url.pathname = '/' + name;
-  const store = openStore(url.toString(), { max: 6 });
+  const scratch = await createScratchDatabase(options.serverUrl, 'scenarios');
+  const store = openStore(scratch.url, { max: 6 });
   try {
     await migrate(store.pool);
     log(`scenarios: seeding ${options.invoices} invoices`);
@@ -91,6 +77,6 @@ export async function runScenariosBench(options: ScenariosBenchOptions): Promise
     };
   } finally {
     await store.close();
-    await admin(options.serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await scratch.drop();
   }
 }

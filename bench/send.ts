@@ -6,10 +6,8 @@
  * by nodemailer alone, the same way (a pooled transport, one message at a time, as SmtpChannel), to the
  * same server. The ratio says what the store, the rendering and the bookkeeping cost on top of SMTP.
  */
-import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import nodemailer from 'nodemailer';
-import pg from 'pg';
 import { sql } from 'drizzle-orm';
 import { SMTPServer } from 'smtp-server';
 import { runOrganization } from '../core/agenda/index.ts';
@@ -21,6 +19,7 @@ import { sendDueActions } from '../core/sending/index.ts';
 import { openStore, type Store } from '../core/store/db.ts';
 import { migrate } from '../core/store/migrate.ts';
 import type { BenchResult } from './ingest.ts';
+import { createScratchDatabase } from './scratch-database.ts';
 
 export const SEND_LIMIT = 'nodemailer alone sending the same number of pre-rendered messages to the same SMTP server, same run';
 const FROM = { address: 'relances@bench.example', name: 'Bench SAS' };
@@ -29,16 +28,6 @@ export interface SendBenchOptions {
   messages: number;
   serverUrl: string;
   progress?: (line: string) => void;
-}
-
-async function admin(serverUrl: string, statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
 }
 
 /** An SMTP server that accepts everything and keeps only a count. */
@@ -129,11 +118,8 @@ async function timeRawSmtp(messages: number, port: number): Promise<number> {
 
 export async function runSendBench(options: SendBenchOptions): Promise<BenchResult & { figures: Record<string, number> }> {
   const log = options.progress ?? (() => {});
-  const name = `relance_bench_${randomBytes(4).toString('hex')}`;
-  await admin(options.serverUrl, `CREATE DATABASE ${name}`);
-  const url = new URL(options.serverUrl);
-  url.pathname = '/' + name;
-  const store = openStore(url.toString(), { max: 4 });
+  const scratch = await createScratchDatabase(options.serverUrl, 'send');
+  const store = openStore(scratch.url, { max: 4 });
   const sink = await startSink();
   try {
     await migrate(store.pool);
@@ -166,6 +152,6 @@ export async function runSendBench(options: SendBenchOptions): Promise<BenchResu
   } finally {
     await sink.close();
     await store.close();
-    await admin(options.serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await scratch.drop();
   }
 }

@@ -4,8 +4,6 @@
  * calls made, and the ratio of the least time HubSpot's limits allow for those calls to the time
  * taken (1.0: the sync ran exactly at the limit).
  */
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { CRM_STREAMS } from '../connectors/hubspot/index.ts';
 import { connectorFor } from '../connectors/index.ts';
 import { createConnection, ensureOrganization } from '../core/connections/index.ts';
@@ -17,6 +15,7 @@ import { runSync } from '../core/sync/index.ts';
 import { generateWorld } from '../sandbox/generator/index.ts';
 import { listenHubspotSimulator } from '../sandbox/hubspot/listen.ts';
 import type { BenchResult } from './ingest.ts';
+import { createScratchDatabase } from './scratch-database.ts';
 
 // https://developers.hubspot.com/docs/api/usage-details — 100 requests per 10 s (Free/Starter private apps).
 const PER_TEN_SECONDS = 100;
@@ -40,29 +39,12 @@ export function hubspotLeastSeconds(calls: number, searches: number): number {
   return Math.max(bySearch, byTen, 0);
 }
 
-async function scratchDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `relance_bench_hubspot_${randomBytes(4).toString('hex')}`;
-  const admin = async (statement: string) => {
-    const client = new pg.Client({ connectionString: serverUrl });
-    await client.connect();
-    try {
-      await client.query(statement);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = '/' + name;
-  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
-}
-
 export async function runHubSpotSyncBench(options: HubSpotSyncBenchOptions): Promise<HubSpotSyncBenchResult> {
   const log = options.progress ?? (() => {});
   log(`sandbox: generating a world of ${options.invoices} invoices per ledger`);
   const world = generateWorld({ seed: 2026, invoices: options.invoices, asOf: '2026-03-01' });
   const sim = await listenHubspotSimulator({ world, limits: {} });
-  const scratch = await scratchDatabase(options.serverUrl);
+  const scratch = await createScratchDatabase(options.serverUrl, 'hubspot');
   const store = openStore(scratch.url);
   const limiters = new LimiterRegistry();
   try {
