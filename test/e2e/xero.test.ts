@@ -83,7 +83,7 @@ describe('Xero end to end', () => {
     expect(Object.values(report.streams).every((s) => s.mode === 'incremental')).toBe(true);
   }, 60_000);
 
-  it('resumes a sync killed after its first invoice page, with no page fetched twice and no duplicate', async () => {
+  it('resumes a sync killed after its first invoice page, refetching at most the one page read ahead, with no duplicate', async () => {
     const second = await connectXero(db, ring, xero, 'Xero e2e, killed');
     const before = attempts.length;
     const kill = new Error('killed');
@@ -98,7 +98,11 @@ describe('Xero end to end', () => {
     expect(report.streams.invoice!.pulled).toBe(sales - 1000);
     expect(await count('invoices', second)).toEqual({ rows: sales, ids: sales });
     const invoicePages = attempts.slice(before).filter((a) => a.operation === 'xero.list.Invoices' && a.outcome === 'ok');
-    expect(invoicePages).toHaveLength(Math.ceil((sales + 1) / 1000));
+    // The engine reads one page ahead while it commits the current one: the page read ahead when the
+    // sync died may be fetched again, never more, and never the committed one.
+    const least = Math.ceil((sales + 1) / 1000);
+    expect(invoicePages.length).toBeGreaterThanOrEqual(least);
+    expect(invoicePages.length).toBeLessThanOrEqual(least + 1);
   }, 120_000);
 
   it('writes a dispute back as an invoice history note', async () => {
