@@ -8,8 +8,8 @@
 import type { MappingContext, MappingOverride } from '../mapping/index.ts';
 import { InvalidInput } from '../errors.ts';
 import {
-  clearRejected, readCursor, saveRejected, upsertPage, writeCursor,
-  type Db, type JsonValue, type StoredEntity,
+  organizationOf, readCursor, saveRejected, storedNotRejected, upsertPage, writeCheckpoint,
+  type Db, type JsonValue, type StoredEntity, type StoredIds,
 } from '../store/index.ts';
 import { mapPage, type MappedEntity } from './map-page.ts';
 import { applyTombstones } from './tombstones.ts';
@@ -48,14 +48,16 @@ function pickStreams(source: SyncSource, names: readonly string[] | undefined): 
 export async function syncConnection(options: SyncOptions): Promise<SyncReport> {
   const started = performance.now();
   const report: SyncReport = { connectionId: options.connectionId, provider: options.source.provider, streams: {}, seconds: 0 };
+  // A connection never changes organization: read it once, not in every page's transaction.
+  const organizationId = await organizationOf(options.db, options.connectionId);
   for (const stream of pickStreams(options.source, options.streams)) {
-    report.streams[stream.name] = await syncStream(options, stream);
+    report.streams[stream.name] = await syncStream(options, stream, organizationId);
   }
   report.seconds = Number(((performance.now() - started) / 1000).toFixed(3));
   return report;
 }
 
-async function syncStream(options: SyncOptions, stream: StreamSpec): Promise<StreamReport> {
+async function syncStream(options: SyncOptions, stream: StreamSpec, organizationId: string): Promise<StreamReport> {
   const { db, connectionId, source } = options;
   const report = emptyReport();
   const cursor: JsonValue = options.full ? null : await readCursor(db, connectionId, stream.name);
@@ -82,7 +84,7 @@ async function syncStream(options: SyncOptions, stream: StreamSpec): Promise<Str
         overrides: options.overrides ?? {},
         context: options.context ?? {},
       });
-      await commitPage(db, connectionId, stream, page, mapped, report);
+      await commitPage(db, { connectionId, organizationId }, stream, page, mapped, report);
       writeMs += performance.now() - writing;
       report.mode = report.mode === 'none' ? page.mode : report.mode;
       report.pages += 1;
@@ -100,19 +102,30 @@ async function syncStream(options: SyncOptions, stream: StreamSpec): Promise<Str
 }
 
 /** The checkpoint: everything a page changes, and the cursor after it, or nothing at all. */
-async function commitPage(db: Db, connectionId: string, stream: StreamSpec, page: PulledPage, mapped: MappedEntity[], report: StreamReport): Promise<void> {
+async function commitPage(
+  db: Db,
+  target: { connectionId: string; organizationId: string },
+  stream: StreamSpec,
+  page: PulledPage,
+  mapped: MappedEntity[],
+  report: StreamReport,
+): Promise<void> {
+  const { connectionId, organizationId } = target;
   const tally = { written: new Map<StoredEntity, number>(), skippedOlder: 0, rejected: 0, voided: 0 };
   await db.transaction(async (tx) => {
+    const stored: StoredIds[] = [];
     for (const { entity, records, rejected } of mapped) {
-      const result = await upsertPage(tx, connectionId, entity, records);
+      // mapPage parsed every record with the store's schema: no second parse.
+      const result = await upsertPage(tx, connectionId, entity, records, { organizationId, parsed: true });
       tally.written.set(entity, result.written);
       tally.skippedOlder += result.skippedOlder;
-      await clearRejected(tx, connectionId, entity, records.map((r) => String(r.externalId)));
       await saveRejected(tx, connectionId, entity, rejected);
+      stored.push({ entity, externalIds: storedNotRejected(records, rejected) });
       tally.rejected += rejected.length;
       tally.voided += await applyTombstones(tx, connectionId, entity, page.deleted);
     }
-    await writeCursor(tx, connectionId, stream.name, page.cursor);
+    // Rejections of what was stored are cleared and the cursor saved in one round trip.
+    await writeCheckpoint(tx, connectionId, stored, { key: stream.name, value: page.cursor });
   });
   // Counted only once committed: a rolled-back page counts for nothing.
   for (const [entity, n] of tally.written) report.written[entity] = (report.written[entity] ?? 0) + n;

@@ -20,6 +20,7 @@ const STORE_SCHEMAS = {
 
 export interface MappedEntity {
   entity: StoredEntity;
+  /** Records in the store schema's parsed form (defaults filled in), each with its `raw`. */
   records: Record<string, unknown>[];
   rejected: RejectedRecord[];
 }
@@ -52,10 +53,11 @@ export function mapPage(stream: StreamSpec, raws: readonly unknown[], options: M
 }
 
 function accept(out: MappedEntity, entity: StoredEntity, record: Record<string, unknown>, raw: unknown): void {
-  // The store validates again; a refusal there would sink the whole page, so check first.
+  // Checked here, where a refusal sets one record aside rather than sinking the page; the store is
+  // handed the parsed form (`upsertPage(…, { parsed: true })`), so it is parsed once.
   const parsed = STORE_SCHEMAS[entity].safeParse(record);
   if (parsed.success) {
-    out.records.push({ ...record, raw });
+    out.records.push({ ...(parsed.data as Record<string, unknown>), raw });
     return;
   }
   const issue = parsed.error.issues[0]!;

@@ -5,8 +5,9 @@
  */
 import type { Db } from '../db.ts';
 import type { StoredEntity } from './canonical-records.ts';
-import { clearRejected, saveRejected, type RejectedRecord } from './rejected-records.ts';
-import { writeCursor, type JsonValue } from './sync-cursors.ts';
+import { storedNotRejected, writeCheckpoint } from './checkpoint.ts';
+import { saveRejected, type RejectedRecord } from './rejected-records.ts';
+import type { JsonValue } from './sync-cursors.ts';
 import { upsertPage, type UpsertResult } from './upsert-page.ts';
 
 export interface SavePageInput {
@@ -24,12 +25,12 @@ export interface SavePageInput {
 export async function savePage(db: Db, input: SavePageInput): Promise<UpsertResult> {
   return db.transaction(async (tx) => {
     const result = await upsertPage(tx, input.connectionId, input.entity, input.records);
-    const stored = input.records
-      .map((r) => (r as { externalId?: unknown }).externalId)
-      .filter((id): id is string => typeof id === 'string');
-    await clearRejected(tx, input.connectionId, input.entity, stored);
-    await saveRejected(tx, input.connectionId, input.entity, input.rejected ?? []);
-    if (input.cursor !== undefined) await writeCursor(tx, input.connectionId, input.entity, input.cursor);
+    const rejected = input.rejected ?? [];
+    await saveRejected(tx, input.connectionId, input.entity, rejected);
+    // A record both stored and rejected in this page stays rejected, as when the clear came first.
+    const stored = [{ entity: input.entity, externalIds: storedNotRejected(input.records, rejected) }];
+    const cursor = input.cursor === undefined ? undefined : { key: input.entity, value: input.cursor };
+    await writeCheckpoint(tx, input.connectionId, stored, cursor);
     return result;
   });
 }
