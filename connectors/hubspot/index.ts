@@ -1,5 +1,5 @@
 /** The HubSpot connector: a description of HubSpot; core/ does the rest. */
-import { InvalidInput, NotFound } from '../../core/errors.ts';
+import { InvalidInput } from '../../core/errors.ts';
 import { systemClock, type AccountLimiter } from '../../core/http/index.ts';
 import type { AccountInfo, Connector, ConnectionContext, ConnectorSession, PushChange, PushResult } from '../contract.ts';
 import { hubspotAuth } from './auth.ts';
@@ -11,9 +11,8 @@ import { parseWebhook, verifyWebhook } from './webhooks.ts';
 import { createNote, type CompanyNote } from './writes/create-note.ts';
 import { createTask, type CompanyTask } from './writes/create-task.ts';
 import { ensureRelanceProperties, type EnsureReport } from './writes/ensure-properties.ts';
-import {
-  toPartialCompanyProperties, updateCompanies, updateCompanyProperties, type BatchItemResult, type CompanyDunningState,
-} from './writes/update-companies.ts';
+import { pushChange } from './writes/push-change.ts';
+import { updateCompanies, type BatchItemResult, type CompanyDunningState } from './writes/update-companies.ts';
 
 export { hubspotProfile, hubspotSearchProfile } from './profile.ts';
 export { CRM_STREAMS, LEDGER_STREAMS } from './syncs/index.ts';
@@ -47,18 +46,7 @@ export function connectHubSpot(context: ConnectionContext, options: { searchLimi
       if (!sync) throw new InvalidInput(`hubspot has no stream "${stream}"`, { field: 'stream' });
       return puller.pull(sync, cursor);
     },
-    async push(change: PushChange): Promise<PushResult> {
-      // Invoice-level changes belong to the accounting system; HubSpot gets company state instead.
-      if (change.kind !== 'set_company_properties') {
-        throw new InvalidInput(`hubspot: "${change.kind}" is not possible in HubSpot (company-level write-back: set_company_properties)`, { field: 'kind' });
-      }
-      const [result] = await updateCompanyProperties(client, [{ companyId: change.companyExternalId, properties: toPartialCompanyProperties(change.properties) }]);
-      if (!result!.ok) {
-        const Failure = /OBJECT_NOT_FOUND/.test(result!.error ?? '') ? NotFound : InvalidInput;
-        throw new Failure(`hubspot company ${change.companyExternalId}: ${result!.error}`, { field: 'companyExternalId' });
-      }
-      return { externalId: change.companyExternalId, version: null, attempts: 1 };
-    },
+    push: (change: PushChange): Promise<PushResult> => pushChange(client, change),
     ensureProperties: () => ensureRelanceProperties(client),
     updateCompanies: (states) => updateCompanies(client, states),
     addNote: (note) => createNote(client, note),

@@ -23,7 +23,9 @@ export function changeTarget(change: PushChange): { entity: string; externalId: 
     case 'apply_payment':
       return { entity: change.source === 'credit_note' ? 'creditNote' : change.source, externalId: change.sourceExternalId, field: null };
     case 'set_company_properties':
-      // Partial updates: each one carries only some properties, so none replaces another.
+    case 'add_company_note':
+    case 'create_owner_task':
+      // Partial updates, notes and tasks: none replaces another.
       return { entity: 'company', externalId: change.companyExternalId, field: null };
   }
 }

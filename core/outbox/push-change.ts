@@ -13,10 +13,12 @@ import { z } from 'zod';
  * |------------------------|----------------------------------------------|---------------------------------------|---------------------------------|
  * | set_dunning_stage      | invoice custom field (extra.stageFieldId) + private note line | invoice history note | not possible (company-level: set_company_properties) |
  * | set_disputed           | invoice custom field (extra.disputeFieldId) + private note line | history note (dispute opened/closed) | not possible (set_company_properties { disputed }) |
- * | reminder_sent          | private note line                            | history note                          | not possible (a note on the company is set_company_properties' job or createNote) |
+ * | reminder_sent          | private note line                            | history note                          | not possible (company-level: add_company_note) |
  * | promise_recorded       | private note line                            | history note                          | not possible (set_company_properties { promiseDate }) |
  * | apply_payment          | Payment sparse update: a Line with LinkedTxn to each invoice (credit memos: not possible through the API without a payment; park) | overpayment, prepayment, credit note: PUT …/Allocations; a payment: not possible (a Xero payment pays one invoice) | not possible |
  * | set_company_properties | not possible                                 | not possible                          | batch update of the "relance_*" properties |
+ * | add_company_note       | not possible                                 | not possible                          | note on the company timeline (association 190) |
+ * | create_owner_task      | not possible                                 | not possible                          | task for the company owner (association 192, hubspot_owner_id) |
  */
 const externalId = z.string().min(1);
 const isoDay = z.iso.date();
@@ -57,6 +59,20 @@ export const pushChangeSchema = z.discriminatedUnion('kind', [
       promiseDate: isoDay.nullable().optional(),
       portalLink: z.string().nullable().optional(),
     }),
+  }),
+  /** A reminder sent, on the CRM company's timeline: plain text (the connector escapes it). */
+  z.object({ kind: z.literal('add_company_note'), companyExternalId: externalId, body: z.string().min(1), timestamp: z.iso.datetime({ offset: true }) }),
+  /**
+   * An escalation (or a task/call step) as work for the company owner, due on `dueDate`. The
+   * owner is the one known when the change was queued; without one the task is unassigned.
+   */
+  z.object({
+    kind: z.literal('create_owner_task'),
+    companyExternalId: externalId,
+    subject: z.string().min(1),
+    body: z.string().min(1),
+    dueDate: isoDay,
+    ownerExternalId: z.string().min(1).nullish(),
   }),
 ]);
 

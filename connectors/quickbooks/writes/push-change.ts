@@ -19,7 +19,9 @@ export function pushChange(client: QuickBooksClient, settings: ConnectionSetting
     case 'apply_payment':
       return applyPayment(client, change);
     case 'set_company_properties':
+    case 'add_company_note':
+    case 'create_owner_task':
       // QuickBooks has no CRM company: the change belongs to a HubSpot connection.
-      return Promise.reject(new InvalidInput('quickbooks: set_company_properties is not possible (no CRM company in QuickBooks)', { field: 'kind' }));
+      return Promise.reject(new InvalidInput(`quickbooks: ${change.kind} is not possible (no CRM company in QuickBooks)`, { field: 'kind' }));
   }
 }

@@ -1,11 +1,12 @@
 /**
  * The write-back of a sent reminder (ARCHITECTURE §8), enqueued in the sender's transaction: on each
  * listed invoice a `reminder_sent` note and its `set_dunning_stage`; on the customer's CRM companies
- * the stage property. Keys are per action and record, so a retried finalize adds nothing.
+ * the stage property, a timeline note and, for an escalation, an owner task (reminder-crm.ts). Keys are per action and record, so a retried finalize adds nothing.
  */
 import { sql } from 'drizzle-orm';
 import type { Tx } from '../../store/index.ts';
 import { enqueuePushChange } from '../changes.ts';
+import { enqueueCrmReminderWriteBack } from './reminder-crm.ts';
 
 export interface SentReminder {
   organizationId: string;
@@ -40,14 +41,8 @@ export async function enqueueReminderWriteBack(tx: Tx, r: SentReminder): Promise
       change: { kind: 'set_dunning_stage', invoiceExternalId: inv.external_id, stage } });
     created += Number(note.created) + Number(field.created);
   }
-  const companies = await tx.execute<{ id: string; connection_id: string; external_id: string }>(sql`
-    SELECT id, connection_id, external_id FROM customer_external_refs WHERE customer_id = ${r.customerId}::uuid AND kind = 'company'`);
-  for (const ref of companies.rows) {
-    const result = await enqueuePushChange(tx, {
-      organizationId: r.organizationId, connectionId: ref.connection_id, idempotencyKey: `action:${r.actionId}:company:${ref.id}`,
-      change: { kind: 'set_company_properties', companyExternalId: ref.external_id, properties: { stage } },
-    });
-    created += Number(result.created);
-  }
+  created += await enqueueCrmReminderWriteBack(tx, {
+    actionId: r.actionId, organizationId: r.organizationId, customerId: r.customerId, stage, channel: r.channel, date: r.date,
+  });
   return created;
 }

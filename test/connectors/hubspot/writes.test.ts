@@ -187,6 +187,44 @@ describe('hubspot notes and tasks', () => {
     await expect(session.push({ kind: 'set_company_properties', companyExternalId: '42', properties: { paused: true } })).rejects.toBeInstanceOf(NotFound);
   });
 
+  it('push writes add_company_note as a timeline note on the company (190), at the change\'s timestamp', async () => {
+    const { session } = testSession();
+    let sent: unknown;
+    nock(API).post('/crm/v3/objects/notes').reply(201, (_uri, body) => {
+      sent = body;
+      return { id: '9002', properties: {} };
+    });
+    const result = await session.push({
+      kind: 'add_company_note', companyExternalId: '42', body: 'Reminder standard#2 reminder-1 sent by email: F-1, F-2; 1250.00 EUR due',
+      timestamp: '2026-03-02T10:00:00.000Z',
+    });
+    expect(result).toEqual({ externalId: '9002', version: null, attempts: 1 });
+    expect(sent).toEqual({
+      properties: { hs_timestamp: '2026-03-02T10:00:00.000Z', hs_note_body: 'Reminder standard#2 reminder-1 sent by email: F-1, F-2; 1250.00 EUR due' },
+      associations: [{ to: { id: '42' }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 190 }] }],
+    });
+    expect(nock.isDone()).toBe(true);
+  });
+
+  it('push writes create_owner_task as a task (192) for the owner, due at noon UTC of its day', async () => {
+    const { session } = testSession();
+    const sent: { properties: Record<string, string>; associations: unknown[] }[] = [];
+    nock(API).post('/crm/v3/objects/tasks').times(2).reply(201, (_uri, body) => {
+      sent.push(body as (typeof sent)[number]);
+      return { id: String(70 + sent.length), properties: {} };
+    });
+    const change = { kind: 'create_owner_task', companyExternalId: '42', subject: 'Escalation: Acme', body: 'F-1 overdue', dueDate: '2026-03-03' } as const;
+    expect(await session.push({ ...change, ownerExternalId: '501' })).toEqual({ externalId: '71', version: null, attempts: 1 });
+    expect(await session.push(change)).toEqual({ externalId: '72', version: null, attempts: 1 });
+    expect(sent[0]!.properties).toEqual({
+      hs_timestamp: '2026-03-03T12:00:00.000Z', hs_task_subject: 'Escalation: Acme', hs_task_body: 'F-1 overdue',
+      hs_task_status: 'NOT_STARTED', hs_task_priority: 'HIGH', hubspot_owner_id: '501',
+    });
+    expect(sent[0]!.associations).toEqual([{ to: { id: '42' }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 192 }] }]);
+    // No owner known: the task is unassigned, HubSpot lists it in the task queue.
+    expect(sent[1]!.properties).not.toHaveProperty('hubspot_owner_id');
+  });
+
   it('push refuses invoice-level changes, naming the kind', async () => {
     const { session } = testSession();
     await expect(session.push({ kind: 'set_dunning_stage', invoiceExternalId: 'I1', stage: 'x' })).rejects.toThrow(/set_dunning_stage/);
