@@ -5,40 +5,47 @@
  */
 import { Command, CommanderError } from 'commander';
 import { isRelanceError } from '../core/errors.ts';
-import { registerMapping } from './commands/mapping.ts';
-import { registerDemo } from './commands/demo.ts';
-import { registerMigrate } from './commands/migrate.ts';
-import { registerStart } from './commands/start.ts';
-import { registerSandbox } from './commands/sandbox.ts';
-import { registerSimulate } from './commands/simulate.ts';
-import { registerReport } from './commands/report.ts';
-import { registerBench } from './commands/bench.ts';
-import { registerSync } from './commands/sync.ts';
-import { registerConnect } from './commands/connect.ts';
-import { registerTemplate } from './commands/template.ts';
-import { registerActions } from './commands/actions.ts';
-import { registerUser } from './commands/user.ts';
+type Register = (program: Command) => void;
 
-export function buildProgram(): Command {
+/**
+ * The commands, listed explicitly and loaded on demand: `relance simulate` need not load the server,
+ * the job worker and three provider SDKs. Help and unknown commands load them all.
+ */
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  mapping: async () => (await import('./commands/mapping.ts')).registerMapping,
+  demo: async () => (await import('./commands/demo.ts')).registerDemo,
+  migrate: async () => (await import('./commands/migrate.ts')).registerMigrate,
+  start: async () => (await import('./commands/start.ts')).registerStart,
+  sandbox: async () => (await import('./commands/sandbox.ts')).registerSandbox,
+  simulate: async () => (await import('./commands/simulate.ts')).registerSimulate,
+  report: async () => (await import('./commands/report.ts')).registerReport,
+  bench: async () => (await import('./commands/bench.ts')).registerBench,
+  sync: async () => (await import('./commands/sync.ts')).registerSync,
+  connect: async () => (await import('./commands/connect.ts')).registerConnect,
+  template: async () => (await import('./commands/template.ts')).registerTemplate,
+  actions: async () => (await import('./commands/actions.ts')).registerActions,
+  user: async () => (await import('./commands/user.ts')).registerUser,
+};
+
+/** The command named on the line (the first word that is not an option), if it is one of ours. */
+function requestedCommand(argv: readonly string[]): string | null {
+  const word = argv.slice(2).find((a) => !a.startsWith('-'));
+  return word !== undefined && Object.hasOwn(COMMANDS, word) ? word : null;
+}
+
+/** The program with the command `argv` names, or with every command when it names none of ours. */
+export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
   const program = new Command('relance')
     .description('Accounts-receivable collection for QuickBooks Online, Xero and HubSpot')
     .version('0.1.0')
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  registerMapping(program);
-  registerDemo(program);
-  registerMigrate(program);
-  registerStart(program);
-  registerSandbox(program);
-  registerSimulate(program);
-  registerReport(program);
-  registerBench(program);
-  registerSync(program);
-  registerConnect(program);
-  registerTemplate(program);
-  registerActions(program);
-  registerUser(program);
+  const wanted = requestedCommand(argv);
+  const versionOnly = !wanted && argv.slice(2).some((a) => a === '--version' || a === '-V');
+  const names = wanted ? [wanted] : versionOnly ? [] : Object.keys(COMMANDS);
+  const registers = await Promise.all(names.map((name) => COMMANDS[name]!()));
+  for (const register of registers) register(program);
   // Every subcommand inherits the strictness: unknown options are errors, not ignored.
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
@@ -46,7 +53,7 @@ export function buildProgram(): Command {
 
 /** Runs the command line and returns the exit status. */
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  const program = await buildProgram(argv);
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

@@ -20,16 +20,16 @@ describe('relance usage', () => {
   it('prints help for the program and for a command, exit 0', async () => {
     const top = await runCli(['--help']);
     expect(top.code).toBe(0);
-    for (const cmd of buildProgram().commands) expect(top.stdout).toContain(cmd.name());
+    for (const cmd of (await buildProgram()).commands) expect(top.stdout).toContain(cmd.name());
     const sub = await runCli(['migrate', '--help']);
     expect(sub.code).toBe(0);
     expect(sub.stdout).toContain('Usage: relance migrate');
   });
 
-  it('gives every command and subcommand a description and help', () => {
+  it('gives every command and subcommand a description and help', async () => {
     const walk = (cmd: Command, prefix: string): string[] =>
       cmd.commands.flatMap((c) => [`${prefix} ${c.name()}`, ...walk(c, `${prefix} ${c.name()}`)]);
-    const program = buildProgram();
+    const program = await buildProgram();
     const names = walk(program, 'relance');
     expect(names).toEqual(expect.arrayContaining(['relance migrate', 'relance start']));
     const find = (path: string[]) => path.slice(1).reduce<Command>((c, n) => c.commands.find((x) => x.name() === n)!, program);
