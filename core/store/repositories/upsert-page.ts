@@ -4,7 +4,7 @@
  * the statement has a fixed number of parameters (far below the 65,535 limit) and no row-by-row
  * round trips. Newest wins: a record whose source `updatedAt` is older than the stored one is skipped.
  */
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { InvalidInput, NotFound } from '../../errors.ts';
 import { isStoredEntity, type StoredEntity } from './canonical-records.ts';
 import { ENTITY_SPECS, type Cell, type EntitySpec } from './entity-specs.ts';
@@ -51,11 +51,8 @@ export async function upsertPage(
   const prepared = prepare(entity, spec, records, options.parsed ?? false);
   try {
     const organizationId = options.organizationId ?? (await organizationOf(tx, connectionId));
-    const written = await upsertRows(tx, spec, connectionId, organizationId, prepared.arrays);
+    const written = await upsertRows(tx, spec, connectionId, organizationId, prepared.arrays, linksOf(entity, connectionId));
     if (spec.allocations) await replaceAllocations(tx, spec, connectionId, organizationId, prepared, written);
-    const writtenIds = [...written.keys()];
-    if (entity === 'customer') await linkToCustomers(tx, connectionId, writtenIds);
-    if (entity === 'invoice') await linkAllocationsToInvoices(tx, connectionId, writtenIds);
     return { written: written.size, skippedOlder: prepared.externalIds.length - written.size };
   } catch (e) {
     throw databaseError(e);
@@ -129,6 +126,7 @@ async function upsertRows(
   connectionId: string,
   organizationId: string,
   arrays: Cell[][],
+  links: SQL[],
 ): Promise<Map<string, string>> {
   const names = spec.columns.map((c) => c.name);
   const isJson = (c: { cast?: string }) => c.cast === 'jsonb';
@@ -158,7 +156,7 @@ async function upsertRows(
     : { column: sql``, value: sql`` };
   if (spec.linksCustomer) updates.push('customer_id = EXCLUDED.customer_id');
   updates.push('updated_at = now()');
-  const { rows } = await tx.execute<{ id: string; external_id: string }>(sql`
+  const upsert = sql`
     INSERT INTO ${sql.raw(spec.table)} AS t (connection_id, organization_id, ${customer.column}${sql.raw(names.join(', '))})
     SELECT ${connectionId}::uuid, ${organizationId}::uuid, ${customer.value}${selected}
     FROM unnest(${unnestArgs}) WITH ORDINALITY AS r(${sql.raw(unnestNames)}, n)
@@ -166,7 +164,11 @@ async function upsertRows(
     -- Newest wins; a source that gives no updatedAt cannot be ordered, so its latest word is taken.
     WHERE t.source_updated_at IS NULL OR EXCLUDED.source_updated_at IS NULL
        OR EXCLUDED.source_updated_at >= t.source_updated_at
-    RETURNING t.id, t.external_id`);
+    RETURNING t.id, t.external_id`;
+  const linked = sql.join(links.map((l, i) => sql`, ${sql.raw(`l${i}`)} AS (${l})`), sql``);
+  const { rows } = await tx.execute<{ id: string; external_id: string }>(
+    sql`WITH up AS (${upsert})${linked} SELECT id, external_id FROM up`,
+  );
   return new Map(rows.map((r) => [r.external_id, r.id]));
 }
 
@@ -209,28 +211,23 @@ async function replaceAllocations(
          AS r(parent_id, invoice_external_id, currency, amount_minor, date)`);
 }
 
-/** Documents and contacts that arrived before their customer get linked when it arrives. */
-async function linkToCustomers(tx: Executor, connectionId: string, customerExternalIds: string[]): Promise<void> {
-  if (customerExternalIds.length === 0) return;
-  const ids = sql.param(customerExternalIds);
-  const link = (table: string) => sql`
-    UPDATE ${sql.raw(table)} AS d SET customer_id = c.id FROM customers c
-    WHERE d.connection_id = ${connectionId}::uuid AND d.customer_id IS NULL
-      AND d.customer_external_id = ANY(${ids}::text[])
-      AND c.connection_id = d.connection_id AND c.external_id = d.customer_external_id`;
-  // Data-modifying CTEs: four tables linked in one round trip.
-  await tx.execute(sql`
-    WITH l1 AS (${link('invoices')} RETURNING 1), l2 AS (${link('payments')} RETURNING 1),
-         l3 AS (${link('credit_notes')} RETURNING 1)
-    ${link('contacts')}`);
-}
-
-/** Allocations synced before their invoice get linked when it arrives. */
-async function linkAllocationsToInvoices(tx: Executor, connectionId: string, invoiceExternalIds: string[]): Promise<void> {
-  if (invoiceExternalIds.length === 0) return;
-  await tx.execute(sql`
-    UPDATE allocations AS a SET invoice_id = i.id FROM invoices i
-    WHERE a.connection_id = ${connectionId}::uuid AND a.invoice_id IS NULL
-      AND a.invoice_external_id = ANY(${sql.param(invoiceExternalIds)}::text[])
-      AND i.connection_id = a.connection_id AND i.external_id = a.invoice_external_id`);
+/**
+ * Rows that arrived before what they point at get linked when it arrives: documents and contacts to
+ * their customer, allocations to their invoice. Each link is a data-modifying CTE over `up` (the
+ * rows the upsert wrote, in the same statement), so a page costs one round trip, not two
+ * (5–8 ms each under load, measured). The UPDATEs see the table as it was before the statement,
+ * which is all they need: the new ids come from `up`.
+ */
+function linksOf(entity: StoredEntity, connectionId: string): SQL[] {
+  if (entity === 'customer') {
+    return ['invoices', 'payments', 'credit_notes', 'contacts'].map((table) => sql`
+      UPDATE ${sql.raw(table)} AS d SET customer_id = up.id FROM up
+      WHERE d.connection_id = ${connectionId}::uuid AND d.customer_id IS NULL AND d.customer_external_id = up.external_id`);
+  }
+  if (entity === 'invoice') {
+    return [sql`
+      UPDATE allocations AS a SET invoice_id = up.id FROM up
+      WHERE a.connection_id = ${connectionId}::uuid AND a.invoice_id IS NULL AND a.invoice_external_id = up.external_id`];
+  }
+  return [];
 }
