@@ -8,5 +8,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Most tests wait on PostgreSQL, child processes or local servers rather than on the CPU: three
+    // forks on two cores overlap those waits (vitest's default here would be one).
+    poolOptions: { forks: { minForks: 1, maxForks: 3 } },
   },
 });
