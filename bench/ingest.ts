@@ -4,16 +4,15 @@
  * scratch table with the same columns, constraints and indexes, in the same run and database.
  * Runs in a scratch database created on the server and dropped afterwards.
  */
-import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { openStore, type Store } from '../core/store/db.ts';
 import { migrate } from '../core/store/migrate.ts';
 import { connections, organizations } from '../core/store/schema/index.ts';
 import { savePage, type CanonicalInvoice } from '../core/store/repositories/index.ts';
 import { formatMinor, toMinor } from '../core/money.ts';
+import { createScratchDatabase } from './scratch-database.ts';
 
 export const PAGE_SIZE = 1000;
 const CUSTOMERS = 1000;
@@ -59,7 +58,7 @@ export function benchInvoice(i: number): CanonicalInvoice {
 /** Runs the benchmark and returns the FORMATS.md bench object. */
 export async function runIngestBench(options: IngestOptions): Promise<BenchResult> {
   const log = options.progress ?? (() => {});
-  const scratch = await createScratchDatabase(options.serverUrl);
+  const scratch = await createScratchDatabase(options.serverUrl, 'ingest');
   const store = openStore(scratch.url, { max: 2 });
   try {
     await migrate(store.pool);
@@ -161,23 +160,6 @@ function* copyLines(organizationId: string, connectionId: string, records: numbe
 function copyText(value: string | null): string {
   if (value === null) return '\\N';
   return value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
-}
-
-async function createScratchDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `relance_bench_${randomBytes(4).toString('hex')}`;
-  const admin = async (statement: string) => {
-    const client = new pg.Client({ connectionString: serverUrl });
-    await client.connect();
-    try {
-      await client.query(statement);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = '/' + name;
-  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
 function round(value: number, decimals: number): number {

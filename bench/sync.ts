@@ -4,8 +4,6 @@
  * API calls made, and the ratio of the least time the rate limit allows for that many calls to the
  * time taken (1.0: the sync ran exactly at the limit).
  */
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { connectorFor } from '../connectors/index.ts';
 import { createConnection, ensureOrganization } from '../core/connections/index.ts';
 import { generateKeySpec, parseKeyRing } from '../core/crypto.ts';
@@ -14,6 +12,7 @@ import { migrate, openStore } from '../core/store/index.ts';
 import { runSync } from '../core/sync/index.ts';
 import { startSandbox } from '../sandbox/index.ts';
 import type { BenchResult } from './ingest.ts';
+import { createScratchDatabase } from './scratch-database.ts';
 
 // https://developer.intuit.com/app/developer/qbo/docs/learn/limits-and-throttles
 const PER_SECOND = 10;
@@ -38,28 +37,11 @@ export function leastSeconds(calls: number): number {
   return Math.max(bySecond, byMinute, 0);
 }
 
-async function scratchDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `relance_bench_sync_${randomBytes(4).toString('hex')}`;
-  const admin = async (statement: string) => {
-    const client = new pg.Client({ connectionString: serverUrl });
-    await client.connect();
-    try {
-      await client.query(statement);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = '/' + name;
-  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
-}
-
 export async function runSyncBench(options: SyncBenchOptions): Promise<SyncBenchResult> {
   const log = options.progress ?? (() => {});
   log(`sandbox: generating ${options.invoices} invoices`);
   const sandbox = await startSandbox({ seed: 2026, invoices: options.invoices, asOf: '2026-03-01', port: 0, limits: {} });
-  const scratch = await scratchDatabase(options.serverUrl);
+  const scratch = await createScratchDatabase(options.serverUrl, 'sync');
   const store = openStore(scratch.url);
   const limiters = new LimiterRegistry();
   try {
