@@ -38,6 +38,20 @@ function parseCount(value: unknown, option: string): number {
   return parsed.data;
 }
 
+/** A sandbox size: the generator makes 10 to 1,000,000 invoices per ledger. */
+function sandboxInvoices(value: unknown): number {
+  const invoices = Number(value);
+  if (!Number.isInteger(invoices) || invoices < 10 || invoices > 1_000_000) {
+    throw new InvalidInput(`--invoices: "${String(value)}" is not a whole number between 10 and 1000000`, { field: 'invoices' });
+  }
+  return invoices;
+}
+
+/** Where a store benchmark makes its scratch database, and where its progress lines go. */
+function scratchRun(): { serverUrl: string; progress: (line: string) => void } {
+  return { serverUrl: process.env.DATABASE_URL ?? DEFAULT_SERVER, progress: (line) => process.stderr.write(line + '\n') };
+}
+
 const BENCHES: BenchDefinition[] = [
   {
     name: 'scenarios',
@@ -46,8 +60,7 @@ const BENCHES: BenchDefinition[] = [
     run: (opts) =>
       runScenariosBench({
         invoices: parseCount(opts.invoices, 'invoices'),
-        serverUrl: process.env.DATABASE_URL ?? DEFAULT_SERVER,
-        progress: (line) => process.stderr.write(line + '\n'),
+        ...scratchRun(),
       }),
   },
   {
@@ -59,8 +72,7 @@ const BENCHES: BenchDefinition[] = [
     run: (opts) =>
       runSendBench({
         messages: parseCount(opts.messages, 'messages'),
-        serverUrl: process.env.DATABASE_URL ?? DEFAULT_SERVER,
-        progress: (line) => process.stderr.write(line + '\n'),
+        ...scratchRun(),
       }),
   },
   {
@@ -68,11 +80,7 @@ const BENCHES: BenchDefinition[] = [
     description: 'make the sandbox world for N invoices per ledger (two ledgers and the CRM), against 10 s per 100,000',
     options: (cmd) => cmd.option('--invoices <n>', 'invoices per ledger', '100000'),
     run: async (opts) => {
-      const invoices = Number(opts.invoices);
-      if (!Number.isInteger(invoices) || invoices < 10 || invoices > 1_000_000) {
-        throw new InvalidInput(`--invoices: "${String(opts.invoices)}" is not a whole number between 10 and 1000000`, { field: 'invoices' });
-      }
-      return runGeneratorBench({ invoices });
+      return runGeneratorBench({ invoices: sandboxInvoices(opts.invoices) });
     },
   },
   {
@@ -84,8 +92,7 @@ const BENCHES: BenchDefinition[] = [
     run: (opts) =>
       runIngestBench({
         records: parseCount(opts.records, 'records'),
-        serverUrl: process.env.DATABASE_URL ?? DEFAULT_SERVER,
-        progress: (line) => process.stderr.write(line + '\n'),
+        ...scratchRun(),
       }),
   },
   {
@@ -97,15 +104,11 @@ const BENCHES: BenchDefinition[] = [
     run: (opts) => {
       opts.invoices ??= opts.provider === 'xero' ? String(XERO_BENCH_DEFAULT_INVOICES) : '100000';
       if (opts.provider === 'xero') {
-        return runXeroSyncBench({ invoices: parseCount(opts.invoices, 'invoices'), serverUrl: process.env.DATABASE_URL ?? DEFAULT_SERVER, progress: (line) => process.stderr.write(line + '\n') });
+        return runXeroSyncBench({ invoices: parseCount(opts.invoices, 'invoices'), ...scratchRun() });
       }
-      if (opts.provider === 'hubspot') return runHubSpotSyncBench({ invoices: Number(opts.invoices), serverUrl: process.env.DATABASE_URL ?? DEFAULT_SERVER, progress: (line) => process.stderr.write(line + '\n') });
+      if (opts.provider === 'hubspot') return runHubSpotSyncBench({ invoices: sandboxInvoices(opts.invoices), ...scratchRun() });
       if (opts.provider !== 'quickbooks') throw new InvalidInput(`--provider: "${String(opts.provider)}" has no sync bench yet (quickbooks, hubspot, xero)`, { field: 'provider' });
-      const invoices = Number(opts.invoices);
-      if (!Number.isInteger(invoices) || invoices < 10 || invoices > 1_000_000) {
-        throw new InvalidInput(`--invoices: "${String(opts.invoices)}" is not a whole number between 10 and 1000000`, { field: 'invoices' });
-      }
-      return runSyncBench({ provider: 'quickbooks', invoices, serverUrl: process.env.DATABASE_URL ?? DEFAULT_SERVER, progress: (line) => process.stderr.write(line + '\n') });
+      return runSyncBench({ provider: 'quickbooks', invoices: sandboxInvoices(opts.invoices), ...scratchRun() });
     },
   },
 ];
