@@ -13,3 +13,4 @@ export * from './ledger-truth.ts';
 export * from './access.ts';
 export * from './portal.ts';
 export * from './crm.ts';
+export * from './console.ts';
