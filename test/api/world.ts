@@ -103,3 +103,17 @@ export async function auditKinds(world: World, orgId: string): Promise<{ kind: s
   );
   return rows;
 }
+
+/**
+ * Gives A's customers the raw QuickBooks records a sync would have kept (the mapping editor's
+ * samples): DisplayName and CompanyName differ, so mapping `name` from another field shows.
+ */
+export async function seedRawCustomers(world: World): Promise<void> {
+  const raws: [string, Record<string, unknown>][] = [
+    ['C-ALPHA', { Id: 'C-ALPHA', DisplayName: 'Alpha SARL', CompanyName: 'Alpha Holding', PrimaryEmailAddr: { Address: 'c-alpha@example.com' }, CurrencyRef: { value: 'EUR' }, Balance: 1000, Active: true }],
+    ['C-BETA', { Id: 'C-BETA', DisplayName: 'Beta SAS', CompanyName: 'Beta Group', PrimaryEmailAddr: { Address: 'c-beta@example.com' }, CurrencyRef: { value: 'EUR' }, Balance: 1000, Active: true }],
+  ];
+  for (const [externalId, raw] of raws) {
+    await world.db.pool.query('UPDATE customers SET raw = $1 WHERE connection_id = $2 AND external_id = $3', [raw, world.connA, externalId]);
+  }
+}
