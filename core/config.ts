@@ -39,6 +39,27 @@ const mailbox = z
   })
   .refine((v) => z.email().safeParse(v.address).success, 'expected an address, or a name and <address>');
 
+/** The providers an installation may hold an OAuth app for, with the prefix of their settings. */
+export const PROVIDER_APP_PREFIXES = { quickbooks: 'QUICKBOOKS', xero: 'XERO', hubspot: 'HUBSPOT' } as const;
+export type ProviderAppName = keyof typeof PROVIDER_APP_PREFIXES;
+type Prefix = (typeof PROVIDER_APP_PREFIXES)[ProviderAppName];
+type AppText = `RELANCE_${Prefix}_${'CLIENT_ID' | 'CLIENT_SECRET' | 'WEBHOOK_KEY'}`;
+type AppUrl = `RELANCE_${Prefix}_${'AUTHORIZE_URL' | 'TOKEN_URL' | 'API_URL'}`;
+const absoluteUrl = z.url({ error: 'expected an absolute URL' });
+
+/** `RELANCE_<PROVIDER>_*`: the OAuth app of each provider (client id and secret, URL overrides, webhook key). */
+function providerAppSettings(): { [K in AppText]: z.ZodOptional<z.ZodString> } & { [K in AppUrl]: z.ZodOptional<typeof absoluteUrl> } {
+  const entries = Object.values(PROVIDER_APP_PREFIXES).flatMap((p) => [
+    [`RELANCE_${p}_CLIENT_ID`, z.string().min(1).optional()],
+    [`RELANCE_${p}_CLIENT_SECRET`, z.string().min(1).optional()],
+    [`RELANCE_${p}_AUTHORIZE_URL`, absoluteUrl.optional()],
+    [`RELANCE_${p}_TOKEN_URL`, absoluteUrl.optional()],
+    [`RELANCE_${p}_API_URL`, absoluteUrl.optional()],
+    [`RELANCE_${p}_WEBHOOK_KEY`, z.string().min(1).optional()],
+  ]);
+  return Object.fromEntries(entries) as ReturnType<typeof providerAppSettings>;
+}
+
 const settingsSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   DATABASE_URL: postgresUrl.optional(),
@@ -63,6 +84,7 @@ const settingsSchema = z.object({
   RELANCE_SMS_AUTH_TOKEN: z.string().min(1).optional(),
   RELANCE_SMS_FROM: z.string().regex(/^\+[1-9]\d{6,14}$/, 'expected an E.164 number like +33612345678').optional(),
   RELANCE_SMS_MESSAGING_SERVICE_SID: z.string().min(1).optional(),
+  ...providerAppSettings(),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -83,6 +105,18 @@ export interface Config {
   mail: MailConfig | null;
   /** SMS through a Twilio-shaped API: null when RELANCE_SMS_ACCOUNT_SID is unset. */
   sms: SmsSettings | null;
+  /** The OAuth app of each provider whose client id is set; the others cannot be connected from the console. */
+  providerApps: Partial<Record<ProviderAppName, ProviderAppSettings>>;
+}
+
+/** One provider's OAuth app; a null URL means the provider's own (connectors/<provider>/profile.ts). */
+export interface ProviderAppSettings {
+  clientId: string;
+  clientSecret: string;
+  authorizeUrl: string | null;
+  tokenUrl: string | null;
+  apiUrl: string | null;
+  webhookKey: string | null;
 }
 
 export interface MailConfig {
@@ -170,7 +204,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
           from: s.RELANCE_SMS_FROM ?? null, messagingServiceSid: s.RELANCE_SMS_MESSAGING_SERVICE_SID ?? null,
         }
       : null,
+    providerApps: providerApps(s),
   };
+}
+
+function providerApps(s: Settings): Config['providerApps'] {
+  const apps: Config['providerApps'] = {};
+  for (const [provider, p] of Object.entries(PROVIDER_APP_PREFIXES) as [ProviderAppName, Prefix][]) {
+    const clientId = s[`RELANCE_${p}_CLIENT_ID`];
+    const clientSecret = s[`RELANCE_${p}_CLIENT_SECRET`];
+    if (!clientId || !clientSecret) continue;
+    apps[provider] = {
+      clientId, clientSecret,
+      authorizeUrl: s[`RELANCE_${p}_AUTHORIZE_URL`] ?? null, tokenUrl: s[`RELANCE_${p}_TOKEN_URL`] ?? null,
+      apiUrl: s[`RELANCE_${p}_API_URL`] ?? null, webhookKey: s[`RELANCE_${p}_WEBHOOK_KEY`] ?? null,
+    };
+  }
+  return apps;
 }
 
 /** Settings that only make sense together: one line per missing partner. */
@@ -184,6 +234,13 @@ function missingTogether(s: Settings): string[] {
     if (!s.RELANCE_SMS_FROM && !s.RELANCE_SMS_MESSAGING_SERVICE_SID) {
       lines.push('RELANCE_SMS_FROM: required (or RELANCE_SMS_MESSAGING_SERVICE_SID) with RELANCE_SMS_ACCOUNT_SID');
     }
+  }
+  for (const p of Object.values(PROVIDER_APP_PREFIXES)) {
+    const others = (['AUTHORIZE_URL', 'TOKEN_URL', 'API_URL', 'WEBHOOK_KEY'] as const).filter((k) => s[`RELANCE_${p}_${k}`]);
+    const id = s[`RELANCE_${p}_CLIENT_ID`];
+    const secret = s[`RELANCE_${p}_CLIENT_SECRET`];
+    if (!id && (secret || others.length)) lines.push(`RELANCE_${p}_CLIENT_ID: required with RELANCE_${p}_${secret ? 'CLIENT_SECRET' : others[0]}`);
+    if (id && !secret) lines.push(`RELANCE_${p}_CLIENT_SECRET: required with RELANCE_${p}_CLIENT_ID`);
   }
   return lines;
 }
@@ -221,4 +278,18 @@ export const SETTINGS_HELP: Record<keyof Settings, string> = {
   RELANCE_SMS_AUTH_TOKEN: 'SMS auth token (never logged)',
   RELANCE_SMS_FROM: 'sending number in E.164 (`+33612345678`)',
   RELANCE_SMS_MESSAGING_SERVICE_SID: 'or a messaging service instead of RELANCE_SMS_FROM',
+  ...providerAppHelp('QUICKBOOKS', 'QuickBooks Online', 'https://appcenter.intuit.com/connect/oauth2', 'https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer', 'https://quickbooks.api.intuit.com'),
+  ...providerAppHelp('XERO', 'Xero', 'https://login.xero.com/identity/connect/authorize', 'https://identity.xero.com/connect/token', 'https://api.xero.com/api.xro/2.0'),
+  ...providerAppHelp('HUBSPOT', 'HubSpot', 'https://app.hubspot.com/oauth/authorize', 'https://api.hubapi.com/oauth/v1/token', 'https://api.hubapi.com'),
 };
+
+function providerAppHelp(p: Prefix, name: string, authorize: string, token: string, api: string): Record<AppText | AppUrl, string> {
+  return {
+    [`RELANCE_${p}_CLIENT_ID`]: `client id of your ${name} app; unset: ${name} cannot be connected from the console`,
+    [`RELANCE_${p}_CLIENT_SECRET`]: `client secret of your ${name} app (never logged); required with the client id`,
+    [`RELANCE_${p}_AUTHORIZE_URL`]: `the consent page (default \`${authorize}\`)`,
+    [`RELANCE_${p}_TOKEN_URL`]: `the token endpoint (default \`${token}\`)`,
+    [`RELANCE_${p}_API_URL`]: `the API base (default \`${api}\`)`,
+    [`RELANCE_${p}_WEBHOOK_KEY`]: p === 'HUBSPOT' ? 'the webhook signing secret (default: the client secret)' : 'the key its webhooks are signed with',
+  } as Record<AppText | AppUrl, string>;
+}
