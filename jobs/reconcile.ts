@@ -1,8 +1,9 @@
 /**
  * `reconcile.run` `{ connectionId }`: after each sync of a connection (enqueued when `sync.pull`
  * succeeds), check its ledger against the source, re-pull what disagrees through the connector
- * (an incremental sync of the ledger streams), stop reminders that no longer apply, then settle the
- * promises to pay the synced payments kept or broke. Thin: the work is core/reconciliation and
+ * (an incremental sync of the ledger streams), stop reminders that no longer apply, settle the
+ * promises to pay the synced payments kept or broke, and queue the customers' new overdue figures
+ * for their CRM companies. Thin: the work is core/reconciliation and
  * core/promises. `reconcile` is the in-process entry point (`relance demo`, tests).
  */
 import type { Agenda, JobWithId } from 'agenda';
@@ -10,6 +11,7 @@ import { z } from 'zod';
 import { connectorFor } from '../connectors/index.ts';
 import { todayIn } from '../core/calendar/index.ts';
 import { getConnection } from '../core/connections/index.ts';
+import { enqueueCompanyBalances } from '../core/crm-control/index.ts';
 import { InvalidInput } from '../core/errors.ts';
 import type { Logger } from '../core/logging.ts';
 import { settlePromises, type SettleReport } from '../core/promises/index.ts';
@@ -25,6 +27,8 @@ const LEDGER_ENTITIES = new Set(['invoice', 'payment', 'creditNote']);
 
 export interface ReconcileRun extends ReconcileReport {
   promises: SettleReport;
+  /** CRM companies whose overdue figures were queued for write-back. */
+  companiesQueued: number;
 }
 
 /** Reconciles one connection now, in-process, and settles its organization's due promises. */
@@ -44,7 +48,8 @@ export async function reconcile(deps: OutboxDeps, connectionId: string, options:
   const { rows } = await deps.store.pool.query<{ timezone: string | null }>('SELECT timezone FROM organizations WHERE id = $1', [connection.organizationId]);
   const asOf = options.asOf ?? todayIn(rows[0]?.timezone ?? 'UTC', new Date());
   const promises = await settlePromises(deps.store.db, connection.organizationId, asOf);
-  return { ...report, promises };
+  const companiesQueued = await enqueueCompanyBalances(deps.store.db, connection.organizationId, asOf);
+  return { ...report, promises, companiesQueued };
 }
 
 export function defineReconcileJobs(agenda: Agenda, deps: OutboxDeps & { logger: Logger }): void {

@@ -15,6 +15,8 @@ const openSchema = z.object({
   reason: z.string().trim().min(1),
   owner: z.string().trim().min(1).nullish(),
   openedVia: z.enum(['admin', 'portal', 'crm']),
+  /** Who opened it, on the timeline; default the owner as a user, or `system`. */
+  actor: z.string().trim().min(1).optional(),
 });
 export type OpenDisputeInput = z.input<typeof openSchema>;
 
@@ -51,7 +53,7 @@ export async function openDispute(tx: Tx, input: OpenDisputeInput): Promise<{ id
   await tx.execute(sql`INSERT INTO dispute_invoices (dispute_id, invoice_id) SELECT ${disputeId}::uuid, unnest(${sql.param(d.invoiceIds)}::uuid[])`);
   await tx.execute(sql`UPDATE invoices SET disputed = true, updated_at = now() WHERE id = ANY(${sql.param(d.invoiceIds)}::uuid[])`);
   await tx.execute(sql`INSERT INTO activities (organization_id, customer_id, actor, kind, payload)
-    VALUES (${d.organizationId}::uuid, ${rows[0]!.customer_id}::uuid, ${d.owner ? `user:${d.owner}` : 'system'}, 'dispute.opened',
+    VALUES (${d.organizationId}::uuid, ${rows[0]!.customer_id}::uuid, ${d.actor ?? (d.owner ? `user:${d.owner}` : 'system')}, 'dispute.opened',
             ${JSON.stringify({ disputeId, reason: d.reason, openedVia: d.openedVia })}::jsonb)`);
   for (const inv of rows) await writeBack(tx, d.organizationId, inv, disputeId, { disputed: true, reason: d.reason });
   await writeBackCompanies(tx, d.organizationId, rows[0]!.customer_id, disputeId, 'opened');

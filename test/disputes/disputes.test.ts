@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { savePage } from '../../core/store/index.ts';
 import { closeDispute, openDispute } from '../../core/disputes/index.ts';
+import { connections } from '../../core/store/schema/index.ts';
 import { seedConnection } from '../outbox/support/seed.ts';
 
 let t: TestDatabase;
@@ -52,5 +53,20 @@ describe('disputes', () => {
       openDispute(tx, { organizationId: ids.organizationId, invoiceIds: [(await inv('PAID')).id], reason: 'x', openedVia: 'admin' }),
     )).rejects.toThrow('dispute.invoiceIds: invoice PAID is paid, nothing to dispute');
     expect((await t.db.execute<{ n: string }>(sql`SELECT count(*)::text AS n FROM disputes`)).rows[0]).toEqual(before.rows[0]);
+  });
+
+  it('one dispute over a customer whose invoices come from two ledgers of the organization writes each back to its own connection', async () => {
+    const [xero] = await t.db.insert(connections).values({ organizationId: ids.organizationId, provider: 'xero', externalAccountId: 'tenant-1' }).returning({ id: connections.id });
+    await savePage(t.db, { connectionId: xero!.id, entity: 'invoice', records: [{ entity: 'invoice', externalId: 'X1', number: 'INV-1', customerExternalId: 'C1',
+      issueDate: '2026-01-02', dueDate: '2026-02-01', currency: 'EUR', total: '30.00', balance: '30.00', status: 'open', updatedAt: null }] });
+    // The Xero invoice belongs to the QuickBooks customer C1 (one customer across the two ledgers).
+    await t.db.execute(sql`UPDATE invoices SET customer_id = (SELECT customer_id FROM invoices WHERE external_id = 'I1') WHERE external_id = 'X1'`);
+    const { id } = await t.db.transaction(async (tx) =>
+      openDispute(tx, { organizationId: ids.organizationId, invoiceIds: [(await inv('I2')).id, (await inv('X1')).id], reason: 'price', openedVia: 'crm' }));
+    const links = await t.db.execute<{ n: string }>(sql`SELECT count(*)::text AS n FROM dispute_invoices WHERE dispute_id = ${id}::uuid`);
+    expect(links.rows[0]!.n).toBe('2');
+    const rows = await t.db.execute<{ connection_id: string; external_id: string }>(
+      sql`SELECT connection_id, external_id FROM outbox WHERE kind = 'set_disputed' AND payload->>'note' = 'Dispute opened: price'`);
+    expect(rows.rows.map((r) => [r.connection_id, r.external_id]).sort()).toEqual([[ids.connectionId, 'I2'], [xero!.id, 'X1']].sort());
   });
 });
