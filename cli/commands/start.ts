@@ -29,7 +29,11 @@ export function registerStart(program: Command): void {
           sync: { store, keys: rt.keys },
           dunning: {
             db: store.db,
-            send: { channels: opened.channels, render: (input) => renderMessage(input), workerId: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}` },
+            send: {
+              channels: opened.channels, render: (input) => renderMessage(input), workerId: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
+              // Each reminder links to its customer's portal page (absolute: needs RELANCE_PUBLIC_URL).
+              portalLinks: { keys: rt.keys, publicUrl: config.publicUrl },
+            },
           },
         });
         await worker.start();

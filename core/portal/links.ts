@@ -1,5 +1,5 @@
 /** Issuing, listing, revoking and opening portal links (a signed token over a stored row). */
-import { and, desc, eq, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, isNull, sql } from 'drizzle-orm';
 import type { KeyRing } from '../crypto.ts';
 import { InvalidInput, NotFound } from '../errors.ts';
 import { customers, portalTokens } from '../store/schema/index.ts';
@@ -34,9 +34,38 @@ export async function issuePortalLink(
     .insert(portalTokens)
     .values({ organizationId: input.organizationId, customerId: input.customerId, createdBy: input.createdBy, expiresAt })
     .returning({ id: portalTokens.id });
-  const token = signPortalToken(ring, { tokenId: row!.id, expiresAt });
+  return signedLink(ring, { id: row!.id, expiresAt }, input.publicUrl ?? null);
+}
+
+function signedLink(ring: KeyRing, row: { id: string; expiresAt: Date }, publicUrl: string | null): IssuedLink {
+  const token = signPortalToken(ring, { tokenId: row.id, expiresAt: row.expiresAt });
   const path = `/portal/${token}`;
-  return { id: row!.id, token, url: input.publicUrl ? new URL(path, input.publicUrl).toString() : path, expiresAt };
+  return { id: row.id, token, url: publicUrl ? new URL(path, publicUrl).toString() : path, expiresAt: row.expiresAt };
+}
+
+/**
+ * The customer's link that lasts longest, if it is not revoked and still valid at `validUntil`,
+ * signed again (a token is a pure function of its row and the key); null when there is none.
+ */
+export async function liveLinkOf(
+  db: Executor,
+  ring: KeyRing,
+  input: { organizationId: string; customerId: string; validUntil: Date; publicUrl?: string | null },
+): Promise<IssuedLink | null> {
+  const [row] = await db
+    .select({ id: portalTokens.id, expiresAt: portalTokens.expiresAt })
+    .from(portalTokens)
+    .where(
+      and(
+        eq(portalTokens.organizationId, input.organizationId),
+        eq(portalTokens.customerId, input.customerId),
+        isNull(portalTokens.revokedAt),
+        gte(portalTokens.expiresAt, input.validUntil),
+      ),
+    )
+    .orderBy(desc(portalTokens.expiresAt))
+    .limit(1);
+  return row ? signedLink(ring, row, input.publicUrl ?? null) : null;
 }
 
 export async function listPortalLinks(db: Executor, organizationId: string, customerId: string) {

@@ -52,10 +52,10 @@ async function sendRendered(deps: SendDeps, a: ActionForSend, rendered: Rendered
 }
 
 /**
- * Sends the action's message to `choice`; task, call and escalate steps have no channel: they
+ * Sends the action's message to `choice`, with the customer's portal link; task, call and escalate steps have no channel: they
  * become work for a person. A null choice (nobody reachable) is a permanent refusal.
  */
-export async function deliver(deps: SendDeps, a: ActionForSend, choice: RecipientChoice | null, now: Date): Promise<Delivery> {
+export async function deliver(deps: SendDeps, a: ActionForSend, choice: RecipientChoice | null, now: Date, portalUrl: string | null = null): Promise<Delivery> {
   if (a.channel === 'task' || a.channel === 'call' || a.channel === 'escalate') {
     return { providerMessageId: null, channel: null, to: null, fellBack: false };
   }
@@ -63,7 +63,7 @@ export async function deliver(deps: SendDeps, a: ActionForSend, choice: Recipien
     throw new DeliveryRejected(`no reachable recipient for a ${a.channel} step: every address is missing or bounced`, false, null, { field: 'recipient' });
   }
   const addressed = addressedTo(a, choice);
-  const rendered = await composeMessage(deps, addressed, todayIn(a.org_timezone, now));
+  const rendered = await composeMessage({ render: deps.render, portalUrl }, addressed, todayIn(a.org_timezone, now));
   const result = await sendRendered(deps, addressed, rendered);
   return { providerMessageId: result.providerMessageId, channel: choice.channel, to: choice.address, fellBack: choice.fellBack };
 }

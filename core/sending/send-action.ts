@@ -1,5 +1,6 @@
 /**
- * Sends one claimed action: re-check the stop rules under the row lock, render, call the channel,
+ * Sends one claimed action: re-check the stop rules and settle the customer's portal link under
+ * the row lock, render, call the channel,
  * then mark it sent, record the activity and enqueue write-back outbox rows in one transaction.
  * Delivery is at least once: see README.md for the one window in which a message can go twice.
  */
@@ -11,6 +12,7 @@ import type { RecipientChoice } from '../channels/index.ts';
 import { loadActionForSend, type ActionForSend } from './compose.ts';
 import { deliver, type Delivery } from './deliver.ts';
 import { recordFailure } from './failure.ts';
+import { reminderPortalUrl } from './portal-link.ts';
 import { planRecipient } from './recipients.ts';
 import { sendStopReason } from './stop-check.ts';
 import type { SendDeps } from './types.ts';
@@ -24,17 +26,29 @@ export type SendOutcome =
   | { kind: 'retry'; error: string }
   | { kind: 'failed'; error: string };
 
-/** Checks under the lock that the claim is still ours and nothing stops the send. */
-async function preflight(db: Db, deps: SendDeps, actionId: string, now: Date): Promise<SendOutcome | null> {
+/** Cleared to send, with the customer's portal link for the message (null for task, call and escalate steps). */
+type Cleared = { kind: 'cleared'; portalUrl: string | null };
+
+/**
+ * Checks under the lock that the claim is still ours and nothing stops the send, then settles the
+ * portal link in the same transaction, before anything leaves: a retry after a crash finds that
+ * link live and renders the same message. A second link row can still appear (the link was
+ * revoked meanwhile, or two workers send two actions of one customer at once): harmless, each is
+ * a valid link to the same page, and later reminders reuse the one that lasts longest.
+ */
+async function preflight(db: Db, deps: SendDeps, actionId: string, now: Date): Promise<SendOutcome | Cleared> {
   return db.transaction(async (tx) => {
-    const { rows } = await tx.execute<{ status: string; claimed_by: string | null; timezone: string; organization_id: string; customer_id: string }>(sql`
-      SELECT a.status::text AS status, a.claimed_by, o.timezone, a.organization_id, a.customer_id
+    const { rows } = await tx.execute<{ status: string; claimed_by: string | null; timezone: string; organization_id: string; customer_id: string; channel: string }>(sql`
+      SELECT a.status::text AS status, a.claimed_by, o.timezone, a.organization_id, a.customer_id, a.channel::text AS channel
         FROM actions a JOIN organizations o ON o.id = a.organization_id WHERE a.id = ${actionId}::uuid FOR UPDATE OF a`);
     const row = rows[0];
     // The idempotency check: only the worker holding the claim may send; a sent action is never sent again.
     if (!row || row.status !== 'sending' || row.claimed_by !== deps.workerId) return { kind: 'lost' } as const;
     const reason = await sendStopReason(tx, actionId, todayIn(row.timezone, now));
-    if (reason === null) return null;
+    if (reason === null) {
+      const target = { organizationId: row.organization_id, customerId: row.customer_id };
+      return { kind: 'cleared', portalUrl: isMessageChannel(row.channel) ? await reminderPortalUrl(tx, deps.portalLinks, target, now) : null } as const;
+    }
     await tx.execute(sql`
       UPDATE actions SET status = 'cancelled', claimed_by = NULL, updated_at = now(),
              details = details || jsonb_build_object('cancelledReason', ${reason}::text)
@@ -78,14 +92,14 @@ async function finalize(db: Db, deps: SendDeps, a: ActionForSend, d: Delivery): 
 
 /** Sends one action this worker has claimed. */
 export async function sendClaimedAction(db: Db, deps: SendDeps, actionId: string, now: Date = new Date()): Promise<SendOutcome> {
-  const stop = await preflight(db, deps, actionId, now);
-  if (stop) return stop;
+  const cleared = await preflight(db, deps, actionId, now);
+  if (cleared.kind !== 'cleared') return cleared;
   const action = await loadActionForSend(db, actionId);
   let choice: RecipientChoice | null = null;
   let delivery: Delivery;
   try {
     if (isMessageStep(action)) choice = await planRecipient(db, deps, { customerId: action.customer_id, channel: action.channel, template: action.template });
-    delivery = await deliver(deps, action, choice, now);
+    delivery = await deliver(deps, action, choice, now, cleared.portalUrl);
   } catch (e) {
     return recordFailure(db, deps, action, choice, e);
   }
@@ -94,6 +108,10 @@ export async function sendClaimedAction(db: Db, deps: SendDeps, actionId: string
   return ours ? { kind: 'sent', providerMessageId: delivery.providerMessageId, channel: delivery.channel, fellBack: delivery.fellBack } : { kind: 'lost' };
 }
 
+function isMessageChannel(channel: string): channel is 'email' | 'sms' | 'letter' {
+  return channel === 'email' || channel === 'sms' || channel === 'letter';
+}
+
 function isMessageStep(a: ActionForSend): a is ActionForSend & { channel: 'email' | 'sms' | 'letter' } {
-  return a.channel === 'email' || a.channel === 'sms' || a.channel === 'letter';
+  return isMessageChannel(a.channel);
 }

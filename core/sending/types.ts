@@ -3,6 +3,7 @@
  * that is absent is not configured: a step on it fails visibly ("no email channel configured").
  */
 import type { Address, Channel, EmailMessage, LetterMessage, MessageChannelKind, SmsMessage } from '../channels/index.ts';
+import type { KeyRing } from '../crypto.ts';
 import type { RenderedMessage, RenderMessageInput } from '../messages/index.ts';
 
 export interface SendChannels {
@@ -18,11 +19,20 @@ export interface SendDeps {
   readonly workerId: string;
   /** A 'sending' claim older than this is taken over: its worker is presumed dead. */
   readonly leaseMs?: number;
+  /** Signs each customer's portal link; absent, or without a public URL, reminders carry no link. */
+  readonly portalLinks?: PortalLinkSource;
+  /** The link a message composed outside the sender shows (the approval preview issues none). */
   readonly portalUrl?: string | null;
   /** Where answers to reminders go (a collector's mailbox); the sender's address when absent. */
   readonly replyTo?: Address | null;
   /** Whether a template exists for a channel (a fallback channel needs one); defaults to the shipped templates. */
   readonly hasTemplate?: (channel: MessageChannelKind, name: string) => Promise<boolean>;
+}
+
+/** The key ring of portal links and the public URL they open at (RELANCE_PUBLIC_URL). */
+export interface PortalLinkSource {
+  readonly keys: KeyRing;
+  readonly publicUrl: string | null;
 }
 
 /** A collector's edit of a message awaiting approval: replaces the rendered parts it names. */
