@@ -12,6 +12,7 @@ import { orgParams, requireOrg, type ApiScope } from './context.ts';
 import { HttpError, notFound } from './http-errors.ts';
 import { defineRoute } from './route.ts';
 import { inPgTransaction } from './transaction.ts';
+import { syncActivity } from './sync-activity.ts';
 
 const connectionParams = orgParams.extend({ connectionId: z.uuid() });
 const syncBody = z.object({ full: z.boolean().default(false) }).default({ full: false });
@@ -47,11 +48,11 @@ export function connectionRoutes(app: FastifyInstance, scope: ApiScope): void {
     return { items: rows.map(toJson) };
   });
 
-  defineRoute(app, registry, { method: 'GET', url: '/api/organizations/:orgId/connections/:connectionId', summary: 'One connection with its sync cursors', tag: 'connections', params: connectionParams }, async ({ principal, params }) => {
+  defineRoute(app, registry, { method: 'GET', url: '/api/organizations/:orgId/connections/:connectionId', summary: 'One connection with its sync cursors, record counts per entity, and its newest sync job (null when none ran here)', tag: 'connections', params: connectionParams }, async ({ principal, params }) => {
     requireOrg(principal, params.orgId, 'read', 'reading connections');
     const row = await findConnection(params.orgId, params.connectionId);
     const cursors = await db.select({ entity: syncCursors.entity, updatedAt: syncCursors.updatedAt }).from(syncCursors).where(eq(syncCursors.connectionId, row.id)).orderBy(syncCursors.entity);
-    return { ...toJson(row), cursors: cursors.map((c) => ({ entity: c.entity, syncedAt: c.updatedAt.toISOString() })) };
+    return { ...toJson(row), cursors: cursors.map((c) => ({ entity: c.entity, syncedAt: c.updatedAt.toISOString() })), ...(await syncActivity(db, row.id)) };
   });
 
   defineRoute(app, registry, { method: 'POST', url: '/api/organizations/:orgId/connections/:connectionId/disconnect', summary: 'Disconnect (its jobs stop; data is kept)', tag: 'connections', params: connectionParams }, async ({ principal, params }) => {
