@@ -7,18 +7,15 @@ import { sql } from 'drizzle-orm';
 import { todayIn, type IsoDate } from '../../core/calendar/index.ts';
 import { InvalidInput } from '../../core/errors.ts';
 import { readLedgerFile, type CustomerLedger, type Organization } from '../../core/ledger/index.ts';
-import {
-  DEFAULT_DSO_PERIOD_DAYS, agedBalances, agingTable, agingToJson, collectionFigures, dsoReports, dsoTable, dsoToJson, forecast,
-  forecastToJson, formatTenths, reportCurrencies,
-} from '../../core/reports/index.ts';
-import { activityFigures, loadGroupLedgers, loadOrganization, loadOrganizationLedgers } from '../../core/reports/store/index.ts';
-import { formatMinor } from '../../core/money.ts';
+import { DEFAULT_DSO_PERIOD_DAYS, agedBalances, agingTable, dsoReports, dsoTable, ledgerReportJson } from '../../core/reports/index.ts';
+import { activityFigures, loadGroupLedgers, loadOrganization, loadOrganizationLedgers, parseRates } from '../../core/reports/store/index.ts';
 import type { Executor } from '../../core/store/index.ts';
 import { openRuntime } from '../runtime.ts';
 import { parseAsOf } from './simulate.ts';
 
 const REPORTS = ['aging', 'dso', 'forecast', 'figures', 'activity'] as const;
 type ReportName = (typeof REPORTS)[number];
+type FileReport = Exclude<ReportName, 'activity'>;
 
 interface ReportOptions {
   input?: string;
@@ -36,17 +33,6 @@ function parseCount(value: string, field: string, max: number): number {
     throw new InvalidInput(`--${field}: "${value}" is not a number between 1 and ${max}`, { field });
   }
   return Number(value);
-}
-
-/** `--rate USD=0.92` (units of the group currency per unit of USD), repeatable. */
-function parseRates(values: readonly string[]): Record<string, string> {
-  const rates: Record<string, string> = {};
-  for (const v of values) {
-    const m = /^([A-Z]{3})=(\d+(?:\.\d+)?)$/.exec(v);
-    if (!m) throw new InvalidInput(`--rate: "${v}" is not CUR=RATE (e.g. USD=0.92)`, { field: 'rate' });
-    rates[m[1]!] = m[2]!;
-  }
-  return rates;
 }
 
 interface Loaded {
@@ -68,7 +54,7 @@ async function singleOrganizationId(db: Executor): Promise<string> {
 
 async function loadFromStore(db: Executor, opts: ReportOptions, asOf: () => Promise<IsoDate>): Promise<Loaded> {
   if (opts.group) {
-    const g = await loadGroupLedgers(db, opts.group, await asOf(), parseRates(opts.rate));
+    const g = await loadGroupLedgers(db, opts.group, await asOf(), parseRates(opts.rate, '--rate'));
     return { organization: g.organization, customers: g.customers, organizationId: null };
   }
   const id = opts.organization ?? (await singleOrganizationId(db));
@@ -76,38 +62,14 @@ async function loadFromStore(db: Executor, opts: ReportOptions, asOf: () => Prom
   return { organization, customers: await loadOrganizationLedgers(db, id), organizationId: id };
 }
 
-function figuresJson(customers: CustomerLedger[], organization: Organization, asOf: IsoDate, periodDays: number): Record<string, unknown>[] {
-  const tenths = (v: bigint | null) => (v === null ? null : formatTenths(v));
-  return reportCurrencies(customers, organization).map((currency) => {
-    const f = collectionFigures(customers, currency, asOf, periodDays);
-    const money = (v: bigint) => formatMinor(v, currency);
-    return {
-      asOf, currency, periodDays,
-      beginningReceivables: money(f.beginningReceivables), endingReceivables: money(f.endingReceivables),
-      endingCurrent: money(f.endingCurrent), creditSales: money(f.creditSales),
-      overdueRate: tenths(f.overdueRateTenths), cei: tenths(f.ceiTenths), dso: tenths(f.dsoTenths),
-      countbackDso: tenths(f.countbackDsoTenths), bestPossibleDso: tenths(f.bestPossibleDsoTenths), averageDaysDelinquent: tenths(f.addTenths),
-    };
-  });
-}
-
-function render(name: ReportName, loaded: Loaded, asOf: IsoDate, opts: ReportOptions): string {
+function render(name: FileReport, loaded: Loaded, asOf: IsoDate, opts: ReportOptions): string {
   const { customers, organization } = loaded;
   const periodDays = parseCount(opts.periodDays, 'period-days', 3660);
-  if (name === 'aging') {
-    const reports = agedBalances(customers, organization, asOf);
-    return opts.json ? JSON.stringify(agingToJson(reports), null, 2) + '\n' : reports.map(agingTable).join('\n');
-  }
-  if (name === 'dso') {
-    const reports = dsoReports(customers, organization, asOf, periodDays);
-    return opts.json ? JSON.stringify(dsoToJson(reports), null, 2) + '\n' : reports.map(dsoTable).join('\n');
-  }
-  const [main, ...others] =
-    name === 'forecast'
-      ? reportCurrencies(customers, organization).map((c) => forecastToJson(forecast(customers, c, asOf, parseCount(opts.weeks, 'weeks', 104))))
-      : figuresJson(customers, organization, asOf, periodDays);
-  // Tables for people are JSON too for these: every figure is named, one per line.
-  return JSON.stringify({ ...main, otherCurrencies: others }, null, 2) + '\n';
+  if (!opts.json && name === 'aging') return agedBalances(customers, organization, asOf).map(agingTable).join('\n');
+  if (!opts.json && name === 'dso') return dsoReports(customers, organization, asOf, periodDays).map(dsoTable).join('\n');
+  const weeks = name === 'forecast' ? parseCount(opts.weeks, 'weeks', 104) : undefined;
+  // Tables for people are JSON too for forecast and figures: every figure is named, one per line.
+  return JSON.stringify(ledgerReportJson(name, customers, organization, { asOf, periodDays, weeks }), null, 2) + '\n';
 }
 
 async function runReport(name: string, opts: ReportOptions): Promise<void> {

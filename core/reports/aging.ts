@@ -3,7 +3,7 @@ import { daysBetween, type IsoDate } from '../calendar/index.ts';
 import { formatMinor } from '../money.ts';
 import { openBalanceOn } from '../ledger/balance.ts';
 import type { CustomerLedger, Organization } from '../ledger/index.ts';
-import { isReceivableOn, reportCurrencies } from './receivables.ts';
+import { isReceivableOn, reportCurrencies, withOtherCurrencies } from './receivables.ts';
 
 export const AGING_BUCKETS = ['current', '1-30', '31-60', '61-90', '91+'] as const;
 export type AgingBucket = (typeof AGING_BUCKETS)[number];
@@ -92,13 +92,7 @@ function reportToJson(r: AgingReport): Record<string, unknown> {
   };
 }
 
-/**
- * The JSON of FORMATS.md for the first report (the organization's currency); the reports of other
- * currencies follow in `otherCurrencies`, each of the same shape, so a script reading the documented
- * fields keeps working on a multi-currency ledger.
- */
+/** The JSON of FORMATS.md: the organization's currency first, the others in `otherCurrencies`. */
 export function agingToJson(reports: readonly AgingReport[]): Record<string, unknown> {
-  const [main, ...others] = reports;
-  if (!main) throw new RangeError('no aging report');
-  return { ...reportToJson(main), otherCurrencies: others.map(reportToJson) };
+  return withOtherCurrencies(reports.map(reportToJson));
 }

@@ -14,9 +14,10 @@
  * Each figure is in tenths, rounded half-up; null when its denominator is zero.
  */
 import { addDays, toDayNumber, type IsoDate } from '../calendar/index.ts';
-import { divRoundHalfUp } from '../money.ts';
+import { divRoundHalfUp, formatMinor } from '../money.ts';
 import { openBalanceOn } from '../ledger/balance.ts';
 import type { CustomerLedger, Invoice } from '../ledger/index.ts';
+import { formatTenths } from './dso.ts';
 import { isReceivableOn } from './receivables.ts';
 
 export interface CollectionFigures {
@@ -35,7 +36,8 @@ export interface CollectionFigures {
   readonly countbackDsoTenths: bigint | null;
 }
 
-function invoicesIn(customers: Iterable<CustomerLedger>, currency: string): Invoice[] {
+/** The invoices of one currency, across customers. */
+export function invoicesIn(customers: Iterable<CustomerLedger>, currency: string): Invoice[] {
   const out: Invoice[] = [];
   for (const c of customers) for (const inv of c.invoices) if (inv.currency === currency) out.push(inv);
   return out;
@@ -110,5 +112,18 @@ export function collectionFigures(
     bestPossibleDsoTenths,
     addTenths: dsoTenths === null || bestPossibleDsoTenths === null ? null : dsoTenths - bestPossibleDsoTenths,
     countbackDsoTenths: countbackDsoTenths(invoices, asOf, end.total),
+  };
+}
+
+/** One currency's figures as JSON: amounts as decimal strings, figures as tenths ("62.3") or null. */
+export function figuresToJson(f: CollectionFigures): Record<string, unknown> {
+  const tenths = (v: bigint | null) => (v === null ? null : formatTenths(v));
+  const money = (v: bigint) => formatMinor(v, f.currency);
+  return {
+    asOf: f.asOf, currency: f.currency, periodDays: f.periodDays,
+    beginningReceivables: money(f.beginningReceivables), endingReceivables: money(f.endingReceivables),
+    endingCurrent: money(f.endingCurrent), creditSales: money(f.creditSales),
+    overdueRate: tenths(f.overdueRateTenths), cei: tenths(f.ceiTenths), dso: tenths(f.dsoTenths),
+    countbackDso: tenths(f.countbackDsoTenths), bestPossibleDso: tenths(f.bestPossibleDsoTenths), averageDaysDelinquent: tenths(f.addTenths),
   };
 }

@@ -9,7 +9,7 @@ import { addDays, toDayNumber, type IsoDate } from '../calendar/index.ts';
 import { divRoundHalfUp, formatMinor } from '../money.ts';
 import { openBalanceOn } from '../ledger/balance.ts';
 import type { CustomerLedger, Organization } from '../ledger/index.ts';
-import { isReceivableOn, reportCurrencies } from './receivables.ts';
+import { isReceivableOn, reportCurrencies, withOtherCurrencies } from './receivables.ts';
 
 export const DEFAULT_DSO_PERIOD_DAYS = 90;
 
@@ -75,7 +75,5 @@ function reportToJson(r: DsoReport): Record<string, unknown> {
 
 /** The organization's currency at the top level, other currencies in `otherCurrencies`. */
 export function dsoToJson(reports: readonly DsoReport[]): Record<string, unknown> {
-  const [main, ...others] = reports;
-  if (!main) throw new RangeError('no DSO report');
-  return { ...reportToJson(main), otherCurrencies: others.map(reportToJson) };
+  return withOtherCurrencies(reports.map(reportToJson));
 }

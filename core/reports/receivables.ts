@@ -20,3 +20,15 @@ export function reportCurrencies(customers: Iterable<CustomerLedger>, organizati
   for (const c of customers) for (const inv of c.invoices) if (inv.currency !== organization.currency) others.add(inv.currency);
   return [organization.currency, ...[...others].sort()];
 }
+
+/**
+ * A per-currency report as one JSON object: the organization's currency at the top level, the
+ * others in `otherCurrencies`, each of the same shape, so a script reading the documented fields
+ * keeps working on a multi-currency ledger.
+ */
+export function withOtherCurrencies(reports: readonly Record<string, unknown>[]): Record<string, unknown> {
+  const [main, ...others] = reports;
+  // reportCurrencies always lists the organization's own currency.
+  if (!main) throw new RangeError('a report has at least the organization currency');
+  return { ...main, otherCurrencies: others };
+}

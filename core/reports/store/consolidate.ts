@@ -17,6 +17,20 @@ export type FxRates = Readonly<Record<string, string>>;
 
 const RATE = /^(\d+)(?:\.(\d+))?$/;
 
+/**
+ * Rates written `USD=0.92` (units of the group currency per unit of USD), as the CLI's `--rate`
+ * and the API's `rate` take them; `label` names the option in the error.
+ */
+export function parseRates(values: readonly string[], label = 'rate'): FxRates {
+  const rates: Record<string, string> = {};
+  for (const v of values) {
+    const m = /^([A-Z]{3})=(\d+(?:\.\d+)?)$/.exec(v);
+    if (!m) throw new InvalidInput(`${label}: "${v}" is not CUR=RATE (e.g. USD=0.92)`, { field: 'rate' });
+    rates[m[1]!] = m[2]!;
+  }
+  return rates;
+}
+
 /** Converts minor units of `from` into minor units of `to` at a decimal `rate`, half-up. */
 export function convertMinor(amount: bigint, from: string, to: string, rate: string): bigint {
   if (from === to) return amount;
