@@ -8,7 +8,8 @@ import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import { actorOf, recordAudit, type Principal, type Membership } from '../../core/access/index.ts';
 import type { Db } from '../../core/store/index.ts';
-import { decide, editAction, listQueue } from '../../core/approvals/index.ts';
+import { decide, editAction, listQueue, previewAction } from '../../core/approvals/index.ts';
+import { renderMessage } from '../../core/messages/index.ts';
 import { formatMinor } from '../../core/money.ts';
 import { actions } from '../../core/store/schema/index.ts';
 import { customerScope, orgParams, requireOrg, visibleCustomers, type ApiScope } from './context.ts';
@@ -41,6 +42,14 @@ export function actionRoutes(app: FastifyInstance, scope: ApiScope): void {
       .filter((r) => visible === null || visible.includes(r.customerId))
       .map((r) => ({ ...r, amountDue: r.amountDue === null || r.currency === null ? null : formatMinor(BigInt(r.amountDue), r.currency) }));
     return { items, nextCursor: more ? page[page.length - 1]!.id : null };
+  });
+
+  defineRoute(app, registry, { method: 'GET', url: '/api/organizations/:orgId/actions/:actionId/preview', summary: 'The message of an action as it would leave today, with its edit: { channel, language, subject, text, html }', tag: 'actions', params: orgParams.extend({ actionId: z.uuid() }) }, async ({ principal, params }) => {
+    const membership = requireOrg(principal, params.orgId, 'read', 'previewing messages');
+    if (!(await ownIds(principal, membership, params.orgId, [params.actionId])).has(params.actionId)) throw notFound('action', 'actionId');
+    // No portal link is issued for a preview: the message shows where the link goes, not a live one.
+    const m = await previewAction(db, { render: (input) => renderMessage(input), portalUrl: null }, params.actionId);
+    return { channel: m.channel, language: m.language, subject: m.channel === 'sms' ? null : m.subject, text: m.text, html: m.channel === 'email' ? m.html : null };
   });
 
   defineRoute(app, registry, { method: 'PATCH', url: '/api/organizations/:orgId/actions/:actionId', summary: 'Edit the message of an action awaiting approval', tag: 'actions', params: orgParams.extend({ actionId: z.uuid() }), body: editBody }, async ({ principal, params, body }) => {

@@ -1,8 +1,12 @@
-/** One customer: details, contacts, open balances and invoices, and the timeline (newest first, paged). */
+/**
+ * One customer: details, contacts, open balances and invoices, promises and the collection forms
+ * (customer-collections.js), and the timeline (newest first, paged).
+ */
 import { api } from '../api.js';
 import { h, mount } from '../dom.js';
 import { formatDate, formatInstant, formatMoney, t } from '../i18n.js';
 import { orgPath } from '../session.js';
+import { collectionsPanel } from './customer-collections.js';
 
 /** A one-line reading of an activity's payload: its well-known fields, else nothing. */
 function summary(payload) {
@@ -58,7 +62,8 @@ export async function customerPage(main, [customerId], { errorBox }) {
             h('td', { class: 'num' }, formatMoney(i.total, i.currency)),
             h('td', { class: 'num' }, formatMoney(i.balance, i.currency)))))),
         h('h2', {}, t('customer.contacts')),
-        h('table', {}, h('tbody', {}, c.contacts.map((p) => h('tr', {}, h('td', {}, p.name ?? '—'), h('td', { class: 'wrap' }, p.email ?? '—'), h('td', {}, p.phone ?? ''), h('td', {}, p.role ?? '')))))),
+        h('table', {}, h('tbody', {}, c.contacts.map((p) => h('tr', {}, h('td', {}, p.name ?? '—'), h('td', { class: 'wrap' }, p.email ?? '—'), h('td', {}, p.phone ?? ''), h('td', {}, p.role ?? ''))))),
+        collectionsPanel({ customerId, invoices: invoices.items, errorBox, onDisputed: () => customerPage(main, [customerId], { errorBox }) })),
       h('section', {}, h('h2', {}, t('customer.timeline')), errors, list, more)));
   await loadTimeline();
 }

@@ -1,0 +1,142 @@
+/**
+ * Message templates: the list by channel, name and language (an organization's own edit marked),
+ * and the editor of one (`#/templates/<channel>/<name>/<language>`): its source, a live preview
+ * with sample data (debounced), the validation error naming the line, Save, and back to the
+ * shipped version. The email's HTML is shown in a sandboxed frame: a template cannot run script.
+ */
+import { api } from '../api.js';
+import { h, mount } from '../dom.js';
+import { formatInstant, t } from '../i18n.js';
+import { can } from '../roles.js';
+import { orgPath } from '../session.js';
+
+const PREVIEW_DELAY_MS = 400;
+
+const templatePath = (channel, name, language) => orgPath(`/templates/${channel}/${encodeURIComponent(name)}/${language}`);
+const editorHash = (channel, name, language) => `#/templates/${channel}/${name}/${language}`;
+
+/** Templates grouped by channel then name: `Map(channel → Map(name → [{ language, overridden }]))`. */
+export function groupTemplates(items) {
+  const byChannel = new Map();
+  for (const item of items) {
+    if (!byChannel.has(item.channel)) byChannel.set(item.channel, new Map());
+    const names = byChannel.get(item.channel);
+    if (!names.has(item.name)) names.set(item.name, []);
+    names.get(item.name).push({ language: item.language, overridden: item.overridden });
+  }
+  return byChannel;
+}
+
+function languageLink(channel, name, l, current) {
+  return h('a', { href: editorHash(channel, name, l.language), class: l.language === current ? 'lang active' : 'lang', 'aria-current': l.language === current ? 'page' : null, 'data-language': l.language },
+    l.language, l.overridden ? h('span', { class: 'badge edited' }, t('templates.edited')) : null);
+}
+
+function listView(groups) {
+  return [...groups].map(([channel, names]) => h('section', { class: 'panel', 'data-channel': channel },
+    h('h2', {}, t(`templates.channel.${channel}`)),
+    h('table', { class: 'templates' },
+      h('thead', {}, h('tr', {}, h('th', {}, t('templates.name')), h('th', {}, t('templates.languages')))),
+      h('tbody', {}, [...names].map(([name, languages]) => h('tr', { 'data-template': name },
+        h('td', {}, name),
+        h('td', { class: 'languages' }, languages.map((l) => languageLink(channel, name, l, null)))))))));
+}
+
+function previewView(p) {
+  return [
+    p.subject ? h('p', { class: 'preview-subject' }, h('span', { class: 'muted' }, `${t('templates.subject')}: `), h('strong', { id: 'template-subject' }, p.subject)) : null,
+    p.html
+      ? h('iframe', { class: 'message-frame', id: 'template-html', sandbox: true, title: t('templates.htmlPreview'), srcdoc: p.html })
+      : h('pre', { class: 'message-text', id: 'template-text' }, p.text),
+  ];
+}
+
+function editorView(channel, name, language, languages, template) {
+  const admin = can('administer');
+  const source = h('textarea', { id: 'template-source', rows: 26, spellcheck: 'false', 'aria-label': t('templates.source') });
+  source.value = template.source;
+  const status = h('p', { id: 'template-status', role: 'status' });
+  const preview = h('div', { id: 'template-preview', 'aria-live': 'polite' });
+  const state = h('p', { class: 'muted', id: 'template-state' });
+  const reset = h('button', { type: 'button', class: 'danger', id: 'template-reset' }, t('templates.reset'));
+  let timer = null;
+  let seq = 0;
+
+  const show = (cls, message) => {
+    status.className = cls;
+    status.textContent = message;
+  };
+  const showState = (overridden, updatedAt) => {
+    state.textContent = overridden ? t('templates.overridden', { date: formatInstant(updatedAt) }) : t('templates.shipped');
+    reset.disabled = !overridden;
+  };
+
+  /** Renders the source as typed; only the newest answer is shown. */
+  async function refreshPreview() {
+    const mine = ++seq;
+    try {
+      const p = await api(`${templatePath(channel, name, language)}/preview`, { method: 'POST', body: { source: source.value } });
+      if (mine !== seq) return;
+      mount(preview, previewView(p));
+      show('ok', t('templates.valid'));
+    } catch (e) {
+      if (mine === seq) show('error', t('templates.invalid', { message: e.message }));
+    }
+  }
+
+  async function save() {
+    try {
+      const saved = await api(templatePath(channel, name, language), { method: 'PUT', body: { source: source.value } });
+      showState(true, saved?.updatedAt ?? new Date().toISOString());
+      show('ok', t('templates.saved'));
+    } catch (e) {
+      show('error', t('templates.invalid', { message: e.message }));
+    }
+  }
+
+  reset.addEventListener('click', async () => {
+    if (!globalThis.confirm(t('templates.confirmReset'))) return;
+    try {
+      await api(templatePath(channel, name, language), { method: 'DELETE' });
+      const shipped = await api(templatePath(channel, name, language));
+      source.value = shipped.source;
+      showState(shipped.overridden, shipped.updatedAt);
+      await refreshPreview();
+      show('ok', t('templates.resetDone'));
+    } catch (e) {
+      show('error', t('common.error', { message: e.message }));
+    }
+  });
+  source.addEventListener('input', () => {
+    clearTimeout(timer);
+    timer = setTimeout(refreshPreview, PREVIEW_DELAY_MS);
+  });
+  showState(template.overridden, template.updatedAt);
+
+  const view = [
+    h('p', {}, h('a', { href: '#/templates' }, `← ${t('templates.title')}`)),
+    h('h1', {}, `${t(`templates.channel.${channel}`)} · ${name}`),
+    h('nav', { class: 'language-switch', 'aria-label': t('templates.previewLanguage') }, `${t('templates.previewLanguage')}: `, languages.map((l) => languageLink(channel, name, l, language))),
+    state,
+    h('div', { class: 'columns template-editor' },
+      h('section', {}, source, status,
+        admin ? h('div', { class: 'actions' }, h('button', { type: 'button', id: 'template-save', onclick: save }, t('common.save')), reset)
+          : h('p', { class: 'muted' }, t('templates.adminOnly'))),
+      h('section', {}, h('h2', {}, t('templates.preview')), preview)),
+  ];
+  return { view, start: refreshPreview, stop: () => clearTimeout(timer) };
+}
+
+export async function templatesPage(main, [channel, name, language]) {
+  const { items } = await api(orgPath('/templates'));
+  const groups = groupTemplates(items);
+  if (!channel) {
+    mount(main, h('h1', {}, t('templates.title')), h('p', { class: 'muted' }, t('templates.intro')), listView(groups));
+    return undefined;
+  }
+  const template = await api(templatePath(channel, name, language));
+  const editor = editorView(channel, name, language, groups.get(channel)?.get(name) ?? [], template);
+  mount(main, editor.view);
+  await editor.start();
+  return editor.stop;
+}
