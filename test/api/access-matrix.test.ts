@@ -68,6 +68,7 @@ const ENDPOINTS: Record<string, Endpoint> = {
   'list portal links': { method: 'GET', url: (w) => `${A(w)}/customers/${w.customers.alpha}/portal-links`, level: 'read', ok: 200 },
   'issue portal link': { method: 'POST', url: (w) => `${A(w)}/customers/${w.customers.alpha}/portal-links`, body: () => ({ days: 30 }), level: 'collect', ok: 201 },
   'approval queue': { method: 'GET', url: (w) => `${A(w)}/actions/queue`, level: 'read', ok: 200 },
+  'preview action': { method: 'GET', url: (w) => `${A(w)}/actions/00000000-0000-4000-8000-0000000000c1/preview`, level: 'read', ok: 200 },
   'edit action': { method: 'PATCH', url: (w) => `${A(w)}/actions/00000000-0000-4000-8000-0000000000c1`, body: () => ({ subject: 'Rappel' }), level: 'collect', ok: 200 },
   'approve actions': { method: 'POST', url: (w) => `${A(w)}/actions/approve`, body: () => ({ ids: ['00000000-0000-4000-8000-0000000000c1'] }), level: 'collect', ok: 200 },
   'reject actions': { method: 'POST', url: (w) => `${A(w)}/actions/reject`, body: () => ({ ids: ['00000000-0000-4000-8000-0000000000c2'], reason: 'already paid' }), level: 'collect', ok: 200 },
