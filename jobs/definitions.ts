@@ -6,6 +6,7 @@ import { defineDunningJobs, type DunningJobDeps } from './dunning.ts';
 import { defineOutboxJobs } from './outbox.ts';
 import { defineReconcileJobs } from './reconcile.ts';
 import { defineCrmJobs } from './crm.ts';
+import { defineReportJobs } from './reports.ts';
 
 export interface JobDeps {
   logger: Logger;
@@ -27,5 +28,9 @@ export function defineJobs(agenda: Agenda, deps: JobDeps): void {
     defineReconcileJobs(agenda, { ...deps.sync, logger: deps.logger });
     defineCrmJobs(agenda, { ...deps.sync, logger: deps.logger });
   }
-  if (deps.dunning) defineDunningJobs(agenda, deps.dunning, deps.logger);
+  if (deps.dunning) {
+    defineDunningJobs(agenda, deps.dunning, deps.logger);
+    // The weekly report goes out through the dunning jobs' email channel.
+    defineReportJobs(agenda, deps.dunning, deps.logger);
+  }
 }
