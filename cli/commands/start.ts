@@ -5,6 +5,7 @@ import { renderMessage } from '../../core/messages/index.ts';
 import { channelsFromConfig, type OpenedChannels } from '../../core/sending/channels-from-config.ts';
 import { scheduleDunning } from '../../jobs/dunning.ts';
 import { scheduleOutbox } from '../../jobs/outbox.ts';
+import { scheduleReports } from '../../jobs/reports.ts';
 import { createWorker, type Worker } from '../../jobs/worker.ts';
 import { buildServer } from '../../server/app.ts';
 import { openRuntime } from '../runtime.ts';
@@ -39,6 +40,7 @@ export function registerStart(program: Command): void {
         await worker.start();
         await scheduleDunning(worker.agenda);
         await scheduleOutbox(worker.agenda);
+        await scheduleReports(worker.agenda);
         // Said once at start: an email step without SMTP fails visibly on its action, not silently.
         if (!opened.channels.email) logger.warn('no email channel configured: set RELANCE_SMTP_URL and RELANCE_MAIL_FROM');
         logger.info('dunning channels', { channels: opened.configured });
