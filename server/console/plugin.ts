@@ -24,9 +24,11 @@ const TYPES: Record<string, string> = {
 };
 
 // Everything comes from this server: no CDN, no inline script, no framing (clickjacking on approvals).
+// Inline styles are allowed because a message preview (`<iframe sandbox srcdoc>`, which inherits
+// this policy) is an email styled inline; the console itself never builds markup from text.
 const SECURITY_HEADERS: Record<string, string> = {
   'content-security-policy':
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'same-origin',
 };

@@ -117,3 +117,16 @@ export async function seedRawCustomers(world: World): Promise<void> {
     await world.db.pool.query('UPDATE customers SET raw = $1 WHERE connection_id = $2 AND external_id = $3', [raw, world.connA, externalId]);
   }
 }
+
+/**
+ * A QuickBooks payment of Beta's, 1,000.00 EUR applied to nothing, its memo naming Beta's invoice:
+ * unapplied money that core/unapplied suggests applying to F-C-BETA. Returns the payment's id.
+ */
+export async function seedUnappliedPayment(world: World): Promise<string> {
+  const { rows } = await world.db.pool.query<{ id: string }>(
+    `INSERT INTO payments (organization_id, connection_id, external_id, customer_external_id, customer_id, currency, date, amount_minor, unapplied_minor, reference)
+     VALUES ($1, $2, 'PAY-BETA-1', 'C-BETA', $3, 'EUR', '2026-02-10', 100000, 100000, 'F-C-BETA') RETURNING id`,
+    [world.orgA, world.connA, world.customers.beta],
+  );
+  return rows[0]!.id;
+}

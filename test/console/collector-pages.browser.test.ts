@@ -2,15 +2,16 @@
  * The collectors' console pages in headless Chromium against the real server on a real
  * PostgreSQL: the approval queue (bulk approve, edit then approve, read-only for a viewer),
  * disputes (resolve one; open one from a customer page), promises to pay (a past date refused on
- * its field, a valid one listed), and the template editor (live preview, save, reload). With
- * RELANCE_SCREENSHOTS=1 it also writes these pages' PNGs to docs/screenshots/.
+ * its field, a valid one listed), unapplied money (recompute, apply), and the template editor
+ * (live preview, save, reload). With RELANCE_SCREENSHOTS=1 it also writes their PNGs to
+ * docs/screenshots/.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWorld, PASSWORD, type World } from '../api/world.ts';
+import { createWorld, PASSWORD, seedUnappliedPayment, type World } from '../api/world.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -61,6 +62,7 @@ describe.skipIf(!existsSync(CHROMIUM))('collector pages in Chromium', () => {
     await seedQueue(world);
     await world.db.pool.query(`INSERT INTO disputes (id, organization_id, customer_id, reason, owner) VALUES ($1, $2, $3, 'wrong quantity delivered', 'anna@a.example')`, [DISPUTE, world.orgA, world.customers.beta]);
     await world.db.pool.query(`INSERT INTO dispute_invoices (dispute_id, invoice_id) VALUES ($1, $2)`, [DISPUTE, world.invoices.beta1]);
+    await seedUnappliedPayment(world);
     base = await world.app.listen({ host: '127.0.0.1', port: 0 });
     profile = mkdtempSync(join(tmpdir(), 'relance-chromium-'));
     context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: ARGS, headless: true, viewport: { width: 1280, height: 800 }, locale: 'en-US' });
@@ -180,6 +182,26 @@ describe.skipIf(!existsSync(CHROMIUM))('collector pages in Chromium', () => {
     await expect.poll(() => page.textContent(`tr[data-dispute-id="${DISPUTE}"]`)).toContain('credit note issued');
     await noHorizontalScroll();
     await shot('disputes');
+  });
+
+  it('recomputes the unapplied money suggestions and applies one: allocation recorded, write-back queued', async () => {
+    await page.click('nav >> text=Unapplied money');
+    await page.waitForSelector('#unapplied tbody tr');
+    expect(await page.locator('#unapplied tbody tr[data-suggestion-id]').count()).toBe(0);
+    await page.click('#unapplied-refresh');
+    await page.waitForSelector('#unapplied tbody tr[data-suggestion-id]');
+    const row = await page.textContent('#unapplied tbody tr[data-suggestion-id]');
+    for (const text of ['Beta SAS', 'Payment', 'F-C-BETA', '€1,000.00']) expect(row).toContain(text);
+    await noHorizontalScroll();
+    await shot('unapplied');
+    await page.click('[data-accept]');
+    await expect.poll(() => page.textContent('#unapplied-notice')).toContain('1 allocation(s) recorded. The application is being written back');
+    expect(await page.locator('#unapplied tbody tr[data-suggestion-id]').count()).toBe(0);
+    const { rows } = await world.db.pool.query<{ status: string; balance: string }>(
+      `SELECT s.status, i.balance_minor::text AS balance FROM unapplied_suggestions s JOIN invoices i ON i.id = $1 WHERE s.organization_id = $2`, [world.invoices.beta1, world.orgA]);
+    expect(rows).toEqual([{ status: 'accepted', balance: '0' }]);
+    await page.selectOption('#unapplied-status', 'accepted');
+    await page.waitForSelector('#unapplied tbody tr[data-suggestion-id]');
   });
 
   it('records a promise on a customer: a past date is refused on the date field, a valid one is listed', async () => {

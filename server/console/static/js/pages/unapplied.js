@@ -1,8 +1,8 @@
 /**
  * Unapplied money: payments and credit notes not yet applied to invoices, each with the invoices
  * Relance suggests applying it to, ranked and explained (`GET …/unapplied-suggestions`). A
- * collector recomputes the suggestions and accepts one; the answer says whether the provider gets
- * the application written back or the accountant must apply it there.
+ * collector recomputes the suggestions, accepts one or dismisses one; an acceptance says whether
+ * the provider gets the application written back or the accountant must apply it there.
  */
 import { api } from '../api.js';
 import { h, mount } from '../dom.js';
@@ -27,11 +27,11 @@ export async function unappliedPage(main, _params, { errorBox }) {
     STATUSES.map((s) => h('option', { value: s }, t(`unapplied.status.${s}`))));
   const more = h('button', { type: 'button', class: 'secondary', hidden: true, onclick: () => load(false) }, t('common.more'));
 
-  async function accept(s, cell) {
+  /** Accepting or dismissing one changes the others for the same money: the list is read again. */
+  async function decide(s, decision, cell) {
     try {
-      const result = await api(orgPath(`/unapplied-suggestions/${s.id}/accept`), { method: 'POST' });
-      mount(notice, outcome(result));
-      // The other suggestions for the same money are no longer open: show the list as it is now.
+      const result = await api(orgPath(`/unapplied-suggestions/${s.id}/${decision}`), { method: 'POST' });
+      mount(notice, decision === 'accept' ? outcome(result) : h('p', { class: 'ok', role: 'status' }, t('unapplied.dismissed')));
       await load(true);
     } catch (e) {
       mount(cell, errorBox(e));
@@ -39,16 +39,21 @@ export async function unappliedPage(main, _params, { errorBox }) {
   }
 
   function row(s) {
-    const m = s.money;
+    const m = s.unapplied;
     const cell = h('td', { class: 'unapplied-actions' });
-    if (collect && s.status === 'suggested') mount(cell, h('button', { type: 'button', 'data-accept': s.id, onclick: () => accept(s, cell) }, t('unapplied.accept')));
-    return h('tr', { 'data-suggestion-id': s.id },
-      h('td', {}, m.customer ? h('a', { href: `#/customers/${m.customer.id}` }, m.customer.name) : '—'),
-      h('td', { class: 'wrap' }, t(`unapplied.kind.${m.kind}`), m.reference ? ` ${m.reference}` : '', h('div', { class: 'muted' }, formatDate(m.date))),
+    if (collect && s.status === 'suggested') {
+      mount(cell,
+        h('button', { type: 'button', 'data-accept': s.id, onclick: () => decide(s, 'accept', cell) }, t('unapplied.accept')),
+        h('button', { type: 'button', class: 'secondary', 'data-dismiss': s.id, onclick: () => decide(s, 'dismiss', cell) }, t('unapplied.dismiss')));
+    }
+    return h('tr', { 'data-suggestion-id': s.id, 'data-rank': s.rank },
+      h('td', {}, h('a', { href: `#/customers/${s.customer.id}` }, s.customer.name)),
+      h('td', { class: 'wrap' }, t(`unapplied.kind.${m.kind}`), ` ${m.reference ?? m.providerReference}`,
+        h('div', { class: 'muted' }, `${m.provider} · ${formatDate(m.date)}`)),
       h('td', { class: 'num' }, formatMoney(m.amount, m.currency)),
-      h('td', { class: 'wrap' }, s.invoices.map((i) => h('div', {}, `${i.number ?? '—'} · ${formatMoney(i.amount, m.currency)}`))),
-      h('td', { class: 'num' }, formatMoney(s.amount, m.currency)),
-      h('td', { class: 'num' }, String(s.score)),
+      h('td', { class: 'wrap' }, s.invoices.map((i) => h('div', {}, `${i.number ?? '—'} · ${formatMoney(i.amount, s.currency)}`))),
+      h('td', { class: 'num' }, formatMoney(s.amount, s.currency)),
+      h('td', { class: 'num' }, String(s.score), s.rank > 1 ? h('div', { class: 'muted' }, t('unapplied.rank', { rank: s.rank })) : null),
       h('td', { class: 'wrap muted' }, s.explanation),
       cell);
   }
