@@ -16,7 +16,7 @@ import type { Tx } from '../store/index.ts';
 export const CRM_DISPUTE_REASON = 'Disputed in HubSpot';
 export const CRM_DISPUTE_CLEARED = 'Cleared in HubSpot';
 
-export interface CrmCustomer {
+export interface CrmCustomer extends Record<string, unknown> {
   id: string;
   organization_id: string;
 }

@@ -31,7 +31,7 @@ const disputedEvent = (companyExternalId: string, value: boolean, at: string) =>
   ({ companyExternalId, propertyName: 'relance_disputed', propertyValue: String(value), occurredAt: Date.parse(at) });
 
 async function q<T extends Record<string, unknown>>(query: ReturnType<typeof sql>): Promise<T[]> {
-  return (await t.db.execute<T>(query)).rows;
+  return (await t.db.execute<T>(query)).rows as T[];
 }
 const disputesOf = (customer: string) => q<{ status: string; opened_via: string; reason: string; owner: string | null; resolution: string | null; invoices: string[] }>(sql`
   SELECT d.status::text, d.opened_via, d.reason, d.owner, d.resolution,

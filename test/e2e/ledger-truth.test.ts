@@ -22,6 +22,7 @@ import { sendDueActions } from '../../core/sending/index.ts';
 import { runSync } from '../../core/sync/index.ts';
 import { pushOutbox } from '../../jobs/outbox.ts';
 import { reconcile } from '../../jobs/reconcile.ts';
+import type { HubspotSimControl } from '../../sandbox/hubspot/control.ts';
 import { startSandbox, type RunningSandbox } from '../../sandbox/index.ts';
 import { startMailCatcher, type MailCatcher } from '../../sandbox/mail-catcher.ts';
 import { completeConnection } from '../../server/oauth/index.ts';
@@ -203,7 +204,7 @@ describe('ledger truth end to end', () => {
 
     // A salesperson ticks "Disputed": HubSpot's signed webhook reaches both organizations' connections.
     await sandbox.controls.hubspot.editRecord('companies', company, { relance_disputed: 'true' });
-    expect((sandbox.controls.hubspot as unknown as { webhookDeliveries(): { status: number }[] }).webhookDeliveries().at(-1)!.status).toBe(204);
+    expect((sandbox.controls.hubspot as HubspotSimControl).webhookDeliveries().at(-1)!.status).toBe(204);
     const disputes = () => q<{ customer_id: string; status: string; opened_via: string; invoices: string[] }>(`
       SELECT d.customer_id, d.status::text, d.opened_via, array_agg(i.external_id ORDER BY i.external_id) AS invoices
         FROM disputes d JOIN dispute_invoices x ON x.dispute_id = d.id JOIN invoices i ON i.id = x.invoice_id
