@@ -26,6 +26,7 @@ import { apiErrorHandler } from './http-errors.ts';
 import { invoiceRoutes } from './invoices.ts';
 import { mappingRoutes } from './mappings.ts';
 import { reportRoutes } from './reports.ts';
+import { reportScheduleRoutes } from './report-schedule.ts';
 import { templateRoutes } from './templates.ts';
 import { memberRoutes } from './members.ts';
 import { openApiDocument } from './openapi.ts';
@@ -54,6 +55,7 @@ export async function adminApiPlugin(app: FastifyInstance, deps: ApiDeps): Promi
   collectionRoutes(app, scope);
   mappingRoutes(app, scope);
   reportRoutes(app, scope);
+  reportScheduleRoutes(app, scope);
   templateRoutes(app, scope);
   // Built once every route above is declared; the document route itself is public.
   const document = openApiDocument(scope.registry.routes);

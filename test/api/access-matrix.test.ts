@@ -26,6 +26,9 @@ beforeAll(async () => {
     [w.orgA, w.customers.beta],
   );
   await w.db.pool.query(`INSERT INTO scenarios (organization_id, name, steps) VALUES ($1, 'standard', '[{"offsetDays":7,"action":"email","template":"reminder-1"}]')`, [w.orgA]);
+  // A group of A alone, for the group reports.
+  await w.db.pool.query(`INSERT INTO groups (id, name, reporting_currency) VALUES ('00000000-0000-4000-8000-0000000000e1', 'Holding A', 'EUR')`);
+  await w.db.pool.query(`INSERT INTO group_memberships (group_id, organization_id) VALUES ('00000000-0000-4000-8000-0000000000e1', $1)`, [w.orgA]);
 }, 60_000);
 afterAll(() => w.close());
 
@@ -83,6 +86,16 @@ const ENDPOINTS: Record<string, Endpoint> = {
   'save mapping': { method: 'PUT', url: (w) => `${A(w)}/connections/${w.connA}/mappings/customer`, body: () => NOTES_EMAIL, level: 'administer', ok: 200 },
   'aging report': { method: 'GET', url: (w) => `${A(w)}/reports/aging?asOf=2026-03-01`, level: 'read', ok: 200 },
   'dso report': { method: 'GET', url: (w) => `${A(w)}/reports/dso?asOf=2026-03-01`, level: 'read', ok: 200 },
+  'forecast report': { method: 'GET', url: (w) => `${A(w)}/reports/forecast?asOf=2026-03-01&weeks=8`, level: 'read', ok: 200 },
+  'figures report': { method: 'GET', url: (w) => `${A(w)}/reports/figures?asOf=2026-03-01`, level: 'read', ok: 200 },
+  'activity report': { method: 'GET', url: (w) => `${A(w)}/reports/activity?asOf=2026-03-01`, level: 'read', ok: 200 },
+  'dso trend': { method: 'GET', url: (w) => `${A(w)}/reports/dso-trend?asOf=2026-03-01&months=12`, level: 'read', ok: 200 },
+  ...Object.fromEntries(['aging', 'dso', 'forecast', 'figures'].map((r) => [`group ${r} report`, {
+    method: 'GET', url: () => `/api/groups/00000000-0000-4000-8000-0000000000e1/reports/${r}?asOf=2026-03-01`, level: 'read', ok: 200,
+  } satisfies Endpoint])),
+  'get report schedule': { method: 'GET', url: (w) => `${A(w)}/report-schedule`, level: 'read', ok: 200 },
+  'put report schedule': { method: 'PUT', url: (w) => `${A(w)}/report-schedule`, body: () => ({ recipients: ['dg@a.example'], weekday: 1, hour: 8, language: 'fr' }), level: 'administer', ok: 200 },
+  'delete report schedule': { method: 'DELETE', url: (w) => `${A(w)}/report-schedule`, level: 'administer', ok: 200 },
   // Last: it changes what the others see.
   'disconnect': { method: 'POST', url: (w) => `${A(w)}/connections/${w.connA}/disconnect`, level: 'administer', ok: 200 },
 };
