@@ -14,6 +14,7 @@ import { dueDailyRuns, runCustomer, runOrganization } from '../core/agenda/index
 import { loadOrganization } from '../core/agenda/organization.ts';
 import { rescoreCustomers } from '../core/scoring/index.ts';
 import { sendDueActions, type SendDeps } from '../core/sending/index.ts';
+import { renderWithOverrides } from '../core/messages/index.ts';
 import { todayIn } from '../core/calendar/index.ts';
 
 export interface DunningJobDeps {
@@ -26,6 +27,8 @@ export interface RunCustomerJobData { organizationId: string; customerId: string
 export interface SendJobData { organizationId?: string; limit?: number }
 
 export function defineDunningJobs(agenda: Agenda, deps: DunningJobDeps, logger: Logger): void {
+  // An organization's own copy of a template (edited in the console) wins over the shipped file.
+  const send: SendDeps = { ...deps.send, render: renderWithOverrides(deps.db, deps.send.render) };
   agenda.define('dunning.schedule', async () => {
     for (const run of await dueDailyRuns(deps.db, new Date())) {
       await agenda.now('dunning.run', run satisfies RunJobData);
@@ -45,7 +48,7 @@ export function defineDunningJobs(agenda: Agenda, deps: DunningJobDeps, logger: 
     await runCustomer(deps.db, { organizationId, customerId, asOf });
   });
   agenda.define('dunning.send', async (job: Job<SendJobData>) => {
-    const result = await sendDueActions(deps.db, deps.send, { organizationId: job.attrs.data?.organizationId, limit: job.attrs.data?.limit });
+    const result = await sendDueActions(deps.db, send, { organizationId: job.attrs.data?.organizationId, limit: job.attrs.data?.limit });
     if (result.claimed > 0) logger.info('dunning send', { ...result.outcomes, claimed: result.claimed });
   });
 }

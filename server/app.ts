@@ -8,7 +8,7 @@ import { isRelanceError } from '../core/errors.ts';
 import type { Logger } from '../core/logging.ts';
 import type { Worker } from '../jobs/worker.ts';
 import type { KeyRing } from '../core/crypto.ts';
-import { connectionRoutes } from './oauth/index.ts';
+import { connectionRoutes, type ProviderApps } from './oauth/index.ts';
 import { registerAdminApiAndPortal } from './api/index.ts';
 import { consolePlugin } from './console/plugin.ts';
 import { hubspotWebhookRoutes } from './webhooks/hubspot.ts';
@@ -22,6 +22,8 @@ export interface ServerDeps {
   keys?: KeyRing;
   /** RELANCE_PUBLIC_URL: absolute portal links, and Secure session cookies when it is https. */
   publicUrl?: string | null;
+  /** The providers' OAuth apps from the settings; absent: no provider can be connected from the console. */
+  providerApps?: ProviderApps;
 }
 
 async function databaseHealth(pool: pg.Pool): Promise<{ ok: boolean; latencyMs: number; error?: string }> {
@@ -61,7 +63,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   });
 
   void app.register(consolePlugin);
-  registerAdminApiAndPortal(app, { pool: deps.pool, logger: deps.logger, worker: deps.worker, keys: deps.keys ?? null, publicUrl: deps.publicUrl ?? null });
+  registerAdminApiAndPortal(app, { pool: deps.pool, logger: deps.logger, worker: deps.worker, keys: deps.keys ?? null, publicUrl: deps.publicUrl ?? null, providerApps: deps.providerApps ?? {} });
   if (deps.keys) void app.register(connectionRoutes, { pool: deps.pool, keys: deps.keys, worker: deps.worker, logger: deps.logger });
   if (deps.keys) void app.register(hubspotWebhookRoutes, { pool: deps.pool, keys: deps.keys, logger: deps.logger, enqueue: async (job, data) => void (await deps.worker?.agenda.now(job, data)) });
 

@@ -8,6 +8,7 @@ import { scheduleOutbox } from '../../jobs/outbox.ts';
 import { scheduleReports } from '../../jobs/reports.ts';
 import { createWorker, type Worker } from '../../jobs/worker.ts';
 import { buildServer } from '../../server/app.ts';
+import { providerAppsFrom } from '../../server/oauth/index.ts';
 import { openRuntime } from '../runtime.ts';
 
 export function registerStart(program: Command): void {
@@ -45,7 +46,7 @@ export function registerStart(program: Command): void {
         if (!opened.channels.email) logger.warn('no email channel configured: set RELANCE_SMTP_URL and RELANCE_MAIL_FROM');
         logger.info('dunning channels', { channels: opened.configured });
       }
-      const app = buildServer({ pool: store.pool, storeMode: store.mode, worker, logger, keys: rt.keys, publicUrl: config.publicUrl });
+      const app = buildServer({ pool: store.pool, storeMode: store.mode, worker, logger, keys: rt.keys, publicUrl: config.publicUrl, providerApps: providerAppsFrom(config.providerApps) });
       const address = await app.listen({ host: config.host, port: config.port });
       logger.info('relance started', { address, store: store.mode, worker: Boolean(worker) });
       process.stdout.write(`relance listening on ${address} (${store.mode} database)\n`);

@@ -37,3 +37,4 @@ export {
   type TemplateRef,
 } from './template-store.ts';
 export { sampleMessageInput } from './sample-data.ts';
+export { compileSource, compiledOverride, overridesOf, renderWithOverrides, type Render, type TemplateOverride } from './template-overrides.ts';

@@ -10,7 +10,7 @@ import { chooseLanguage } from './language.ts';
 import { renderLetterPdf } from './letter-pdf.ts';
 import { formattingLocale } from './locale-format.ts';
 import { escapeHtml, renderNodes, type Scope } from './placeholders.ts';
-import type { CompiledEmail, CompiledText } from './template-compile.ts';
+import type { CompiledEmail, CompiledTemplate, CompiledText } from './template-compile.ts';
 import { languagesOf, loadTemplate, TEMPLATES_ROOT } from './template-store.ts';
 import type { RenderedMessage, RenderMessageInput } from './types.ts';
 import { buildScope } from './view-model.ts';
@@ -18,6 +18,8 @@ import { buildScope } from './view-model.ts';
 export interface RenderOptions {
   /** Another templates folder (tests, an organization's customized set). */
   readonly root?: string;
+  /** The template to use instead of the file in the language chosen, or null for the file (an organization's copy). */
+  readonly override?: (language: string) => Promise<CompiledTemplate> | null;
 }
 
 const isoDate = z.string().refine(isIsoDate, 'not a date (YYYY-MM-DD)');
@@ -55,7 +57,8 @@ export async function renderMessage(input: RenderMessageInput, options: RenderOp
     `${input.channel} template "${input.templateName}"`,
   );
   const locale = formattingLocale(choice.language, choice.requested, input.organization.country);
-  const compiled = await loadTemplate({ channel: input.channel, name: input.templateName, language: choice.language }, root);
+  const compiled =
+    (await options.override?.(choice.language)) ?? (await loadTemplate({ channel: input.channel, name: input.templateName, language: choice.language }, root));
   const scope = buildScope(input, locale);
   const base = { templateName: input.templateName, language: choice.language, locale };
   if (compiled.channel === 'email') return { ...base, channel: 'email', ...renderEmail(compiled, scope) };

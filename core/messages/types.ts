@@ -7,6 +7,8 @@
 export type MessageChannel = 'email' | 'sms' | 'letter';
 
 export interface MessageOrganization {
+  /** Set: the organization's own copies of templates (template_overrides) are used where it has one. */
+  readonly id?: string | null;
   readonly name: string;
   /** The language of last resort (ISO 639-1, optionally with a region: "fr", "en-GB"). */
   readonly language: string | null;

@@ -52,7 +52,7 @@ export function messageInput(a: ActionForSend, channel: 'email' | 'sms' | 'lette
   return {
     templateName: a.template,
     channel,
-    organization: { name: a.org_name, language: a.org_locale, country: a.org_country },
+    organization: { id: a.organization_id, name: a.org_name, language: a.org_locale, country: a.org_country },
     customer: { name: a.customer_name, reference: a.customer_ref, language: a.customer_language },
     contact: { name: a.contact_name, email: a.email, phone: a.phone, language: a.contact_language },
     items: a.items.map((i) => ({

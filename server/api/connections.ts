@@ -1,12 +1,16 @@
 /**
- * Connections of an organization: status and last error, disconnect, sync now. Connecting and
- * reconnecting go through the providers' OAuth flows (server/oauth, another part): not here.
+ * Connections of an organization: status and last error, disconnect, sync now, and connect or
+ * reconnect from the console: the provider's consent URL, whose callback (server/oauth) stores the
+ * connection and queues its first sync.
  */
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { actorOf, recordAudit } from '../../core/access/index.ts';
-import { setStatus } from '../../core/connections/index.ts';
+import { PROVIDERS, setStatus, type Provider } from '../../core/connections/index.ts';
+import { PROVIDER_APP_PREFIXES } from '../../core/config.ts';
+import type { KeyRing } from '../../core/crypto.ts';
+import { consoleAuthorizationUrl, type ProviderApp, type ProviderApps } from '../oauth/provider-apps.ts';
 import { connections, syncCursors } from '../../core/store/schema/index.ts';
 import { orgParams, requireOrg, type ApiScope } from './context.ts';
 import { HttpError, notFound } from './http-errors.ts';
@@ -16,6 +20,7 @@ import { syncActivity } from './sync-activity.ts';
 
 const connectionParams = orgParams.extend({ connectionId: z.uuid() });
 const syncBody = z.object({ full: z.boolean().default(false) }).default({ full: false });
+const connectBody = z.object({ provider: z.string().min(1) });
 
 const COLUMNS = {
   id: connections.id, provider: connections.provider, accountId: connections.externalAccountId, displayName: connections.displayName,
@@ -33,8 +38,28 @@ interface ConnectionRow {
 }
 const toJson = (c: ConnectionRow) => ({ ...c, tokenExpiresAt: c.tokenExpiresAt?.toISOString() ?? null, updatedAt: c.updatedAt.toISOString() });
 
-export function connectionRoutes(app: FastifyInstance, scope: ApiScope): void {
+/** The configured app of `provider`; 400 naming `provider` when it is unknown or has none. */
+function appOf(apps: ProviderApps, provider: string): ProviderApp & { provider: Provider } {
+  if (!(PROVIDERS as readonly string[]).includes(provider)) throw new HttpError(400, 'invalid', `provider: "${provider}" is not one of ${PROVIDERS.join(', ')}`, 'provider');
+  const app = apps[provider as Provider];
+  const prefix = PROVIDER_APP_PREFIXES[provider as Provider];
+  if (!app) throw new HttpError(400, 'invalid', `provider: no ${provider} app is configured (RELANCE_${prefix}_CLIENT_ID and RELANCE_${prefix}_CLIENT_SECRET)`, 'provider');
+  return { ...app, provider: provider as Provider };
+}
+
+function keyRing(keys: KeyRing | null): KeyRing {
+  if (!keys) throw new HttpError(503, 'unavailable', 'this server has no key ring: connections cannot be stored');
+  return keys;
+}
+
+export function connectionRoutes(app: FastifyInstance, scope: ApiScope, apps: ProviderApps): void {
   const { db, registry } = scope;
+
+  /** The provider sends the user back here: the public URL when set, else the origin this request came to. */
+  function redirectUri(request: FastifyRequest, provider: Provider): string {
+    const base = scope.publicUrl ?? `${request.protocol}://${request.host}`;
+    return `${base.replace(/\/$/, '')}/oauth/${provider}/callback`;
+  }
 
   async function findConnection(orgId: string, connectionId: string): Promise<ConnectionRow> {
     const [row] = await db.select(COLUMNS).from(connections).where(and(eq(connections.id, connectionId), eq(connections.organizationId, orgId)));
@@ -73,5 +98,22 @@ export function connectionRoutes(app: FastifyInstance, scope: ApiScope): void {
     await scope.enqueueSync({ connectionId: row.id, full: body.full });
     await recordAudit(db, { organizationId: params.orgId, actor: actorOf(principal), kind: 'audit.connection.sync', payload: { connectionId: row.id, full: body.full } });
     return { queued: true };
+  });
+
+  defineRoute(app, registry, { method: 'POST', url: '/api/organizations/:orgId/connections', summary: "Connect a provider: the consent URL to open (the callback stores the connection)", tag: 'connections', params: orgParams, body: connectBody, status: 201 }, async ({ request, principal, params, body }) => {
+    requireOrg(principal, params.orgId, 'administer', 'connecting providers');
+    const provider = appOf(apps, body.provider);
+    const authorizeUrl = consoleAuthorizationUrl(keyRing(scope.keys), provider, { provider: provider.provider, organizationId: params.orgId, actor: actorOf(principal), redirectUri: redirectUri(request, provider.provider) });
+    await recordAudit(db, { organizationId: params.orgId, actor: actorOf(principal), kind: 'audit.connection.connect', payload: { provider: provider.provider } });
+    return { authorizeUrl };
+  });
+
+  defineRoute(app, registry, { method: 'POST', url: '/api/organizations/:orgId/connections/:connectionId/reconnect', summary: 'Reconnect (renew the consent of the same account): the consent URL to open', tag: 'connections', params: connectionParams }, async ({ request, principal, params }) => {
+    requireOrg(principal, params.orgId, 'administer', 'reconnecting');
+    const row = await findConnection(params.orgId, params.connectionId);
+    const provider = appOf(apps, row.provider);
+    const authorizeUrl = consoleAuthorizationUrl(keyRing(scope.keys), provider, { provider: row.provider, organizationId: params.orgId, actor: actorOf(principal), redirectUri: redirectUri(request, row.provider), connectionId: row.id });
+    await recordAudit(db, { organizationId: params.orgId, actor: actorOf(principal), kind: 'audit.connection.reconnect', payload: { connectionId: row.id, provider: row.provider } });
+    return { authorizeUrl };
   });
 }

@@ -20,6 +20,7 @@ import { authHooks, authRoutes } from '../auth/plugin.ts';
 import { actionRoutes } from './actions.ts';
 import { collectionRoutes } from './collections.ts';
 import { connectionRoutes } from './connections.ts';
+import type { ProviderApps } from '../oauth/provider-apps.ts';
 import type { ApiDeps, ApiScope } from './context.ts';
 import { customerRoutes } from './customers.ts';
 import { apiErrorHandler } from './http-errors.ts';
@@ -33,12 +34,15 @@ import { openApiDocument } from './openapi.ts';
 import { organizationRoutes } from './organizations.ts';
 import { outboxRoutes } from './outbox.ts';
 import { portalLinkRoutes } from './portal-links.ts';
+import { providerRoutes } from './providers.ts';
 import { RouteRegistry } from './route.ts';
 import { scenarioRoutes } from './scenarios.ts';
+import { unappliedRoutes } from './unapplied.ts';
+import { orgTemplateRoutes } from './org-templates.ts';
 
 export type { ApiDeps } from './context.ts';
 
-export async function adminApiPlugin(app: FastifyInstance, deps: ApiDeps): Promise<void> {
+export async function adminApiPlugin(app: FastifyInstance, deps: ApiDeps & { providerApps: ProviderApps }): Promise<void> {
   const scope: ApiScope = { ...deps, registry: new RouteRegistry() };
   app.setErrorHandler(apiErrorHandler(deps.logger));
   await authHooks(app, scope);
@@ -47,7 +51,10 @@ export async function adminApiPlugin(app: FastifyInstance, deps: ApiDeps): Promi
   memberRoutes(app, scope);
   customerRoutes(app, scope);
   invoiceRoutes(app, scope);
-  connectionRoutes(app, scope);
+  connectionRoutes(app, scope, deps.providerApps);
+  providerRoutes(app, scope, deps.providerApps);
+  unappliedRoutes(app, scope);
+  orgTemplateRoutes(app, scope);
   outboxRoutes(app, scope);
   scenarioRoutes(app, scope);
   portalLinkRoutes(app, scope);
@@ -69,6 +76,8 @@ export interface AdminAndPortalDeps {
   /** Signs portal links; without it the portal is not served and links cannot be issued. */
   keys?: KeyRing | null;
   publicUrl?: string | null;
+  /** The providers' OAuth apps (server/oauth/provider-apps.ts); absent: none can be connected from the console. */
+  providerApps?: ProviderApps;
   /** Promise and dispute recording from the portal (core/promises, core/disputes) once wired. */
   portalActions?: PortalActions;
 }
@@ -98,6 +107,7 @@ export function registerAdminApiAndPortal(app: FastifyInstance, deps: AdminAndPo
       keys,
       publicUrl: deps.publicUrl ?? null,
       enqueueSync: worker ? (data) => enqueueSyncPull(worker.agenda, data) : null,
+      providerApps: deps.providerApps ?? {},
     }),
   );
   if (keys) app.register(async (scope) => portalPlugin(scope, { db, keys, logger: deps.logger, actions: deps.portalActions ?? coreActions(db) }));

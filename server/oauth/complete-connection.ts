@@ -1,7 +1,7 @@
 /**
  * Finishing a connection once tokens are in hand (after the code exchange, or given directly for a
- * sandbox): read the account's name and home currency once, find or create the organization, and
- * store the connection with its credentials encrypted.
+ * sandbox): read the account's name and home currency once, find or create the organization (or
+ * take the one the console named), and store the connection with its credentials encrypted.
  */
 import type pg from 'pg';
 import { connectorFor } from '../../connectors/index.ts';
@@ -16,6 +16,8 @@ export interface CompleteConnectionInput {
   tokens: TokenSet;
   /** The organization's name; the account's own name when absent. */
   organization: string | null;
+  /** An existing organization (a connect from the console): used as it is, never looked up by name. */
+  organizationId?: string;
 }
 
 export async function completeConnection(deps: { pool: pg.Pool; keys: KeyRing }, input: CompleteConnectionInput): Promise<ConnectionRecord> {
@@ -38,7 +40,7 @@ export async function completeConnection(deps: { pool: pg.Pool; keys: KeyRing },
   try {
     const info = session.accountInfo ? await session.accountInfo() : { displayName: null, homeCurrency: null, country: null };
     const homeCurrency = input.settings.homeCurrency ?? info.homeCurrency ?? null;
-    const organizationId = await ensureOrganization(deps.pool, {
+    const organizationId = input.organizationId ?? await ensureOrganization(deps.pool, {
       name: input.organization ?? info.displayName ?? `${input.provider} ${input.settings.accountId}`,
       baseCurrency: homeCurrency ?? 'USD',
       country: info.country ?? 'US',

@@ -1,5 +1,5 @@
 /**
- * The connection routes of the server: OAuth callbacks and the QuickBooks webhook. A webhook's sync
+ * The connection routes of the server: OAuth callbacks and the QuickBooks and Xero webhooks. A webhook's sync
  * goes to the job queue when a worker runs, else it runs in this process.
  */
 import type { FastifyInstance } from 'fastify';
@@ -16,6 +16,8 @@ import { oauthCallbackRoutes } from './callback.ts';
 
 export { sealState, openState } from './state.ts';
 export { completeConnection } from './complete-connection.ts';
+export { connectedPage } from './callback.ts';
+export { consoleAuthorizationUrl, providerAppsFrom, type ProviderApp, type ProviderApps } from './provider-apps.ts';
 
 export interface ConnectionRouteDeps {
   pool: pg.Pool;
@@ -33,7 +35,10 @@ export async function connectionRoutes(app: FastifyInstance, deps: ConnectionRou
       deps.logger.warn('webhook sync failed', { connectionId, error }),
     );
   };
-  await app.register(async (scope) => oauthCallbackRoutes(scope, deps));
+  // A new connection's first sync goes to the queue; without a worker it waits for `relance sync`.
+  const worker = deps.worker;
+  const enqueueSync = worker ? (connectionId: string) => enqueueSyncPull(worker.agenda, { connectionId }) : null;
+  await app.register(async (scope) => oauthCallbackRoutes(scope, { ...deps, db: store.db, enqueueSync }));
   await app.register(async (scope) => quickbooksWebhookRoutes(scope, { pool: deps.pool, keys: deps.keys, triggerSync }));
   await app.register(async (scope) => xeroWebhookRoutes(scope, { pool: deps.pool, keys: deps.keys, triggerSync }));
 }

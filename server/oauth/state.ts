@@ -1,7 +1,7 @@
 /**
  * The OAuth `state`: everything the callback needs to finish a connection (the app's settings, the
  * organization, the redirect URI), encrypted and bound to its purpose, with an expiry. The server
- * keeps nothing between `relance connect` and the callback, so any instance can take the callback.
+ * keeps nothing between `relance connect` (or the console's connect) and the callback, so any instance can take the callback.
  */
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
@@ -20,6 +20,10 @@ export const statePayloadSchema = z.object({
   redirectUri: z.url(),
   webhookKey: z.string().min(1).nullable(),
   organization: z.string().min(1).nullable(),
+  /** From the console: the existing organization to connect, who asked, and the connection a reconnect renews. */
+  organizationId: z.uuid().optional(),
+  actor: z.string().min(1).optional(),
+  connectionId: z.uuid().optional(),
   extra: z.record(z.string(), z.string()),
   expiresAt: z.number().int(),
   nonce: z.string().min(1),
