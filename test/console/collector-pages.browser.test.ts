@@ -245,8 +245,13 @@ describe.skipIf(!existsSync(CHROMIUM))('collector pages in Chromium', () => {
     // The email's subject is its <mj-title>.
     const edited = source.replace('<mj-title>', '<mj-title>Atelier A — ');
     expect(edited).not.toBe(source);
+    // A broken source is named by its line under the editor; the preview keeps the last good one.
+    await page.fill('#template-source', source.replace('<mj-title>', '<mj-title>{{nope.x}}'));
+    await expect.poll(() => page.textContent('#template-status')).toMatch(/^Invalid: source: line 3: unknown variable "nope.x"/);
+    expect(await page.textContent('#template-subject')).toBe(shippedSubject);
     await page.fill('#template-source', edited);
     await expect.poll(() => page.textContent('#template-subject')).toMatch(/^Atelier A — /);
+    expect(await page.textContent('#template-status')).toBe('Valid template.');
     await page.click('#template-save');
     await expect.poll(() => page.textContent('#template-status')).toMatch(/^Saved/);
     await page.reload();

@@ -15,16 +15,11 @@ const PREVIEW_DELAY_MS = 400;
 const templatePath = (channel, name, language) => orgPath(`/templates/${channel}/${encodeURIComponent(name)}/${language}`);
 const editorHash = (channel, name, language) => `#/templates/${channel}/${name}/${language}`;
 
-/** Templates grouped by channel then name: `Map(channel → Map(name → [{ language, overridden }]))`. */
-export function groupTemplates(items) {
-  const byChannel = new Map();
-  for (const item of items) {
-    if (!byChannel.has(item.channel)) byChannel.set(item.channel, new Map());
-    const names = byChannel.get(item.channel);
-    if (!names.has(item.name)) names.set(item.name, []);
-    names.get(item.name).push({ language: item.language, overridden: item.overridden });
-  }
-  return byChannel;
+/** The API's list (`{ channel, name, languages: [{ language, overridden }] }`) by channel: `Map(channel → items)`. */
+function byChannel(items) {
+  const groups = new Map();
+  for (const item of items) groups.set(item.channel, [...(groups.get(item.channel) ?? []), item]);
+  return groups;
 }
 
 function languageLink(channel, name, l, current) {
@@ -32,14 +27,14 @@ function languageLink(channel, name, l, current) {
     l.language, l.overridden ? h('span', { class: 'badge edited' }, t('templates.edited')) : null);
 }
 
-function listView(groups) {
-  return [...groups].map(([channel, names]) => h('section', { class: 'panel', 'data-channel': channel },
+function listView(items) {
+  return [...byChannel(items)].map(([channel, templates]) => h('section', { class: 'panel', 'data-channel': channel },
     h('h2', {}, t(`templates.channel.${channel}`)),
     h('table', { class: 'templates' },
       h('thead', {}, h('tr', {}, h('th', {}, t('templates.name')), h('th', {}, t('templates.languages')))),
-      h('tbody', {}, [...names].map(([name, languages]) => h('tr', { 'data-template': name },
-        h('td', {}, name),
-        h('td', { class: 'languages' }, languages.map((l) => languageLink(channel, name, l, null)))))))));
+      h('tbody', {}, templates.map((tpl) => h('tr', { 'data-template': tpl.name },
+        h('td', {}, tpl.name),
+        h('td', { class: 'languages' }, tpl.languages.map((l) => languageLink(channel, tpl.name, l, null)))))))));
 }
 
 function previewView(p) {
@@ -87,7 +82,7 @@ function editorView(channel, name, language, languages, template) {
   async function save() {
     try {
       const saved = await api(templatePath(channel, name, language), { method: 'PUT', body: { source: source.value } });
-      showState(true, saved?.updatedAt ?? new Date().toISOString());
+      showState(saved.overridden, saved.updatedAt);
       show('ok', t('templates.saved'));
     } catch (e) {
       show('error', t('templates.invalid', { message: e.message }));
@@ -97,8 +92,7 @@ function editorView(channel, name, language, languages, template) {
   reset.addEventListener('click', async () => {
     if (!globalThis.confirm(t('templates.confirmReset'))) return;
     try {
-      await api(templatePath(channel, name, language), { method: 'DELETE' });
-      const shipped = await api(templatePath(channel, name, language));
+      const shipped = await api(templatePath(channel, name, language), { method: 'DELETE' });
       source.value = shipped.source;
       showState(shipped.overridden, shipped.updatedAt);
       await refreshPreview();
@@ -129,13 +123,13 @@ function editorView(channel, name, language, languages, template) {
 
 export async function templatesPage(main, [channel, name, language]) {
   const { items } = await api(orgPath('/templates'));
-  const groups = groupTemplates(items);
   if (!channel) {
-    mount(main, h('h1', {}, t('templates.title')), h('p', { class: 'muted' }, t('templates.intro')), listView(groups));
+    mount(main, h('h1', {}, t('templates.title')), h('p', { class: 'muted' }, t('templates.intro')), listView(items));
     return undefined;
   }
   const template = await api(templatePath(channel, name, language));
-  const editor = editorView(channel, name, language, groups.get(channel)?.get(name) ?? [], template);
+  const languages = items.find((i) => i.channel === channel && i.name === name)?.languages ?? [];
+  const editor = editorView(channel, name, language, languages, template);
   mount(main, editor.view);
   await editor.start();
   return editor.stop;
