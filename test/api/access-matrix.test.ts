@@ -26,6 +26,18 @@ beforeAll(async () => {
     [w.orgA, w.customers.beta],
   );
   await w.db.pool.query(`INSERT INTO scenarios (organization_id, name, steps) VALUES ($1, 'standard', '[{"offsetDays":7,"action":"email","template":"reminder-1"}]')`, [w.orgA]);
+  // Unapplied money of beta and two suggestions for it: one to dismiss, one to accept.
+  await w.db.pool.query(
+    `INSERT INTO payments (id, organization_id, connection_id, external_id, customer_external_id, customer_id, currency, date, amount_minor, unapplied_minor)
+     VALUES ('00000000-0000-4000-8000-0000000000f0', $1, $2, 'PAY-M1', 'C-BETA', $3, 'EUR', '2026-02-20', 100000, 100000)`,
+    [w.orgA, w.connA, w.customers.beta],
+  );
+  await w.db.pool.query(
+    `INSERT INTO unapplied_suggestions (id, organization_id, customer_id, source, payment_id, invoice_ids, amounts_minor, currency, rule, score, explanation)
+     VALUES ('00000000-0000-4000-8000-0000000000f1', $1, $2, 'payment', '00000000-0000-4000-8000-0000000000f0', ARRAY[$3::uuid], ARRAY[100000::bigint], 'EUR', 'exact_amount', 900, 'F-C-BETA is owed exactly 1000.00'),
+            ('00000000-0000-4000-8000-0000000000f2', $1, $2, 'payment', '00000000-0000-4000-8000-0000000000f0', ARRAY[$3::uuid], ARRAY[100000::bigint], 'EUR', 'invoice_set', 500, 'another reading')`,
+    [w.orgA, w.customers.beta, w.invoices.beta1],
+  );
   // A group of A alone, for the group reports.
   await w.db.pool.query(`INSERT INTO groups (id, name, reporting_currency) VALUES ('00000000-0000-4000-8000-0000000000e1', 'Holding A', 'EUR')`);
   await w.db.pool.query(`INSERT INTO group_memberships (group_id, organization_id) VALUES ('00000000-0000-4000-8000-0000000000e1', $1)`, [w.orgA]);
@@ -81,6 +93,17 @@ const ENDPOINTS: Record<string, Endpoint> = {
   'list promises': { method: 'GET', url: (w) => `${A(w)}/customers/${w.customers.alpha}/promises`, level: 'read', ok: 200 },
   'record promise': { method: 'POST', url: (w) => `${A(w)}/customers/${w.customers.alpha}/promises`, body: () => ({ amount: '500.00', date: inDays(20) }), level: 'collect', ok: 201 },
   'create payment plan': { method: 'POST', url: (w) => `${A(w)}/customers/${w.customers.beta}/payment-plans`, body: () => ({ installments: [{ date: inDays(30), amount: '500.00' }, { date: inDays(60), amount: '500.00' }] }), level: 'collect', ok: 201 },
+  'connect provider': { method: 'POST', url: (w) => `${A(w)}/connections`, body: () => ({ provider: 'quickbooks' }), level: 'administer', ok: 201 },
+  'reconnect': { method: 'POST', url: (w) => `${A(w)}/connections/${w.connA}/reconnect`, level: 'administer', ok: 200 },
+  'list unapplied suggestions': { method: 'GET', url: (w) => `${A(w)}/unapplied-suggestions`, level: 'read', ok: 200 },
+  'dismiss suggestion': { method: 'POST', url: (w) => `${A(w)}/unapplied-suggestions/00000000-0000-4000-8000-0000000000f2/dismiss`, level: 'collect', ok: 200 },
+  'accept suggestion': { method: 'POST', url: (w) => `${A(w)}/unapplied-suggestions/00000000-0000-4000-8000-0000000000f1/accept`, level: 'collect', ok: 200 },
+  'refresh suggestions': { method: 'POST', url: (w) => `${A(w)}/unapplied-suggestions/refresh`, level: 'collect', ok: 200 },
+  'list organization templates': { method: 'GET', url: (w) => `${A(w)}/templates`, level: 'read', ok: 200 },
+  'get organization template': { method: 'GET', url: (w) => `${A(w)}/templates/sms/reminder-1/fr`, level: 'read', ok: 200 },
+  'save organization template': { method: 'PUT', url: (w) => `${A(w)}/templates/sms/reminder-1/fr`, body: () => ({ source: 'Rappel : {{total}} reste dû.' }), level: 'administer', ok: 200 },
+  'preview organization template': { method: 'POST', url: (w) => `${A(w)}/templates/sms/reminder-1/fr/preview`, body: () => ({ source: 'Rappel : {{total}}' }), level: 'read', ok: 200 },
+  'reset organization template': { method: 'DELETE', url: (w) => `${A(w)}/templates/sms/reminder-1/fr`, level: 'administer', ok: 200 },
   'list mappings': { method: 'GET', url: (w) => `${A(w)}/connections/${w.connA}/mappings`, level: 'read', ok: 200 },
   'preview mapping': { method: 'POST', url: (w) => `${A(w)}/connections/${w.connA}/mappings/customer/preview`, body: () => ({ records: { QueryResponse: { Customer: [{ Id: '5', DisplayName: 'X', Notes: 'billing@x.fr' }] } }, override: NOTES_EMAIL }), level: 'read', ok: 200 },
   'save mapping': { method: 'PUT', url: (w) => `${A(w)}/connections/${w.connA}/mappings/customer`, body: () => NOTES_EMAIL, level: 'administer', ok: 200 },

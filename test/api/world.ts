@@ -8,6 +8,7 @@ import { createApiKey, createUser, grantMembership, assignCustomers, type Role }
 import { createLogger } from '../../core/logging.ts';
 import { connections, customers, invoices, organizations } from '../../core/store/schema/index.ts';
 import { buildServer } from '../../server/app.ts';
+import type { ProviderApps } from '../../server/oauth/index.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import type { FastifyInstance } from 'fastify';
 import { Writable } from 'node:stream';
@@ -63,7 +64,15 @@ async function seedUser(db: TestDatabase, email: string, orgId: string, role: Ro
   return { id: user.id, email, apiKey: key.key };
 }
 
-export async function createWorld(options: { publicUrl?: string } = {}): Promise<World> {
+/** A QuickBooks app whose URLs nothing here calls: a connect only builds the consent URL. */
+export const TEST_PROVIDER_APPS: ProviderApps = {
+  quickbooks: {
+    clientId: 'qb-client', clientSecret: 'qb-secret', authorizeUrl: 'https://appcenter.example/connect/oauth2',
+    tokenUrl: 'https://oauth.example/tokens/bearer', apiUrl: 'https://quickbooks.example', webhookKey: null,
+  },
+};
+
+export async function createWorld(options: { publicUrl?: string; providerApps?: ProviderApps } = {}): Promise<World> {
   const db = await createTestDatabase();
   const keys = parseKeyRing(generateKeySpec());
   const a = await seedOrganization(db, 'Atelier A', 'FR');
@@ -79,7 +88,7 @@ export async function createWorld(options: { publicUrl?: string } = {}): Promise
     adminB: await seedUser(db, 'admin@b.example', b.orgId, 'admin'),
   };
   await assignCustomers(db.db, a.orgId, users.restrictedA.id, [alpha.customerId]);
-  const app = buildServer({ pool: db.pool, storeMode: 'postgres', worker: null, logger: silent, keys, publicUrl: options.publicUrl ?? null });
+  const app = buildServer({ pool: db.pool, storeMode: 'postgres', worker: null, logger: silent, keys, publicUrl: options.publicUrl ?? null, providerApps: options.providerApps ?? TEST_PROVIDER_APPS });
   await app.ready();
   return {
     db, app, keys,
