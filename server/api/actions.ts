@@ -9,7 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { actorOf, recordAudit, type Principal, type Membership } from '../../core/access/index.ts';
 import type { Db } from '../../core/store/index.ts';
 import { decide, editAction, listQueue, previewAction } from '../../core/approvals/index.ts';
-import { renderMessage } from '../../core/messages/index.ts';
+import { renderMessage, renderWithOverrides } from '../../core/messages/index.ts';
 import { formatMinor } from '../../core/money.ts';
 import { actions } from '../../core/store/schema/index.ts';
 import { customerScope, orgParams, requireOrg, visibleCustomers, type ApiScope } from './context.ts';
@@ -47,8 +47,9 @@ export function actionRoutes(app: FastifyInstance, scope: ApiScope): void {
   defineRoute(app, registry, { method: 'GET', url: '/api/organizations/:orgId/actions/:actionId/preview', summary: 'The message of an action as it would leave today, with its edit: { channel, language, subject, text, html }', tag: 'actions', params: orgParams.extend({ actionId: z.uuid() }) }, async ({ principal, params }) => {
     const membership = requireOrg(principal, params.orgId, 'read', 'previewing messages');
     if (!(await ownIds(principal, membership, params.orgId, [params.actionId])).has(params.actionId)) throw notFound('action', 'actionId');
-    // No portal link is issued for a preview: the message shows where the link goes, not a live one.
-    const m = await previewAction(db, { render: (input) => renderMessage(input), portalUrl: null }, params.actionId);
+    // Rendered as the send job renders it (the organization's own template copies first). No portal
+    // link is issued for a preview: the message shows where the link goes, not a live one.
+    const m = await previewAction(db, { render: renderWithOverrides(db, (input) => renderMessage(input)), portalUrl: null }, params.actionId);
     return { channel: m.channel, language: m.language, subject: m.channel === 'sms' ? null : m.subject, text: m.text, html: m.channel === 'email' ? m.html : null };
   });
 

@@ -1,8 +1,10 @@
 /**
  * `GET …/actions/:actionId/preview`: the message of a waiting reminder as it would leave, in the
- * customer's language, with a collector's edit applied; outside the member's customers it does
- * not exist, and a step with no message says so.
+ * customer's language, from the organization's own copy of the template when it has one, with a
+ * collector's edit applied; outside the member's customers it does not exist, and a step with no
+ * message says so.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorld, type World } from './world.ts';
 
@@ -38,6 +40,14 @@ describe('action preview', () => {
     const edit = await w.app.inject({ method: 'PATCH', url: `/api/organizations/${w.orgA}/actions/${EMAIL}`, headers: w.as('collectorA'), payload: { subject: 'Appelez-nous' } });
     expect(edit.statusCode, edit.body).toBe(200);
     expect((await preview(EMAIL)).json()).toMatchObject({ subject: 'Appelez-nous', text: message.text });
+  });
+
+  it('uses the organization’s own copy of the template, as the send job does', async () => {
+    const shipped = readFileSync(new URL('../../templates/email/reminder-1/fr.mjml', import.meta.url), 'utf8');
+    const copy = shipped.replace('<mj-text>', '<mj-text>Copie de l’Atelier A. ');
+    const saved = await w.app.inject({ method: 'PUT', url: `/api/organizations/${w.orgA}/templates/email/reminder-1/fr`, headers: w.as('adminA'), payload: { source: copy } });
+    expect(saved.statusCode, saved.body).toBe(200);
+    expect((await preview(EMAIL)).json().text).toContain('Copie de l’Atelier A.');
   });
 
   it('is not found outside the member’s customers, and a call has no message', async () => {
