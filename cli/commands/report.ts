@@ -1,7 +1,9 @@
 /**
  * `relance report aging|dso|forecast|figures|activity` from a ledger file (`--input`) or from the
  * store (an organization, or a group consolidated into its currency). Definitions: core/reports/README.md.
+ * `relance report send-weekly` emails an organization's weekly report now, to try a schedule.
  */
+import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import { sql } from 'drizzle-orm';
 import { todayIn, type IsoDate } from '../../core/calendar/index.ts';
@@ -9,6 +11,8 @@ import { InvalidInput } from '../../core/errors.ts';
 import { readLedgerFile, type CustomerLedger, type Organization } from '../../core/ledger/index.ts';
 import { DEFAULT_DSO_PERIOD_DAYS, agedBalances, agingTable, dsoReports, dsoTable, ledgerReportJson } from '../../core/reports/index.ts';
 import { activityFigures, loadGroupLedgers, loadOrganization, loadOrganizationLedgers, parseRates } from '../../core/reports/store/index.ts';
+import { REPORT_LANGUAGES, deliverWeeklyReport, getReportSchedule, type ReportLanguage } from '../../core/reports/weekly/index.ts';
+import { channelsFromConfig } from '../../core/sending/channels-from-config.ts';
 import type { Executor } from '../../core/store/index.ts';
 import { openRuntime } from '../runtime.ts';
 import { parseAsOf } from './simulate.ts';
@@ -25,6 +29,8 @@ interface ReportOptions {
   organization?: string;
   group?: string;
   rate: string[];
+  to: string[];
+  language?: string;
   json?: boolean;
 }
 
@@ -72,12 +78,48 @@ function render(name: FileReport, loaded: Loaded, asOf: IsoDate, opts: ReportOpt
   return JSON.stringify(ledgerReportJson(name, customers, organization, { asOf, periodDays, weeks }), null, 2) + '\n';
 }
 
+function parseLanguage(value: string | undefined): ReportLanguage | undefined {
+  if (value === undefined || (REPORT_LANGUAGES as readonly string[]).includes(value)) return value as ReportLanguage | undefined;
+  throw new InvalidInput(`--language: "${value}" is not one of ${REPORT_LANGUAGES.join(', ')}`, { field: 'language' });
+}
+
+/**
+ * The weekly report of one organization, sent now through the configured SMTP server: to `--to`
+ * or the schedule's recipients, in `--language` or the schedule's. Not recorded as the week's
+ * send: the schedule still sends on its day.
+ */
+async function sendWeeklyNow(opts: ReportOptions, asOfOption: IsoDate | undefined): Promise<void> {
+  const language = parseLanguage(opts.language);
+  const runtime = await openRuntime({ migrate: false });
+  const { channels, close } = channelsFromConfig(runtime.config);
+  try {
+    const db = runtime.store.db;
+    const organizationId = opts.organization ?? (await singleOrganizationId(db));
+    const organization = await loadOrganization(db, organizationId);
+    const schedule = await getReportSchedule(db, organizationId);
+    const recipients = opts.to.length ? opts.to : (schedule?.recipients ?? []);
+    if (!recipients.length) throw new InvalidInput('report send-weekly: no recipient; pass --to EMAIL or set a schedule', { field: 'to' });
+    if (!channels.email) throw new InvalidInput('report send-weekly: no email channel configured (set RELANCE_SMTP_URL and RELANCE_MAIL_FROM)', { field: 'RELANCE_SMTP_URL' });
+    const asOf = asOfOption ?? todayIn(organization.timezone);
+    const chosen = language ?? schedule?.language ?? (organization.language?.startsWith('fr') ? 'fr' : 'en');
+    const delivery = await deliverWeeklyReport(db, channels.email, { organizationId, recipients, language: chosen, asOf, key: `report:${organizationId}:now:${randomUUID()}` });
+    const failed = delivery.failures.map((f) => ({ to: f.to, error: f.error instanceof Error ? f.error.message : String(f.error) }));
+    const summary = { organizationId, asOf, language: chosen, sent: delivery.delivered, failed };
+    process.stdout.write(opts.json ? JSON.stringify(summary, null, 2) + '\n' : delivery.delivered.map((d) => `sent to ${d.to} ${d.messageId}\n`).join(''));
+    if (failed.length) throw new InvalidInput(`report send-weekly: not sent to ${failed.map((f) => `${f.to} (${f.error})`).join(', ')}`, { field: 'to' });
+  } finally {
+    await close();
+    await runtime.store.close();
+  }
+}
+
 async function runReport(name: string, opts: ReportOptions): Promise<void> {
-  if (!(REPORTS as readonly string[]).includes(name)) {
+  if (!(REPORTS as readonly string[]).includes(name) && name !== 'send-weekly') {
     throw new InvalidInput(`report: unknown report "${name}" (expected ${REPORTS.join(', ')})`, { field: 'report' });
   }
-  const report = name as ReportName;
   const asOfOption = opts.asOf === undefined ? undefined : parseAsOf(opts.asOf);
+  if (name === 'send-weekly') return sendWeeklyNow(opts, asOfOption);
+  const report = name as ReportName;
   parseCount(opts.periodDays, 'period-days', 3660);
   if (opts.input !== undefined) {
     if (report === 'activity') throw new InvalidInput('report activity: needs the store (reminders, promises, disputes); drop --input', { field: 'input' });
@@ -109,7 +151,7 @@ export function registerReport(program: Command): void {
   program
     .command('report')
     .description('the figures a credit manager reads, from the store or a ledger file (definitions: core/reports/README.md)')
-    .argument('<report>', `one of: ${REPORTS.join(', ')}`)
+    .argument('<report>', `one of: ${REPORTS.join(', ')}; or send-weekly (email the weekly report now)`)
     .option('--input <file>', 'ledger file (JSON, see FORMATS.md); without it, the store')
     .option('--as-of <date>', "the day of the report, YYYY-MM-DD (default: today in the organization's time zone)")
     .option('--period-days <n>', 'dso, figures, activity: days in the period', String(DEFAULT_DSO_PERIOD_DAYS))
@@ -117,6 +159,8 @@ export function registerReport(program: Command): void {
     .option('--organization <id>', 'store: the organization (default: the only one)')
     .option('--group <id>', 'store: a group, consolidated into its reporting currency')
     .option('--rate <CUR=RATE>', 'group: a rate into the group currency (repeatable; overrides stored rates)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--to <email>', 'send-weekly: a recipient (repeatable; default: the schedule\'s)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--language <fr|en>', "send-weekly: the report's language (default: the schedule's)")
     .option('--json', 'print JSON (FORMATS.md) instead of a table')
     .action(runReport);
 }

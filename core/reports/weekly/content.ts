@@ -65,7 +65,9 @@ export function composeWeeklyReport(
 ): WeeklyReportEmail {
   const labels = LABELS[language];
   const locale = formattingLocale(language, null, organization.country);
-  const dayFormat = new Intl.NumberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  // Days in the bare language: ICU formats plain numbers of some mixed locales (en-FR: "56,3") unlike
+  // their amounts ("€2,500.00"), and one email must not use two decimal marks.
+  const dayFormat = new Intl.NumberFormat(language, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
   const sections = reportCurrencies(customers, organization).map((currency) =>
     currencySection(customers, currency, asOf, {
       labels,
