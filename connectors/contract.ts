@@ -44,7 +44,18 @@ export interface ConnectorSession {
   accountInfo?(): Promise<AccountInfo>;
   /** Full when `cursor` is null, incremental otherwise; resumes a full pull from its own cursor. */
   pull(stream: string, cursor: JsonValue): AsyncIterable<PulledPage>;
-  push(change: PushChange): Promise<PushResult>;
+  /**
+   * Writes one change. `requestKey` is the same on every attempt of the same outbox row with the
+   * same content: a connector hands it to the provider's own idempotency (QuickBooks `requestid`,
+   * Xero `Idempotency-Key`) or looks for its earlier write (HubSpot), so a retry after a lost answer
+   * or a killed worker does not write twice.
+   */
+  push(change: PushChange, options?: PushOptions): Promise<PushResult>;
+}
+
+export interface PushOptions {
+  /** At most 40 characters of [0-9a-f]: fits QuickBooks' 50-character `requestid` with a suffix. */
+  requestKey?: string;
 }
 
 /** One change a webhook announces. */

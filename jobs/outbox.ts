@@ -5,6 +5,7 @@
  * shared by every call of the process. Thin: the push loop (order, back-off, parking) is core/outbox.
  * `pushOutbox` is the in-process entry point (`relance demo`, tests): no Agenda needed.
  */
+import { createHash } from 'node:crypto';
 import type { Agenda } from 'agenda';
 import { z } from 'zod';
 import { connectorFor } from '../connectors/index.ts';
@@ -48,11 +49,19 @@ export async function connectSession(deps: OutboxDeps, connectionId: string): Pr
   });
 }
 
+/**
+ * The key a provider sees for a row: its idempotency key and its content, so a retry of the same
+ * row is recognised, and a row whose pending change was coalesced into a new value is a new write.
+ */
+export function requestKeyOf(row: Pick<OutboxChange, 'idempotencyKey' | 'kind' | 'payload'>): string {
+  return createHash('sha256').update(JSON.stringify([row.idempotencyKey, row.kind, row.payload])).digest('hex').slice(0, 40);
+}
+
 /** The outbox's pusher over a connector session: the row parsed as the contract's change, errors returned. */
 export function pusherFor(session: ConnectorSession): Pusher {
   return async (row: OutboxChange): Promise<PushResult> => {
     try {
-      const result = await session.push(toPushChange(row));
+      const result = await session.push(toPushChange(row), { requestKey: requestKeyOf(row) });
       return { ok: true, detail: { externalId: result.externalId, version: result.version, attempts: result.attempts } };
     } catch (e) {
       if (isRelanceError(e)) return { error: e };

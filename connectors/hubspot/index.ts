@@ -1,7 +1,7 @@
 /** The HubSpot connector: a description of HubSpot; core/ does the rest. */
 import { InvalidInput } from '../../core/errors.ts';
 import { systemClock, type AccountLimiter } from '../../core/http/index.ts';
-import type { AccountInfo, Connector, ConnectionContext, ConnectorSession, PushChange, PushResult } from '../contract.ts';
+import type { AccountInfo, Connector, ConnectionContext, ConnectorSession, PushChange, PushOptions, PushResult } from '../contract.ts';
 import { hubspotAuth } from './auth.ts';
 import { HubSpotClient } from './client.ts';
 import { hubspotProfile } from './profile.ts';
@@ -46,7 +46,7 @@ export function connectHubSpot(context: ConnectionContext, options: { searchLimi
       if (!sync) throw new InvalidInput(`hubspot has no stream "${stream}"`, { field: 'stream' });
       return puller.pull(sync, cursor);
     },
-    push: (change: PushChange): Promise<PushResult> => pushChange(client, change),
+    push: (change: PushChange, options?: PushOptions): Promise<PushResult> => pushChange(client, change, options),
     ensureProperties: () => ensureRelanceProperties(client),
     updateCompanies: (states) => updateCompanies(client, states),
     addNote: (note) => createNote(client, note),

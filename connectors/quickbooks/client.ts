@@ -56,7 +56,8 @@ export class QuickBooksClient {
           if (!err) return resolve(data);
           reject(faultWithoutStatus(err) ?? err);
         };
-        fn.call(sdk, ...args, callback);
+        // node-quickbooks deletes an entity's `requestId` as it sends it: each attempt gets its own copy.
+        fn.call(sdk, ...args.map((a) => (a !== null && typeof a === 'object' && !Array.isArray(a) ? { ...a } : a)), callback);
       });
     });
   }

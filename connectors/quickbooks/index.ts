@@ -2,7 +2,7 @@
 import { InvalidInput } from '../../core/errors.ts';
 import { z } from 'zod';
 import { systemClock } from '../../core/http/index.ts';
-import type { AccountInfo, Connector, ConnectionContext, ConnectorSession, PushChange } from '../contract.ts';
+import type { AccountInfo, Connector, ConnectionContext, ConnectorSession, PushChange, PushOptions } from '../contract.ts';
 import { quickbooksAuth } from './auth.ts';
 import { QuickBooksClient } from './client.ts';
 import { quickbooksProfile } from './profile.ts';
@@ -40,8 +40,8 @@ function session(context: ConnectionContext): ConnectorSession {
       if (!sync) throw new InvalidInput(`quickbooks has no stream "${stream}"`, { field: 'stream' });
       return puller.pull(sync, cursor);
     },
-    push(change: PushChange) {
-      return pushChange(client, context.settings, change, new Date(clock.now()));
+    push(change: PushChange, options?: PushOptions) {
+      return pushChange(client, context.settings, change, new Date(clock.now()), options?.requestKey);
     },
   };
 }

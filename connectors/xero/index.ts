@@ -3,7 +3,7 @@
  * `If-Modified-Since` at 1000 a page; history notes written back; signed webhooks. It describes
  * Xero; paging, limits, retries and tokens are core/http's, cursors and transactions core/sync's.
  */
-import type { Connector, ConnectionContext, ConnectorSession, PushChange, PushResult } from '../contract.ts';
+import type { Connector, ConnectionContext, ConnectorSession, PushChange, PushOptions, PushResult } from '../contract.ts';
 import { xeroAuth } from './auth.ts';
 import { XeroClient } from './client.ts';
 import { accountInfo } from './organisation.ts';
@@ -41,11 +41,11 @@ function connect(context: ConnectionContext): ConnectorSession {
   return {
     accountInfo: () => accountInfo(client, () => context.tokens.accessToken(), context.settings.baseUrl),
     pull: (stream, cursor) => pullStream(client, streamNamed(stream), cursor),
-    async push(change: PushChange): Promise<PushResult> {
+    async push(change: PushChange, options?: PushOptions): Promise<PushResult> {
       let attempts = 0;
       const counting = new XeroClient({ ...context, onAttempt: (r) => { attempts += 1; context.onAttempt?.(r); } });
       const note = noteForChange(change);
-      await addInvoiceNote(counting, note.invoiceExternalId, note.text);
+      await addInvoiceNote(counting, note.invoiceExternalId, note.text, options?.requestKey);
       // A note has no version: Xero leaves the invoice's UpdatedDateUTC alone.
       return { externalId: note.invoiceExternalId, version: null, attempts };
     },

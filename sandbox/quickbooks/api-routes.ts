@@ -62,13 +62,24 @@ export function apiRoutes(ctx: SimContext, guard: ReturnType<typeof requestGuard
       return { [entity]: body, time: formatResponseTime(ctx.now()) };
     });
 
-    app.post<{ Querystring: { operation?: string } }>('/invoice', async (req) => {
-      const operation = req.query.operation ?? 'update';
+    // A write repeated with the same `requestid` gets the first answer again and changes nothing.
+    // https://blogs.intuit.com/2015/04/06/15346/
+    const answered = new Map<string, unknown>();
+    app.post<{ Querystring: { operation?: string; requestid?: string } }>('/invoice', async (req) => {
+      const requestId = req.query.requestid;
+      if (requestId !== undefined && requestId.length > 50) throw requestValidationFault('2010', 'Invalid requestid', 'requestid is longer than 50 characters', 'requestid');
+      if (requestId !== undefined && answered.has(requestId)) return answered.get(requestId);
+      const answer = writeInvoice(req.query.operation ?? 'update', req.body);
+      if (requestId !== undefined) answered.set(requestId, answer);
+      return answer;
+    });
+
+    function writeInvoice(operation: string, body: unknown) {
       let invoice;
-      if (operation === 'update') invoice = updateInvoice(ctx, req.body);
-      else if (operation === 'void') invoice = voidInvoice(ctx, req.body);
+      if (operation === 'update') invoice = updateInvoice(ctx, body);
+      else if (operation === 'void') invoice = voidInvoice(ctx, body);
       else throw requestValidationFault('2010', 'Unsupported Operation', `Operation ${operation} is not supported for Invoice`, 'operation');
       return { Invoice: invoice, time: formatResponseTime(ctx.now()) };
-    });
+    }
   };
 }

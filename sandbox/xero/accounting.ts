@@ -136,7 +136,13 @@ function registerInvoiceRoutes(api: FastifyInstance, deps: AccountingDeps): void
   ));
 
   // https://developer.xero.com/documentation/api/accounting/historyandnotes#put-history
+  // A PUT repeated with the same Idempotency-Key gets the first answer and adds nothing.
+  // https://developer.xero.com/documentation/guides/idempotent-requests/idempotency
+  const answered = new Map<string, unknown>();
   api.put('/Invoices/:id/History', withInvoice((inv, request, reply) => {
+    const key = request.headers['idempotency-key'];
+    const idempotencyKey = typeof key === 'string' ? `${inv.InvoiceID}:${key}` : null;
+    if (idempotencyKey !== null && answered.has(idempotencyKey)) return reply.send(answered.get(idempotencyKey));
     const parsed = historyBody.safeParse(request.body);
     if (!parsed.success) return validationError(reply, ['HistoryRecords must be a non-empty list of {"Details": "…"}']);
     const missing = parsed.data.HistoryRecords.some((r) => !r.Details || !r.Details.trim());
@@ -153,6 +159,7 @@ function registerInvoiceRoutes(api: FastifyInstance, deps: AccountingDeps): void
     // A note changes no field of the invoice: Xero leaves its UpdatedDateUTC alone.
     store.ledgers.get(inv.InvoiceID)!.history.push(...created);
     deps.written.push({ at: new Date(at).toISOString(), entity: 'Invoice', id: inv.InvoiceID, what: 'history', body: parsed.data });
+    if (idempotencyKey !== null) answered.set(idempotencyKey, { HistoryRecords: created });
     return reply.send({ HistoryRecords: created });
   }));
 

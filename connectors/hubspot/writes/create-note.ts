@@ -4,7 +4,7 @@
  */
 import type { HubSpotClient } from '../client.ts';
 import { NOTE_TO_COMPANY } from '../profile.ts';
-import { createdObjectSchema } from '../schemas.ts';
+import { createOnce } from './keyed-create.ts';
 
 export interface CompanyNote {
   companyId: string;
@@ -17,11 +17,11 @@ export function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-export async function createNote(client: HubSpotClient, note: CompanyNote): Promise<{ noteId: string }> {
+/** `key`: the outbox's request key; a second call with the same key returns the first note. */
+export async function createNote(client: HubSpotClient, note: CompanyNote, key?: string): Promise<{ noteId: string }> {
   const body = {
     properties: { hs_timestamp: note.at.toISOString(), hs_note_body: escapeHtml(note.body) },
     associations: [{ to: { id: note.companyId }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: NOTE_TO_COMPANY }] }],
   };
-  const answer = await client.request('create note', { method: 'POST', path: '/crm/v3/objects/notes', body }, createdObjectSchema);
-  return { noteId: answer.data.id };
+  return { noteId: await createOnce(client, 'notes', body, key) };
 }

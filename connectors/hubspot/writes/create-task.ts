@@ -5,8 +5,8 @@
  */
 import type { HubSpotClient } from '../client.ts';
 import { TASK_TO_COMPANY } from '../profile.ts';
-import { createdObjectSchema } from '../schemas.ts';
 import { escapeHtml } from './create-note.ts';
+import { createOnce } from './keyed-create.ts';
 
 export interface CompanyTask {
   companyId: string;
@@ -17,7 +17,8 @@ export interface CompanyTask {
   dueAt: Date;
 }
 
-export async function createTask(client: HubSpotClient, task: CompanyTask): Promise<{ taskId: string }> {
+/** `key`: the outbox's request key; a second call with the same key returns the first task. */
+export async function createTask(client: HubSpotClient, task: CompanyTask, key?: string): Promise<{ taskId: string }> {
   const properties: Record<string, string> = {
     hs_timestamp: task.dueAt.toISOString(),
     hs_task_subject: task.subject,
@@ -30,6 +31,5 @@ export async function createTask(client: HubSpotClient, task: CompanyTask): Prom
     properties,
     associations: [{ to: { id: task.companyId }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: TASK_TO_COMPANY }] }],
   };
-  const answer = await client.request('create task', { method: 'POST', path: '/crm/v3/objects/tasks', body }, createdObjectSchema);
-  return { taskId: answer.data.id };
+  return { taskId: await createOnce(client, 'tasks', body, key) };
 }

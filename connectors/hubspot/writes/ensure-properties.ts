@@ -1,18 +1,21 @@
 /**
  * Creates the "Relance" property group on companies and its properties when they are missing, at
- * connect time. Idempotent: it reads first and creates only what is absent, so a second connect
- * makes two reads and no write; a 409 (someone created it in between) counts as present.
+ * connect time, and the write key property on notes and tasks. Idempotent: it reads first and
+ * creates only what is absent, so a second connect makes two reads per object type and no write;
+ * a 409 (someone created it in between) counts as present.
  * https://developers.hubspot.com/docs/api/crm/properties
  */
 import { z } from 'zod';
 import { Conflict } from '../../../core/errors.ts';
 import type { HubSpotClient } from '../client.ts';
 import { propertiesSchema, propertyGroupsSchema } from '../schemas.ts';
-import { RELANCE_GROUP, RELANCE_PROPERTIES } from './relance-properties.ts';
+import { KEYED_OBJECT_TYPES, RELANCE_GROUP, RELANCE_PROPERTIES, WRITE_KEY_PROPERTY, type PropertyDefinition } from './relance-properties.ts';
 
 export interface EnsureReport {
   groupCreated: boolean;
   propertiesCreated: string[];
+  /** `notes.relance_key`, `tasks.relance_key` when created: the key that makes note and task writes idempotent. */
+  keyPropertiesCreated: string[];
 }
 
 const created = z.looseObject({ name: z.string() });
@@ -27,26 +30,37 @@ async function createIgnoringConflict(run: () => Promise<unknown>): Promise<bool
   }
 }
 
-export async function ensureRelanceProperties(client: HubSpotClient): Promise<EnsureReport> {
-  const report: EnsureReport = { groupCreated: false, propertiesCreated: [] };
+/** The Relance group on one object type and the given properties in it; returns what it created. */
+async function ensureOn(client: HubSpotClient, objectType: string, definitions: readonly PropertyDefinition[]): Promise<{ groupCreated: boolean; created: string[] }> {
+  const out = { groupCreated: false, created: [] as string[] };
   // https://developers.hubspot.com/docs/api/crm/properties#retrieve-property-groups
-  const groups = await client.request('read company property groups', { method: 'GET', path: '/crm/v3/properties/companies/groups' }, propertyGroupsSchema);
+  const groups = await client.request(`read ${objectType} property groups`, { method: 'GET', path: `/crm/v3/properties/${objectType}/groups` }, propertyGroupsSchema);
   if (!groups.data.results.some((g) => g.name === RELANCE_GROUP.name)) {
     // https://developers.hubspot.com/docs/api/crm/properties#create-a-property-group
-    report.groupCreated = await createIgnoringConflict(() =>
-      client.request('create property group', { method: 'POST', path: '/crm/v3/properties/companies/groups', body: { ...RELANCE_GROUP } }, created, { retryConflicts: false }),
+    out.groupCreated = await createIgnoringConflict(() =>
+      client.request('create property group', { method: 'POST', path: `/crm/v3/properties/${objectType}/groups`, body: { ...RELANCE_GROUP } }, created, { retryConflicts: false }),
     );
   }
   // https://developers.hubspot.com/docs/api/crm/properties#retrieve-properties
-  const existing = await client.request('read company properties', { method: 'GET', path: '/crm/v3/properties/companies' }, propertiesSchema);
+  const existing = await client.request(`read ${objectType} properties`, { method: 'GET', path: `/crm/v3/properties/${objectType}` }, propertiesSchema);
   const names = new Set(existing.data.results.map((p) => p.name));
-  for (const definition of RELANCE_PROPERTIES) {
+  for (const definition of definitions) {
     if (names.has(definition.name)) continue;
     // https://developers.hubspot.com/docs/api/crm/properties#create-a-property
     const made = await createIgnoringConflict(() =>
-      client.request(`create property ${definition.name}`, { method: 'POST', path: '/crm/v3/properties/companies', body: { ...definition, groupName: RELANCE_GROUP.name } }, created, { retryConflicts: false }),
+      client.request(`create property ${definition.name}`, { method: 'POST', path: `/crm/v3/properties/${objectType}`, body: { ...definition, groupName: RELANCE_GROUP.name } }, created, { retryConflicts: false }),
     );
-    if (made) report.propertiesCreated.push(definition.name);
+    if (made) out.created.push(definition.name);
+  }
+  return out;
+}
+
+export async function ensureRelanceProperties(client: HubSpotClient): Promise<EnsureReport> {
+  const companies = await ensureOn(client, 'companies', RELANCE_PROPERTIES);
+  const report: EnsureReport = { groupCreated: companies.groupCreated, propertiesCreated: companies.created, keyPropertiesCreated: [] };
+  for (const objectType of KEYED_OBJECT_TYPES) {
+    const { created: made } = await ensureOn(client, objectType, [WRITE_KEY_PROPERTY]);
+    report.keyPropertiesCreated.push(...made.map((name) => `${objectType}.${name}`));
   }
   return report;
 }

@@ -4,7 +4,7 @@
  * outbox parks them.
  */
 import { InvalidInput, NotFound } from '../../../core/errors.ts';
-import type { PushChange, PushResult } from '../../contract.ts';
+import type { PushChange, PushOptions, PushResult } from '../../contract.ts';
 import type { HubSpotClient } from '../client.ts';
 import { createNote } from './create-note.ts';
 import { createTask } from './create-task.ts';
@@ -19,7 +19,7 @@ export function dueAtNoonUtc(day: string): Date {
   return new Date(`${day}T12:00:00.000Z`);
 }
 
-export async function pushChange(client: HubSpotClient, change: PushChange): Promise<PushResult> {
+export async function pushChange(client: HubSpotClient, change: PushChange, options: PushOptions = {}): Promise<PushResult> {
   switch (change.kind) {
     case 'set_company_properties': {
       const [result] = await updateCompanyProperties(client, [{ companyId: change.companyExternalId, properties: toPartialCompanyProperties(change.properties) }]);
@@ -30,14 +30,14 @@ export async function pushChange(client: HubSpotClient, change: PushChange): Pro
       return { externalId: change.companyExternalId, version: null, attempts: 1 };
     }
     case 'add_company_note': {
-      const { noteId } = await createNote(client, { companyId: change.companyExternalId, body: change.body, at: new Date(change.timestamp) });
+      const { noteId } = await createNote(client, { companyId: change.companyExternalId, body: change.body, at: new Date(change.timestamp) }, options.requestKey);
       return { externalId: noteId, version: null, attempts: 1 };
     }
     case 'create_owner_task': {
       const { taskId } = await createTask(client, {
         companyId: change.companyExternalId, ownerId: change.ownerExternalId ?? null, subject: change.subject, body: change.body,
         dueAt: dueAtNoonUtc(change.dueDate),
-      });
+      }, options.requestKey);
       return { externalId: taskId, version: null, attempts: 1 };
     }
     default:

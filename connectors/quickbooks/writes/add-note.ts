@@ -16,8 +16,8 @@ export function noteLineFor(change: NoteChange): string {
   return `Customer promised to pay ${change.amount} ${change.currency} by ${change.date}`;
 }
 
-export function addInvoiceNote(client: QuickBooksClient, change: NoteChange, now: Date): Promise<PushResult> {
+export function addInvoiceNote(client: QuickBooksClient, change: NoteChange, now: Date, requestKey?: string): Promise<PushResult> {
   return sparseUpdateInvoice(client, change.invoiceExternalId, (current) => ({
     PrivateNote: appendNoteLine(current.PrivateNote, noteLineFor(change), now),
-  }));
+  }), requestKey);
 }

@@ -13,7 +13,7 @@ import { formatMinor, toMinor } from '../../../core/money.ts';
 import type { PushChange, PushResult } from '../../contract.ts';
 import type { QuickBooksClient } from '../client.ts';
 import { unwrapEntity } from '../schemas.ts';
-import { MAX_WRITE_ATTEMPTS } from './sparse-update-invoice.ts';
+import { MAX_WRITE_ATTEMPTS, requestIdOf } from './sparse-update-invoice.ts';
 
 type ApplyChange = Extract<PushChange, { kind: 'apply_payment' }>;
 
@@ -57,7 +57,7 @@ function linesAfter(lines: readonly PaymentLine[], change: ApplyChange, currency
 
 const formatDecimal = formatMinor;
 
-export async function applyPayment(client: QuickBooksClient, change: ApplyChange): Promise<PushResult> {
+export async function applyPayment(client: QuickBooksClient, change: ApplyChange, requestKey?: string): Promise<PushResult> {
   if (change.source !== 'payment') {
     throw new InvalidInput(`quickbooks: apply_payment from a ${change.source} is not possible through the API (apply it in QuickBooks)`, { field: 'source' });
   }
@@ -72,7 +72,7 @@ export async function applyPayment(client: QuickBooksClient, change: ApplyChange
       throw new InvalidInput(`quickbooks payment ${current.Id}: only ${current.UnappliedAmt} is unapplied, cannot apply ${formatDecimal(added, currency)}`, { field: 'applications' });
     }
     try {
-      const answer = await client.invoke('update Payment', 'updatePayment', [{ Id: current.Id, SyncToken: current.SyncToken, sparse: true, Line: lines }], { retryConflicts: false });
+      const answer = await client.invoke('update Payment', 'updatePayment', [{ Id: current.Id, SyncToken: current.SyncToken, sparse: true, Line: lines, ...requestIdOf(requestKey, attempt) }], { retryConflicts: false });
       const written = paymentSchema.safeParse(unwrapEntity(answer, 'Payment'));
       return { externalId: current.Id, version: written.success ? written.data.SyncToken : null, attempts: attempt };
     } catch (error) {

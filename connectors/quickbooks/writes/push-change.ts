@@ -7,17 +7,18 @@ import { applyPayment } from './apply-payment.ts';
 import { setDisputeFlag } from './set-dispute-flag.ts';
 import { setDunningStage } from './set-dunning-stage.ts';
 
-export function pushChange(client: QuickBooksClient, settings: ConnectionSettings, change: PushChange, now: Date): Promise<PushResult> {
+/** `requestKey`: see ConnectorSession.push; QuickBooks gets it as `requestid` on each write. */
+export function pushChange(client: QuickBooksClient, settings: ConnectionSettings, change: PushChange, now: Date, requestKey?: string): Promise<PushResult> {
   switch (change.kind) {
     case 'set_dunning_stage':
-      return setDunningStage(client, settings, change, now);
+      return setDunningStage(client, settings, change, now, requestKey);
     case 'set_disputed':
-      return setDisputeFlag(client, settings, change, now);
+      return setDisputeFlag(client, settings, change, now, requestKey);
     case 'reminder_sent':
     case 'promise_recorded':
-      return addInvoiceNote(client, change, now);
+      return addInvoiceNote(client, change, now, requestKey);
     case 'apply_payment':
-      return applyPayment(client, change);
+      return applyPayment(client, change, requestKey);
     case 'set_company_properties':
     case 'add_company_note':
     case 'create_owner_task':

@@ -9,11 +9,12 @@ export async function setDisputeFlag(
   settings: ConnectionSettings,
   change: { invoiceExternalId: string; disputed: boolean; note?: string | null },
   now: Date,
+  requestKey?: string,
 ): Promise<PushResult> {
   const fieldId = settings.extra?.disputeFieldId;
   const value = change.disputed ? 'Disputed' : '';
   return sparseUpdateInvoice(client, change.invoiceExternalId, (current) => ({
     ...(fieldId ? { CustomField: [{ DefinitionId: fieldId, Type: 'StringType', StringValue: value }] } : {}),
     PrivateNote: appendNoteLine(current.PrivateNote, change.note ?? (change.disputed ? 'Disputed' : 'Dispute closed'), now),
-  }));
+  }), requestKey);
 }

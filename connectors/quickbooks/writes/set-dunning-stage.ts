@@ -14,10 +14,11 @@ export async function setDunningStage(
   settings: ConnectionSettings,
   change: { invoiceExternalId: string; stage: string; note?: string | null },
   now: Date,
+  requestKey?: string,
 ): Promise<PushResult> {
   const fieldId = settings.extra?.stageFieldId;
   return sparseUpdateInvoice(client, change.invoiceExternalId, (current) => ({
     ...(fieldId ? { CustomField: [{ DefinitionId: fieldId, Type: 'StringType', StringValue: change.stage.slice(0, CUSTOM_FIELD_MAX) }] } : {}),
     PrivateNote: appendNoteLine(current.PrivateNote, change.note ?? `Dunning stage: ${change.stage}`, now),
-  }));
+  }), requestKey);
 }

@@ -24,6 +24,15 @@ function state(id: string, overrides: Partial<CompanyDunningState> = {}): Compan
   };
 }
 
+/** The key property on notes and tasks, already there (a second connect). */
+function keyPropertiesPresent(scope: nock.Scope): nock.Scope {
+  for (const type of ['notes', 'tasks']) {
+    scope.get(`/crm/v3/properties/${type}/groups`).reply(200, { results: [{ name: 'relance' }] })
+      .get(`/crm/v3/properties/${type}`).reply(200, { results: [{ name: 'hs_timestamp' }, { name: 'relance_key' }] });
+  }
+  return scope;
+}
+
 describe('hubspot property setup', () => {
   it('creates the group and every property when they are missing', async () => {
     const { session } = testSession();
@@ -37,39 +46,52 @@ describe('hubspot property setup', () => {
         created.push(body as { name: string });
         return [201, body];
       });
+    const keys: { type: string; body: { name: string; groupName?: string } }[] = [];
+    for (const type of ['notes', 'tasks']) {
+      nock(API)
+        .get(`/crm/v3/properties/${type}/groups`).reply(200, { results: [] })
+        .post(`/crm/v3/properties/${type}/groups`, { name: 'relance', label: 'Relance' }).reply(201, { name: 'relance', label: 'Relance' })
+        .get(`/crm/v3/properties/${type}`).reply(200, { results: [{ name: 'hs_timestamp' }] })
+        .post(`/crm/v3/properties/${type}`).reply((_uri, body) => {
+          keys.push({ type, body: body as { name: string } });
+          return [201, body];
+        });
+    }
     const report = await session.ensureProperties();
     expect(report.groupCreated).toBe(true);
     expect(report.propertiesCreated).toEqual(RELANCE_PROPERTIES.map((p) => p.name));
+    expect(report.keyPropertiesCreated).toEqual(['notes.relance_key', 'tasks.relance_key']);
+    expect(keys.map((k) => [k.type, k.body.name, k.body.groupName])).toEqual([['notes', 'relance_key', 'relance'], ['tasks', 'relance_key', 'relance']]);
     expect(created.every((p) => p.groupName === 'relance')).toBe(true);
     expect(created.find((p) => p.name === 'relance_paused')).toMatchObject({ type: 'bool', fieldType: 'booleancheckbox' });
     expect(nock.isDone()).toBe(true);
   });
 
-  it('changes nothing on a second connect: two reads, no write', async () => {
+  it('changes nothing on a second connect: two reads per object type, no write', async () => {
     const { session } = testSession();
-    nock(API)
+    keyPropertiesPresent(nock(API)
       .get('/crm/v3/properties/companies/groups').reply(200, { results: [{ name: 'relance' }] })
-      .get('/crm/v3/properties/companies').reply(200, { results: RELANCE_PROPERTIES.map((p) => ({ name: p.name, groupName: 'relance' })) });
-    expect(await session.ensureProperties()).toEqual({ groupCreated: false, propertiesCreated: [] });
+      .get('/crm/v3/properties/companies').reply(200, { results: RELANCE_PROPERTIES.map((p) => ({ name: p.name, groupName: 'relance' })) }));
+    expect(await session.ensureProperties()).toEqual({ groupCreated: false, propertiesCreated: [], keyPropertiesCreated: [] });
     expect(nock.isDone()).toBe(true);
   });
 
   it('runs at connect time (accountInfo), which reads no ledger facts from a CRM', async () => {
     const { session } = testSession();
-    nock(API)
+    keyPropertiesPresent(nock(API)
       .get('/crm/v3/properties/companies/groups').reply(200, { results: [{ name: 'relance' }] })
-      .get('/crm/v3/properties/companies').reply(200, { results: RELANCE_PROPERTIES.map((p) => ({ name: p.name })) });
+      .get('/crm/v3/properties/companies').reply(200, { results: RELANCE_PROPERTIES.map((p) => ({ name: p.name })) }));
     expect(await session.accountInfo!()).toEqual({ displayName: null, homeCurrency: null, country: null });
     expect(nock.isDone()).toBe(true);
   });
 
   it('takes a 409 (created meanwhile) as present', async () => {
     const { session } = testSession();
-    nock(API)
+    keyPropertiesPresent(nock(API)
       .get('/crm/v3/properties/companies/groups').reply(200, { results: [] })
       .post('/crm/v3/properties/companies/groups').reply(409, hubspotError('OBJECT_ALREADY_EXISTS', "Property group named 'relance' already exists."))
-      .get('/crm/v3/properties/companies').reply(200, { results: RELANCE_PROPERTIES.map((p) => ({ name: p.name })) });
-    expect(await session.ensureProperties()).toEqual({ groupCreated: false, propertiesCreated: [] });
+      .get('/crm/v3/properties/companies').reply(200, { results: RELANCE_PROPERTIES.map((p) => ({ name: p.name })) }));
+    expect(await session.ensureProperties()).toEqual({ groupCreated: false, propertiesCreated: [], keyPropertiesCreated: [] });
   });
 
   it('a missing scope (403) is a configuration error, not retried', async () => {
@@ -223,6 +245,29 @@ describe('hubspot notes and tasks', () => {
     expect(sent[0]!.associations).toEqual([{ to: { id: '42' }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 192 }] }]);
     // No owner known: the task is unassigned, HubSpot lists it in the task queue.
     expect(sent[1]!.properties).not.toHaveProperty('hubspot_owner_id');
+  });
+
+  it('push with a request key writes the note once: the retry finds it by relance_key instead of creating another', async () => {
+    const { session } = testSession();
+    const searches: unknown[] = [];
+    let created: { properties: Record<string, string> } | undefined;
+    nock(API)
+      .post('/crm/v3/objects/notes/search').reply(200, (_uri, body) => {
+        searches.push(body);
+        return { total: 0, results: [] };
+      })
+      .post('/crm/v3/objects/notes').reply(201, (_uri, body) => {
+        created = body as typeof created;
+        return { id: '9100', properties: {} };
+      })
+      // The first answer was lost and the row is pushed again: HubSpot's search now finds the note.
+      .post('/crm/v3/objects/notes/search').reply(200, { total: 1, results: [{ id: '9100', properties: { relance_key: 'k1' } }] });
+    const change = { kind: 'add_company_note', companyExternalId: '42', body: 'Reminder sent', timestamp: '2026-03-02T10:00:00.000Z' } as const;
+    expect(await session.push(change, { requestKey: 'k1' })).toEqual({ externalId: '9100', version: null, attempts: 1 });
+    expect(await session.push(change, { requestKey: 'k1' })).toEqual({ externalId: '9100', version: null, attempts: 1 });
+    expect(created!.properties.relance_key).toBe('k1');
+    expect(searches[0]).toMatchObject({ filterGroups: [{ filters: [{ propertyName: 'relance_key', operator: 'EQ', value: 'k1' }] }] });
+    expect(nock.isDone()).toBe(true);
   });
 
   it('push refuses invoice-level changes, naming the kind', async () => {
