@@ -64,7 +64,7 @@ describe.skipIf(!existsSync(CHROMIUM))('console in Chromium', () => {
     // Two customers with 1,000.00 EUR open each, both past due (2026-02-04).
     expect(await page.textContent('[data-figure=total] .card-value')).toBe('€2,000.00');
     expect(await page.textContent('[data-figure=overdue] .card-value')).toBe('€2,000.00');
-    expect(await page.locator('svg.chart rect.bar').count()).toBe(5);
+    expect(await page.locator('section[data-currency=EUR] svg.chart rect.bar').count()).toBe(5);
     expect(await page.textContent('.table-box tbody')).toContain('Alpha SARL');
     // Organization B's customer is not shown to A's admin.
     expect(await page.textContent('main')).not.toContain('Gamma');

@@ -15,6 +15,8 @@ import { barChart, lineChart, niceMax } from '../../server/console/static/js/cha
 import { compareDecimals, sumDecimals } from '../../server/console/static/js/decimal.js';
 // @ts-expect-error browser module without types
 import { CATALOGS, initialLanguage, translate } from '../../server/console/static/js/i18n.js';
+// @ts-expect-error browser module without types
+import { describeSource } from '../../server/console/static/js/mapping-source.js';
 
 interface SvgNode { tag: string; attrs: Record<string, string | number>; children: (SvgNode | string)[] }
 const walk = (n: SvgNode, tag: string): SvgNode[] =>
@@ -112,6 +114,25 @@ describe('charts', () => {
     const svg = lineChart({ title: 'DSO', points: [{ label: 'W1', value: 40, display: '40' }, { label: 'W2', value: 20, display: '20' }] });
     expect(walk(svg, 'polyline')[0]!.attrs.points).toBe('24,56 536,120');
     expect([0, 0.3, 7, 10, 11, 180_000].map(niceMax)).toEqual([1, 0.5, 10, 10, 20, 200_000]);
+  });
+
+  it('breaks the line at a point without a figure, which keeps its label but has no dot', () => {
+    const at = (label: string, value: number | null) => ({ label, value, display: String(value) });
+    const svg = lineChart({ title: 'DSO', points: [at('J', 10), at('F', 20), at('M', null), at('A', 40), at('M', 30), at('J', null)] });
+    expect(walk(svg, 'polyline').map((p) => String(p.attrs.points).split(' ').length)).toEqual([2, 2]);
+    expect(walk(svg, 'circle')).toHaveLength(4);
+    expect(walk(svg, 'text').filter((t) => t.attrs.class === 'label')).toHaveLength(6);
+  });
+});
+
+describe('mapping sources', () => {
+  it('reads a field spec as one line', () => {
+    expect(describeSource({ firstOf: ['DisplayName', 'CompanyName'] })).toBe('first of DisplayName, CompanyName');
+    expect(describeSource({ path: 'Balance', transform: 'money' })).toBe('Balance → money');
+    expect(describeSource({ path: 'Active', transform: 'boolean', default: true })).toBe('Active → boolean (default true)');
+    expect(describeSource({ path: 'Status', transform: { type: 'enum', map: { A: 'open' } } })).toBe('Status → enum');
+    expect(describeSource({ constant: null })).toBe('= null');
+    expect(describeSource({ path: 'CurrencyRef.value', defaultFrom: 'homeCurrency' })).toBe('CurrencyRef.value (default homeCurrency)');
   });
 });
 

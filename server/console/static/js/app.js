@@ -13,6 +13,12 @@ import { customersPage } from './pages/customers.js';
 import { customerPage } from './pages/customer.js';
 import { connectionsPage } from './pages/connections.js';
 import { scenariosPage } from './pages/scenarios.js';
+import { approvalsPage } from './pages/approvals.js';
+import { disputesPage } from './pages/disputes.js';
+import { unappliedPage } from './pages/unapplied.js';
+import { templatesPage } from './pages/templates.js';
+import { mappingsPage } from './pages/mappings.js';
+import { settingsPage } from './pages/settings.js';
 
 const ROUTES = [
   { pattern: /^\/dashboard$/, page: dashboardPage, nav: 'dashboard' },
@@ -20,8 +26,16 @@ const ROUTES = [
   { pattern: /^\/customers\/([0-9a-f-]{36})$/, page: customerPage, nav: 'customers' },
   { pattern: /^\/connections$/, page: connectionsPage, nav: 'connections' },
   { pattern: /^\/scenarios$/, page: scenariosPage, nav: 'scenarios' },
+  { pattern: /^\/approvals$/, page: approvalsPage, nav: 'approvals' },
+  { pattern: /^\/disputes$/, page: disputesPage, nav: 'disputes' },
+  { pattern: /^\/unapplied$/, page: unappliedPage, nav: 'unapplied' },
+  { pattern: /^\/templates(?:\/(email|sms|letter)\/([a-z0-9-]+)\/([a-z]{2}))?$/, page: templatesPage, nav: 'templates' },
+  { pattern: /^\/mappings\/([0-9a-f-]{36})$/, page: mappingsPage, nav: 'connections' },
+  { pattern: /^\/settings$/, page: settingsPage, nav: 'settings' },
 ];
-const NAV = ['dashboard', 'customers', 'connections', 'scenarios'];
+const NAV = ['dashboard', 'customers', 'approvals', 'disputes', 'unapplied', 'connections', 'scenarios', 'templates', 'settings'];
+// Pages only an organization's admin may use: hidden from the others' navigation.
+const ADMIN_ONLY = ['settings'];
 
 const root = document.getElementById('app');
 let stopPage = null;
@@ -42,14 +56,15 @@ function header(active) {
   } }, t('nav.logout'));
   return h('header', { class: 'top' },
     h('a', { class: 'brand', href: '#/dashboard' }, t('app.name')),
-    h('nav', {}, NAV.map((n) => h('a', { href: `#/${n}`, class: n === active ? 'active' : null, 'aria-current': n === active ? 'page' : null }, t(`nav.${n}`)))),
+    h('nav', {}, NAV.filter((n) => !ADMIN_ONLY.includes(n) || session.organization?.role === 'admin').map((n) => h('a', { href: `#/${n}`, class: n === active ? 'active' : null, 'aria-current': n === active ? 'page' : null }, t(`nav.${n}`)))),
     h('div', { class: 'tools' }, session.organizations.length > 1 ? orgSelect : h('span', { class: 'org' }, session.organization?.name ?? ''), langSelect, logout));
 }
 
 async function route() {
   stopPage?.();
   stopPage = null;
-  const path = window.location.hash.replace(/^#/, '') || '/dashboard';
+  // `#/connections?connected=<id>`: the part after `?` reaches the page as `query`.
+  const [path, search = ''] = (window.location.hash.replace(/^#/, '') || '/dashboard').split('?');
   if (path === '/login' || !session.user) {
     if (!session.user && !(await loadSession().catch(() => false))) {
       mount(root, loginPage({ onLoggedIn: async () => { await loadSession(); window.location.hash = '#/dashboard'; route(); } }));
@@ -72,7 +87,7 @@ async function route() {
     return;
   }
   try {
-    stopPage = (await found.r.page(main, found.m.slice(1), { errorBox })) ?? null;
+    stopPage = (await found.r.page(main, found.m.slice(1), { errorBox, query: new URLSearchParams(search) })) ?? null;
   } catch (e) {
     mount(main, errorBox(e));
   }

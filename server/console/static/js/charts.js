@@ -44,26 +44,46 @@ export function barChart({ bars, width = 560, height = 220, title, color = '#1f4
   return node('svg', { viewBox: `0 0 ${width} ${height}`, width: '100%', role: 'img', 'aria-label': title, class: 'chart' }, ...children);
 }
 
-/** A line through `points` = [{ label, value, display }], with a dot and its value at each point. */
+/** Runs of consecutive indexes whose value is not null: [[0, 1, 2], [4, 5]]. */
+function runs(points) {
+  const out = [];
+  let run = [];
+  points.forEach((p, i) => {
+    if (p.value === null) {
+      if (run.length) out.push(run);
+      run = [];
+    } else run.push(i);
+  });
+  if (run.length) out.push(run);
+  return out;
+}
+
+/**
+ * A line through `points` = [{ label, value, display }], with a dot and its value at each point.
+ * A point whose value is null (no figure that day) keeps its label but has no dot, and the line
+ * breaks there rather than pretend a zero.
+ */
 export function lineChart({ points, width = 560, height = 220, title, color = '#1f4e79' }) {
   const innerW = width - PAD.left - PAD.right - 24;
   const innerH = height - PAD.top - PAD.bottom;
-  const values = points.map((p) => p.value);
+  const values = points.map((p) => p.value).filter((v) => v !== null);
   const top = niceMax(Math.max(0, ...values));
   const step = points.length > 1 ? innerW / (points.length - 1) : 0;
-  const xy = points.map((p, i) => [PAD.left + 12 + i * step, PAD.top + innerH - (Math.max(0, p.value) / top) * innerH]);
+  const xy = points.map((p, i) => [PAD.left + 12 + i * step, PAD.top + innerH - (Math.max(0, p.value ?? 0) / top) * innerH]);
   const children = [node('title', {}, title)];
   children.push(node('line', { x1: PAD.left, y1: PAD.top + innerH, x2: PAD.left + innerW + 24, y2: PAD.top + innerH, class: 'axis' }));
-  if (xy.length > 1) {
-    children.push(node('polyline', { points: xy.map(([x, y]) => `${round(x)},${round(y)}`).join(' '), fill: 'none', stroke: color, 'stroke-width': 2, class: 'line' }));
+  for (const run of runs(points).filter((r) => r.length > 1)) {
+    children.push(node('polyline', { points: run.map((i) => `${round(xy[i][0])},${round(xy[i][1])}`).join(' '), fill: 'none', stroke: color, 'stroke-width': 2, class: 'line' }));
   }
   points.forEach((p, i) => {
     const [x, y] = xy[i];
-    children.push(
-      node('circle', { cx: round(x), cy: round(y), r: 3.5, fill: color }, node('title', {}, `${p.label}: ${p.display}`)),
-      node('text', { x: round(x), y: round(y - 8), 'text-anchor': 'middle', class: 'value' }, p.display),
-      node('text', { x: round(x), y: PAD.top + innerH + 18, 'text-anchor': 'middle', class: 'label' }, p.label),
-    );
+    if (p.value !== null) {
+      children.push(
+        node('circle', { cx: round(x), cy: round(y), r: 3.5, fill: color, class: 'point' }, node('title', {}, `${p.label}: ${p.display}`)),
+        node('text', { x: round(x), y: round(y - 8), 'text-anchor': 'middle', class: 'value' }, p.display),
+      );
+    }
+    children.push(node('text', { x: round(x), y: PAD.top + innerH + 18, 'text-anchor': 'middle', class: 'label' }, p.label));
   });
   return node('svg', { viewBox: `0 0 ${width} ${height}`, width: '100%', role: 'img', 'aria-label': title, class: 'chart' }, ...children);
 }

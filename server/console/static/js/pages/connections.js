@@ -1,29 +1,61 @@
+/* global window */
 /**
- * Connections: status, last error, per-entity last sync; "sync now" and disconnect. The page
- * refreshes itself every few seconds so a running sync can be watched as its cursors move.
+ * Connections: connect a provider the server has an app for (`GET /api/providers`, then the
+ * provider's consent page), reconnect one that lost its grant, and watch each one sync: status,
+ * last error, its newest sync job, record counts and per-entity cursors, refreshed every few
+ * seconds. Coming back from the consent page (`#/connections?connected=<id>`) says so and marks it.
  */
 import { api } from '../api.js';
 import { h, mount } from '../dom.js';
-import { formatInstant, t } from '../i18n.js';
-import { orgPath } from '../session.js';
+import { formatInstant, language, t } from '../i18n.js';
+import { orgPath, session } from '../session.js';
 
 const REFRESH_MS = 4000;
+const PROVIDER_NAMES = { quickbooks: 'QuickBooks', xero: 'Xero', hubspot: 'HubSpot' };
 
 function lastError(e) {
   if (!e) return '—';
   return typeof e.message === 'string' ? e.message : JSON.stringify(e);
 }
 
-export async function connectionsPage(main, _params, { errorBox }) {
+/** The newest sync job as one line: state and its time, the failure's reason. */
+function syncLine(sync) {
+  if (!sync) return h('p', { class: 'muted', 'data-sync': 'none' }, t('connections.noSyncJob'));
+  const at = { queued: sync.queuedAt, running: sync.startedAt, done: sync.finishedAt, failed: sync.finishedAt }[sync.state];
+  return h('p', { class: `sync-state sync-${sync.state}`, 'data-sync': sync.state, role: sync.state === 'running' ? 'status' : null },
+    h('span', { class: 'badge' }, t(`connections.sync.${sync.state}`)), ' ', formatInstant(at),
+    sync.error ? h('span', { class: 'error wrap' }, ` — ${sync.error}`) : null);
+}
+
+/** The OAuth consent page of `provider` (a new connection, or `connectionId`'s again). */
+async function goToConsent(path, body) {
+  const { authorizeUrl } = await api(orgPath(path), { method: 'POST', body });
+  window.location.assign(authorizeUrl);
+}
+
+async function connectButtons(onError) {
+  const { items } = await api('/api/providers').catch(() => ({ items: [] }));
+  const configured = items.filter((p) => p.configured);
+  if (!configured.length) return h('p', { class: 'muted' }, t('connections.connectHint'));
+  return h('div', { class: 'actions', id: 'connect' }, configured.map((p) => h('button', {
+    type: 'button', 'data-connect': p.provider,
+    onclick: () => goToConsent('/connections', { provider: p.provider }).catch(onError),
+  }, t('connections.connect', { provider: PROVIDER_NAMES[p.provider] ?? p.provider }))));
+}
+
+export async function connectionsPage(main, _params, { errorBox, query }) {
   const body = h('div', { id: 'connections' });
   const notice = h('div');
+  const connected = query.get('connected');
+  const admin = session.organization?.role === 'admin';
+  const showError = (e) => mount(notice, errorBox(e));
   async function refresh() {
     try {
       const { items } = await api(orgPath('/connections'));
       const details = await Promise.all(items.map((c) => api(orgPath(`/connections/${c.id}`))));
       mount(body, details.length ? details.map((c) => card(c)) : h('p', { class: 'muted' }, t('common.none')));
     } catch (e) {
-      mount(notice, errorBox(e));
+      showError(e);
     }
   }
   function card(c) {
@@ -33,29 +65,49 @@ export async function connectionsPage(main, _params, { errorBox }) {
         await fn();
         await refresh();
       } catch (e) {
-        mount(notice, errorBox(e));
+        showError(e);
       }
     };
-    return h('section', { class: 'panel connection', 'data-provider': c.provider, 'data-status': c.status },
+    const name = c.displayName ?? c.accountId;
+    return h('section', { class: c.id === connected ? 'panel connection highlight' : 'panel connection', 'data-provider': c.provider, 'data-status': c.status, 'data-connection': c.id },
       h('div', { class: 'row-between' },
-        h('h2', {}, `${c.provider} · ${c.displayName ?? c.accountId}`),
+        h('h2', {}, `${PROVIDER_NAMES[c.provider] ?? c.provider} · ${name}`),
         h('span', { class: `badge status-${c.status}` }, t(`status.${c.status}`))),
       h('p', { class: 'muted wrap' }, `${t('connections.lastError')}: ${lastError(c.lastError)}`),
-      h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('connections.entity')), h('th', {}, t('connections.synced')))),
-        h('tbody', {}, c.cursors.map((k) => h('tr', {}, h('td', {}, k.entity), h('td', {}, formatInstant(k.syncedAt)))))),
+      syncLine(c.sync),
+      h('table', { class: 'sync-table' },
+        h('thead', {}, h('tr', {}, h('th', {}, t('connections.entity')), h('th', { class: 'num' }, t('connections.count')), h('th', {}, t('connections.synced')))),
+        h('tbody', {}, entityRows(c))),
       h('div', { class: 'actions' },
         h('label', {}, full, ' ', t('connections.fullSync')),
         h('button', { type: 'button', 'data-action': 'sync', disabled: c.status !== 'active', onclick: act(async () => {
           await api(orgPath(`/connections/${c.id}/sync`), { method: 'POST', body: { full: full.checked } });
           mount(notice, h('p', { class: 'ok', role: 'status' }, t('connections.queued')));
         }) }, t('connections.syncNow')),
+        h('a', { class: 'button secondary', href: `#/mappings/${c.id}`, 'data-action': 'mappings' }, t('connections.mappings')),
+        admin && c.status !== 'active'
+          ? h('button', { type: 'button', 'data-action': 'reconnect', onclick: () => goToConsent(`/connections/${c.id}/reconnect`).catch(showError) }, t('connections.reconnect'))
+          : null,
         h('button', { type: 'button', class: 'danger', 'data-action': 'disconnect', disabled: c.status === 'disconnected', onclick: act(async () => {
           if (!globalThis.confirm(t('connections.confirmDisconnect', { name: c.displayName ?? c.provider }))) return;
           await api(orgPath(`/connections/${c.id}/disconnect`), { method: 'POST' });
         }) }, t('connections.disconnect'))));
   }
-  mount(main, h('h1', {}, t('connections.title')), notice, body, h('p', { class: 'muted' }, t('connections.connectHint')));
+  mount(main,
+    h('h1', {}, t('connections.title')),
+    connected ? h('p', { class: 'ok', role: 'status', id: 'connected-notice' }, t('connections.connected')) : null,
+    notice, body, admin ? await connectButtons(showError) : null);
   await refresh();
   const timer = setInterval(refresh, REFRESH_MS);
   return () => clearInterval(timer);
+}
+
+/** One row per entity the connection has records or a cursor for: how many, and when last synced. */
+function entityRows(c) {
+  const counts = new Map((c.records ?? []).map((r) => [r.entity, r.count]));
+  const cursors = new Map(c.cursors.map((k) => [k.entity, k.syncedAt]));
+  const entities = [...new Set([...cursors.keys(), ...counts.keys()])].sort();
+  return entities.map((e) => h('tr', { 'data-entity': e },
+    h('td', {}, e), h('td', { class: 'num' }, counts.has(e) ? new Intl.NumberFormat(language()).format(counts.get(e)) : '—'),
+    h('td', {}, formatInstant(cursors.get(e)))));
 }

@@ -1,7 +1,7 @@
 /**
  * The dashboard: aged balance per currency, computed from the open invoices the API lists (as
- * core/reports defines it), drawn as bars, with the largest balances and their exports.
- * The DSO trend and cash-in forecast charts wait for a reports endpoint (charts.js has lineChart).
+ * core/reports defines it), drawn as bars, with the largest balances and their exports; then the
+ * DSO trend and the cash-in forecast from the reports API (trends.js).
  */
 import { allPages } from '../api.js';
 import { agedBalances, BUCKETS } from '../aging.js';
@@ -11,6 +11,7 @@ import { h, mount, render } from '../dom.js';
 import { exportButtons } from '../exports.js';
 import { formatDate, formatMoney, t } from '../i18n.js';
 import { orgPath, session } from '../session.js';
+import { trendsSection } from '../trends.js';
 
 const BUCKET_COLORS = { current: '#6b8fb5', '1-30': '#e0a030', '31-60': '#d9772b', '61-90': '#c4502a', '91+': '#9b1c1c' };
 const TOP = 10;
@@ -67,7 +68,7 @@ function currencySection(aging, names, asOf, errorBox) {
 
 export async function dashboardPage(main, _params, { errorBox }) {
   const asOf = today(session.organization.timezone);
-  const [open, people] = await Promise.all([allPages(orgPath('/invoices'), { status: 'open' }), allPages(orgPath('/customers'))]);
+  const [open, people, trends] = await Promise.all([allPages(orgPath('/invoices'), { status: 'open' }), allPages(orgPath('/customers')), trendsSection()]);
   const names = new Map(people.items.map((c) => [c.id, c.name]));
   const agings = agedBalances(open.items, asOf);
   // The organization's own currency first, then the others.
@@ -75,5 +76,7 @@ export async function dashboardPage(main, _params, { errorBox }) {
   mount(main,
     h('h1', {}, t('dashboard.title')),
     open.partial ? h('p', { class: 'muted' }, t('dashboard.partial', { count: open.items.length })) : null,
-    agings.length ? agings.map((a) => currencySection(a, names, asOf, errorBox)) : h('p', { class: 'muted' }, t('dashboard.noInvoices')));
+    agings.length ? agings.map((a) => currencySection(a, names, asOf, errorBox)) : h('p', { class: 'muted' }, t('dashboard.noInvoices')),
+    h('h2', {}, t('trends.title')),
+    trends);
 }

@@ -1,0 +1,49 @@
+/**
+ * Headless Chromium for the console's browser tests: Debian's `chromium` driven by playwright-core,
+ * on a throwaway profile, at a laptop's width. Tests skip when the browser is absent (.ci/run
+ * installs it).
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const hasChromium = existsSync(CHROMIUM);
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+export interface Browser {
+  context: BrowserContext;
+  page: Page;
+  close(): Promise<void>;
+}
+
+/** A persistent context on a fresh directory: the profile is ours, and thrown away on close. */
+export async function openBrowser(): Promise<Browser> {
+  const profile = mkdtempSync(join(tmpdir(), 'relance-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM, args: ARGS, headless: true, viewport: { width: 1280, height: 800 }, locale: 'en-US',
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  return {
+    context, page,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Opens the console at `base` and logs in; resolves on the dashboard. */
+export async function logIn(page: Page, base: string, email: string, password: string): Promise<void> {
+  await page.goto(`${base}/console/`);
+  await page.fill('#email', email);
+  await page.fill('#password', password);
+  await page.click('button[type=submit]');
+  await page.waitForSelector('main h1');
+}
+
+/** The page's full width: at most the window's (1280 px) when nothing scrolls sideways. */
+export async function scrollWidth(page: Page): Promise<number> {
+  return Number(await page.evaluate('document.documentElement.scrollWidth'));
+}
