@@ -27,7 +27,7 @@ function dsoPanel(trend) {
   const title = t('trends.dso', { currency: trend.currency });
   const chart = lineChart({
     title,
-    points: trend.points.map((p) => ({ label: shortDate(p.asOf, { month: 'short', year: '2-digit' }), value: p.standard === null ? null : toNumberForChart(p.standard), display: p.standard === null ? '—' : number(p.standard) })),
+    points: trend.points.map((p) => ({ label: shortDate(p.asOf, { month: '2-digit', year: '2-digit' }), value: p.standard === null ? null : toNumberForChart(p.standard), display: p.standard === null ? '—' : number(p.standard) })),
   });
   return h('div', { class: 'chart-box', 'data-chart': 'dso', 'data-currency': trend.currency },
     h('h2', {}, title), render(chart),
