@@ -106,6 +106,7 @@ const ENDPOINTS: Record<string, Endpoint> = {
   'reset organization template': { method: 'DELETE', url: (w) => `${A(w)}/templates/sms/reminder-1/fr`, level: 'administer', ok: 200 },
   'list mappings': { method: 'GET', url: (w) => `${A(w)}/connections/${w.connA}/mappings`, level: 'read', ok: 200 },
   'preview mapping': { method: 'POST', url: (w) => `${A(w)}/connections/${w.connA}/mappings/customer/preview`, body: () => ({ records: { QueryResponse: { Customer: [{ Id: '5', DisplayName: 'X', Notes: 'billing@x.fr' }] } }, override: NOTES_EMAIL }), level: 'read', ok: 200 },
+  'mapping samples': { method: 'GET', url: (w) => `${A(w)}/connections/${w.connA}/mappings/customer/samples`, level: 'read', ok: 200 },
   'save mapping': { method: 'PUT', url: (w) => `${A(w)}/connections/${w.connA}/mappings/customer`, body: () => NOTES_EMAIL, level: 'administer', ok: 200 },
   'aging report': { method: 'GET', url: (w) => `${A(w)}/reports/aging?asOf=2026-03-01`, level: 'read', ok: 200 },
   'dso report': { method: 'GET', url: (w) => `${A(w)}/reports/dso?asOf=2026-03-01`, level: 'read', ok: 200 },
