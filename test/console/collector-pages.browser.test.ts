@@ -87,7 +87,7 @@ describe.skipIf(!existsSync(CHROMIUM))('collector pages in Chromium', () => {
     await page.waitForSelector('#email');
   }
   async function open(hash: string, selector: string) {
-    await page.evaluate((h) => { window.location.hash = h; }, hash);
+    await page.evaluate(`window.location.hash = ${JSON.stringify(hash)}`);
     await page.waitForSelector(selector);
   }
   const queueIds = () => page.$$eval('#approvals tbody tr[data-action-id]', (rows) => rows.map((r) => r.getAttribute('data-action-id')));

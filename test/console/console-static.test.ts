@@ -16,6 +16,14 @@ import { compareDecimals, sumDecimals } from '../../server/console/static/js/dec
 // @ts-expect-error browser module without types
 import { CATALOGS, initialLanguage, translate } from '../../server/console/static/js/i18n.js';
 // @ts-expect-error browser module without types
+import { fieldFor } from '../../server/console/static/js/field-errors.js';
+// @ts-expect-error browser module without types
+import { textToHtml } from '../../server/console/static/js/pages/approval-message.js';
+// @ts-expect-error browser module without types
+import { decimalInput } from '../../server/console/static/js/pages/customer-collections.js';
+// @ts-expect-error browser module without types
+import { ageInDays } from '../../server/console/static/js/pages/disputes.js';
+// @ts-expect-error browser module without types
 import { describeSource } from '../../server/console/static/js/mapping-source.js';
 
 interface SvgNode { tag: string; attrs: Record<string, string | number>; children: (SvgNode | string)[] }
@@ -149,5 +157,27 @@ describe('catalogs', () => {
     expect(initialLanguage('fr', ['en-US'])).toBe('fr');
     expect(initialLanguage(null, ['de-DE', 'fr-CA', 'en'])).toBe('fr');
     expect(initialLanguage('xx', ['de'])).toBe('en');
+  });
+});
+
+describe('collector pages', () => {
+  it('puts an API error on the form field its name ends with', () => {
+    const keys = ['date', 'amount', 'installments.1.date'];
+    expect(fieldFor('promise.date', keys)).toBe('date');
+    expect(fieldFor('paymentPlan.installments.1.date', keys)).toBe('installments.1.date');
+    expect(fieldFor('customerId', keys)).toBeNull();
+    expect(fieldFor(null, keys)).toBeNull();
+  });
+
+  it('turns an edited text into escaped HTML paragraphs', () => {
+    expect(textToHtml('Hello <b>Beta</b> & co,\n\nPlease pay\nF-1.')).toBe(
+      '<!doctype html><html><body style="font-family: sans-serif"><p>Hello &lt;b&gt;Beta&lt;/b&gt; &amp; co,</p><p>Please pay<br>F-1.</p></body></html>',
+    );
+  });
+
+  it('reads amounts typed the French way, and ages in whole days', () => {
+    expect(['1 250,50', ' 400.00 ', '1\u202f000,5'].map(decimalInput)).toEqual(['1250.50', '400.00', '1000.5']);
+    expect(ageInDays('2026-03-01T10:00:00Z', Date.parse('2026-03-04T09:00:00Z'))).toBe(2);
+    expect(ageInDays('2026-03-05T00:00:00Z', Date.parse('2026-03-04T00:00:00Z'))).toBe(0);
   });
 });
