@@ -248,7 +248,6 @@ export default {
   'mappings.from': 'from source path',
   'mappings.use': 'Apply',
   'mappings.field': 'Field',
-  'mappings.sourcePath': 'Source path',
   'mappings.source': 'Source',
   'mappings.sample': 'Sample {n} ({id})',
   'mappings.overridden': 'override',

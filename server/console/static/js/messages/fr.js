@@ -248,7 +248,6 @@ export default {
   'mappings.from': 'du chemin source',
   'mappings.use': 'Appliquer',
   'mappings.field': 'Champ',
-  'mappings.sourcePath': 'Chemin source',
   'mappings.source': 'Source',
   'mappings.sample': 'Exemple {n} ({id})',
   'mappings.overridden': 'surchargé',

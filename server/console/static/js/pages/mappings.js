@@ -49,6 +49,24 @@ function previewTable(mapping, draft, stored, result, baseline) {
     })));
 }
 
+/** "Take <field> from source path <path>": `onApply(field, path)`, an empty path dropping the field's override. */
+function quickForm(names, onApply) {
+  const field = h('select', { id: 'mapping-field' }, names.map((n) => h('option', { value: n }, n)));
+  const path = h('input', { id: 'mapping-path', type: 'text', placeholder: 'CompanyName' });
+  return h('div', { class: 'filters quick-map' },
+    h('label', { for: 'mapping-field' }, t('mappings.take')), field,
+    h('label', { for: 'mapping-path' }, t('mappings.from')), path,
+    h('button', { type: 'button', class: 'secondary', id: 'mapping-use', onclick: () => onApply(field.value, path.value.trim()) }, t('mappings.use')));
+}
+
+/** The override with `field` taken from `path` (or back to the mapping in force when `path` is empty). */
+function withSource(override, field, path) {
+  const fields = { ...(override.fields ?? {}) };
+  if (path) fields[field] = { path };
+  else delete fields[field];
+  return { ...override, fields };
+}
+
 function editor(base, entity, item, records) {
   const path = `${base}/${encodeURIComponent(entity)}`;
   const canSave = session.organization?.role === 'admin';
@@ -65,8 +83,6 @@ function editor(base, entity, item, records) {
   const preview = h('div', { class: 'table-scroll' });
   const rejected = h('div', { id: 'mapping-rejected' });
   const names = Object.keys(item.mapping.fields);
-  const quickField = h('select', { id: 'mapping-field', 'aria-label': t('mappings.field') }, names.map((n) => h('option', { value: n }, n)));
-  const quickPath = h('input', { id: 'mapping-path', type: 'text', placeholder: 'CompanyName', 'aria-label': t('mappings.sourcePath') });
   const save = h('button', { type: 'button', id: 'mapping-save', disabled: !canSave, title: canSave ? null : t('mappings.adminOnly') }, t('common.save'));
 
   const say = (cls, message) => {
@@ -113,15 +129,12 @@ function editor(base, entity, item, records) {
     timer = setTimeout(check, DEBOUNCE_MS);
   };
   text.addEventListener('input', later);
-  const use = h('button', { type: 'button', class: 'secondary', id: 'mapping-use', onclick: () => {
+  const quick = quickForm(names, (field, source) => {
     const parsed = parseDraft();
     if (!parsed) return;
-    const fields = { ...(parsed.fields ?? {}) };
-    if (quickPath.value.trim()) fields[quickField.value] = { path: quickPath.value.trim() };
-    else delete fields[quickField.value];
-    text.value = JSON.stringify({ ...parsed, fields }, null, 2);
+    text.value = JSON.stringify(withSource(parsed, field, source), null, 2);
     check();
-  } }, t('mappings.use'));
+  });
   save.addEventListener('click', async () => {
     const parsed = await check();
     if (!parsed) return;
@@ -148,9 +161,7 @@ function editor(base, entity, item, records) {
     h('section', { class: 'panel' },
       h('h2', {}, t('mappings.override')),
       h('p', { class: 'muted' }, t('mappings.help')),
-      h('div', { class: 'filters quick-map' }, h('label', { for: 'mapping-field' }, t('mappings.take')), quickField,
-        h('label', { for: 'mapping-path' }, t('mappings.from')), quickPath, use),
-      text, status, h('div', { class: 'actions' }, save)),
+      quick, text, status, h('div', { class: 'actions' }, save)),
     h('section', { class: 'panel' }, h('h2', {}, t('mappings.preview')), preview, rejected));
   return { section, start, stop: () => clearTimeout(timer) };
 }
