@@ -48,10 +48,11 @@ describe('unapplied money', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page = await w.app.inject({ method: 'GET', url: `${base(w)}?limit=1${cursor ? `&cursor=${cursor}` : ''}`, headers: w.as('adminA') });
-      expect(page.json().items.length).toBeLessThanOrEqual(1);
-      seen.push(...page.json().items.map((s: { id: string }) => s.id));
-      cursor = page.json().nextCursor;
+      const res = await w.app.inject({ method: 'GET', url: `${base(w)}?limit=1${cursor ? `&cursor=${cursor}` : ''}`, headers: w.as('adminA') });
+      const page = res.json() as { items: { id: string }[]; nextCursor: string | null };
+      expect(page.items.length).toBeLessThanOrEqual(1);
+      seen.push(...page.items.map((s) => s.id));
+      cursor = page.nextCursor;
     } while (cursor);
     expect(seen).toEqual(all);
 
