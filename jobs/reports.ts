@@ -19,7 +19,7 @@ export function defineReportJobs(agenda: Agenda, deps: DunningJobDeps, logger: L
   }, { concurrency: 1 });
 }
 
-/** On the hour, so a report set for 8:00 leaves at 8:00 (a pass at start catches up after downtime). */
+/** A cron on the hour, so a report set for 8:00 leaves at 8:00; after downtime the next pass catches up (due until the week ends). */
 export async function scheduleReports(agenda: Agenda): Promise<void> {
-  await agenda.every('0 * * * *', REPORTS_SEND_WEEKLY, {}, { skipImmediate: false });
+  await agenda.every('0 * * * *', REPORTS_SEND_WEEKLY);
 }
