@@ -2,7 +2,7 @@
  * Connecting from the console through the admin API: which providers are configured, the consent
  * URL (the app's client id, the callback on the public URL or the request's own origin, a sealed
  * state naming the organization, who asked and, for a reconnect, the connection), and the 400s
- * naming `provider`.
+ * naming `provider`; the new routes are in the OpenAPI document.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openState } from '../../server/oauth/index.ts';
@@ -76,5 +76,17 @@ describe('POST /api/organizations/:orgId/connections/:connectionId/reconnect', (
     expect(other.statusCode).toBe(404);
     const collector = await w.app.inject({ method: 'POST', url: `/api/organizations/${w.orgA}/connections/${w.connA}/reconnect`, headers: w.as('collectorA') });
     expect(collector.statusCode).toBe(403);
+  });
+});
+
+describe('the OpenAPI document', () => {
+  it('describes the connect, unapplied-money and template routes', async () => {
+    const doc = (await w.app.inject({ method: 'GET', url: '/api/openapi.json' })).json() as { paths: Record<string, Record<string, unknown>> };
+    expect(Object.keys(doc.paths['/api/organizations/{orgId}/connections']!)).toEqual(expect.arrayContaining(['get', 'post']));
+    expect(doc.paths['/api/organizations/{orgId}/connections/{connectionId}/reconnect']).toHaveProperty('post');
+    expect(doc.paths['/api/providers']).toHaveProperty('get');
+    expect(doc.paths['/api/organizations/{orgId}/unapplied-suggestions/{suggestionId}/accept']).toHaveProperty('post');
+    expect(Object.keys(doc.paths['/api/organizations/{orgId}/templates/{channel}/{name}/{language}']!)).toEqual(expect.arrayContaining(['get', 'put', 'delete']));
+    expect(doc.paths['/api/organizations/{orgId}/templates/{channel}/{name}/{language}/preview']).toHaveProperty('post');
   });
 });
