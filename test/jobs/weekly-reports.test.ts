@@ -62,14 +62,14 @@ afterAll(async () => {
 describe('sendDueWeeklyReports', () => {
   it('sends nothing before a schedule’s weekday and hour', async () => {
     const result = await sendDueWeeklyReports(t.db, deps(), new Date('2026-03-31T05:59:00Z')); // 07:59 in Paris
-    expect(result).toEqual({ claimed: 0, sent: 0, retry: 0, failed: 0 });
+    expect(result).toEqual({ claimed: 0, sent: 0, retry: 0, failed: 0, lost: 0 });
     expect(catcher.messages).toHaveLength(0);
     expect(await sends()).toEqual([]);
   });
 
   it('sends a due schedule to each recipient, in French, with the figures of the day', async () => {
     const result = await sendDueWeeklyReports(t.db, deps(), TUESDAY_0830);
-    expect(result).toEqual({ claimed: 1, sent: 1, retry: 0, failed: 0 });
+    expect(result).toEqual({ claimed: 1, sent: 1, retry: 0, failed: 0, lost: 0 });
     expect(catcher.messages.map((m) => m.to)).toEqual([['dg@atelier.test'], ['compta@atelier.test']]);
     const mail = parseRawMail(catcher.messages[0]!.raw);
     const text = mail.parts.get('text/plain')!;
@@ -158,6 +158,23 @@ describe('sendDueWeeklyReports', () => {
     expect(sink.accepted.map((m) => m.to)).toEqual([['dg@atelier.test']]);
     // Failed stays failed: no retry storm against a refusing server.
     expect(await sendDueWeeklyReports(t.db, deps({ email: refusing }), new Date('2026-04-29T09:00:00Z'))).toMatchObject({ claimed: 0 });
+  });
+});
+
+describe('a claim taken over while sending', () => {
+  it('is not marked by the worker that lost it', async () => {
+    // The SMTP channel, preceded by what another worker does when our lease has run out mid-send.
+    const slow = {
+      kind: 'email' as const,
+      close: async () => {},
+      send: async (message: Parameters<SmtpChannel['send']>[0]) => {
+        await t.pool.query(`UPDATE report_sends SET claimed_by = 'worker-2', claimed_at = now() WHERE week = '2026-05-04'`);
+        return email.send(message);
+      },
+    };
+    const result = await sendDueWeeklyReports(t.db, deps({ email: slow }), new Date('2026-05-05T07:00:00Z'));
+    expect(result).toMatchObject({ claimed: 1, sent: 0, lost: 1 });
+    expect((await sends()).find((s) => s.week === '2026-05-04')).toMatchObject({ status: 'sending', claimed_by: 'worker-2', message_id: null });
   });
 });
 

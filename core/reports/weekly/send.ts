@@ -84,7 +84,8 @@ async function claimWeek(db: Db, deps: WeeklyReportDeps, scheduleId: string, wee
 
 const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
-type Outcome = 'sent' | 'retry' | 'failed';
+/** `lost`: another worker took the claim over meanwhile (our lease ran out); its attempt decides. */
+type Outcome = 'sent' | 'retry' | 'failed' | 'lost';
 
 /** Marks the claimed week from what the delivery did, only while the claim is still this worker's. */
 async function markWeek(db: Db, deps: WeeklyReportDeps, scheduleId: string, week: IsoDate, delivery: Delivery): Promise<Outcome> {
@@ -93,13 +94,13 @@ async function markWeek(db: Db, deps: WeeklyReportDeps, scheduleId: string, week
     ? 'sent'
     : delivery.failures.every((f) => f.error instanceof DeliveryRejected) ? 'failed' : 'retry';
   const messageIds = delivery.delivered.map((d) => d.messageId).join(' ') || null;
-  await db.execute(sql`
+  const marked = await db.execute(sql`
     UPDATE report_sends SET error = ${error}, message_id = ${messageIds},
            status = ${outcome === 'retry' ? 'sending' : outcome},
            claimed_by = ${outcome === 'retry' ? null : deps.workerId},
            sent_at = ${outcome === 'sent' ? sql`now()` : sql`NULL`}
      WHERE schedule_id = ${scheduleId}::uuid AND week = ${week}::date AND status = 'sending' AND claimed_by = ${deps.workerId}`);
-  return outcome;
+  return (marked.rowCount ?? 0) > 0 ? outcome : 'lost';
 }
 
 export interface WeeklyPassResult {
@@ -108,6 +109,7 @@ export interface WeeklyPassResult {
   sent: number;
   retry: number;
   failed: number;
+  lost: number;
 }
 
 /** One pass: every schedule due at `now` whose week is not sent yet is claimed, sent and marked. */
@@ -115,7 +117,7 @@ export async function sendDueWeeklyReports(db: Db, deps: WeeklyReportDeps, now: 
   const { rows } = await db.execute<DueSchedule>(sql`
     SELECT s.id, s.organization_id, s.recipients, s.weekday, s.hour, s.language, o.timezone
       FROM report_schedules s JOIN organizations o ON o.id = s.organization_id ORDER BY s.id`);
-  const result: WeeklyPassResult = { claimed: 0, sent: 0, retry: 0, failed: 0 };
+  const result: WeeklyPassResult = { claimed: 0, sent: 0, retry: 0, failed: 0, lost: 0 };
   for (const s of rows) {
     const week = dueWeek(s, s.timezone, now);
     if (week === null || !(await claimWeek(db, deps, s.id, week, now))) continue;
