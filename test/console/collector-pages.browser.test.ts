@@ -1,10 +1,10 @@
 /**
  * The collectors' console pages in headless Chromium against the real server on a real
  * PostgreSQL: the approval queue (bulk approve, edit then approve, read-only for a viewer),
- * disputes (resolve one; open one from a customer page), promises to pay (a past date refused on
- * its field, a valid one listed), unapplied money (recompute, apply), and the template editor
- * (live preview, save, reload). With RELANCE_SCREENSHOTS=1 it also writes their PNGs to
- * docs/screenshots/.
+ * disputes (resolve one; open one from a customer page), promises to pay and payment plans (bad
+ * dates refused on their field, valid ones listed), unapplied money (recompute, apply), and the
+ * template editor (live preview, save, reload). With RELANCE_SCREENSHOTS=1 it also writes their
+ * PNGs to docs/screenshots/.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -168,6 +168,13 @@ describe.skipIf(!existsSync(CHROMIUM))('collector pages in Chromium', () => {
     await page.waitForSelector(`tr[data-dispute-id="${DISPUTE}"]`);
     const row = await page.textContent(`tr[data-dispute-id="${DISPUTE}"]`);
     for (const text of ['Beta SAS', 'F-C-BETA', 'wrong quantity delivered', 'anna@a.example', 'console']) expect(row).toContain(text);
+    // In French too, at a laptop's width with the longer navigation.
+    await page.selectOption('#language', 'fr');
+    await page.waitForSelector('h1 >> text=Litiges');
+    expect(await page.textContent(`tr[data-dispute-id="${DISPUTE}"]`)).toContain('la console');
+    await noHorizontalScroll();
+    await page.selectOption('#language', 'en');
+    await page.waitForSelector('h1 >> text=Disputes');
     await page.click(`[data-close="${DISPUTE}"]`);
     await page.click(`form[data-dispute-id="${DISPUTE}"] button[type=submit]`);
     await expect.poll(() => page.textContent(`form[data-dispute-id="${DISPUTE}"]`)).toContain('resolution');
@@ -196,7 +203,7 @@ describe.skipIf(!existsSync(CHROMIUM))('collector pages in Chromium', () => {
     await shot('unapplied');
     await page.click('[data-accept]');
     await expect.poll(() => page.textContent('#unapplied-notice')).toContain('1 allocation(s) recorded. The application is being written back');
-    expect(await page.locator('#unapplied tbody tr[data-suggestion-id]').count()).toBe(0);
+    await expect.poll(() => page.locator('#unapplied tbody tr[data-suggestion-id]').count()).toBe(0);
     const { rows } = await world.db.pool.query<{ status: string; balance: string }>(
       `SELECT s.status, i.balance_minor::text AS balance FROM unapplied_suggestions s JOIN invoices i ON i.id = $1 WHERE s.organization_id = $2`, [world.invoices.beta1, world.orgA]);
     expect(rows).toEqual([{ status: 'accepted', balance: '0' }]);
@@ -204,7 +211,7 @@ describe.skipIf(!existsSync(CHROMIUM))('collector pages in Chromium', () => {
     await page.waitForSelector('#unapplied tbody tr[data-suggestion-id]');
   });
 
-  it('records a promise on a customer: a past date is refused on the date field, a valid one is listed', async () => {
+  it('records a promise and a payment plan on a customer: bad dates are refused on their field, valid ones are listed', async () => {
     await open(`#/customers/${world.customers.alpha}`, '#promise-form');
     expect(await page.textContent('#promises')).toContain('No promise recorded.');
     await page.fill('#promise-date', '2026-01-10');
@@ -221,6 +228,18 @@ describe.skipIf(!existsSync(CHROMIUM))('collector pages in Chromium', () => {
     expect(await page.locator('[data-error-for=date]').count()).toBe(0);
     const { rows } = await world.db.pool.query<{ promised_date: string; amount_minor: string }>(`SELECT promised_date::text, amount_minor::text FROM promises_to_pay WHERE customer_id = $1`, [world.customers.alpha]);
     expect(rows).toEqual([{ promised_date: date, amount_minor: '40000' }]);
+    // A payment plan whose second installment comes first is refused on that installment's date.
+    await page.fill('#plan-date-0', inDays(30));
+    await page.fill('#plan-amount-0', '300,00');
+    await page.fill('#plan-date-1', inDays(25));
+    await page.fill('#plan-amount-1', '300.00');
+    await page.click('#plan-form button[type=submit]');
+    await page.waitForSelector('[data-error-for="installments.1.date"]');
+    expect(await page.getAttribute('#plan-date-1', 'aria-invalid')).toBe('true');
+    await page.fill('#plan-date-1', inDays(60));
+    await page.click('#plan-form button[type=submit]');
+    await expect.poll(() => page.locator('#promises tr[data-status=pending]').count()).toBe(3);
+    expect(await page.textContent('#promises tbody')).toContain('€300.00');
     await noHorizontalScroll();
     await shot('customer-promises');
   });
