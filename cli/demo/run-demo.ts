@@ -1,7 +1,8 @@
 /**
  * `relance demo`: the whole product once, end to end, against the local provider simulators —
- * connect, sync, plan the reminders, send them to a local mail catcher, write back, report. Every step
- * is the product's own code path; only the providers and the mail server are local stand-ins.
+ * connect, sync, plan the reminders, send them to a local mail catcher, write back, report — and
+ * a console user and a customer's portal link to look at it in a browser. Every step is the
+ * product's own code path; only the providers and the mail server are local stand-ins.
  */
 import { CRM_STREAMS } from '../../connectors/hubspot/index.ts';
 import { connectorFor } from '../../connectors/index.ts';
@@ -13,19 +14,26 @@ import { renderMessage } from '../../core/messages/index.ts';
 import { agedBalances, agingToJson, dsoReports, formatTenths } from '../../core/reports/index.ts';
 import { loadOrganization, loadOrganizationLedgers } from '../../core/reports/store/index.ts';
 import { installDefaultScenarios } from '../../core/scenarios/index.ts';
-import { sendDueActions } from '../../core/sending/index.ts';
+import { sendDueActions, type SendDeps } from '../../core/sending/index.ts';
+import type { PortalLinkSource } from '../../core/sending/types.ts';
 import { runSync } from '../../core/sync/index.ts';
 import { pushOutbox } from '../../jobs/outbox.ts';
 import { reconcile } from '../../jobs/reconcile.ts';
-import { startSandbox, type RunningSandbox } from '../../sandbox/index.ts';
-import { startMailCatcher, type MailCatcher } from '../../sandbox/mail-catcher.ts';
+import type { RunningSandbox } from '../../sandbox/index.ts';
+import type { MailCatcher } from '../../sandbox/mail-catcher.ts';
+import type { KeyRing } from '../../core/crypto.ts';
+import type { Store } from '../../core/store/index.ts';
 import type { Runtime } from '../runtime.ts';
 import { connectSandbox } from './connect-sandbox.ts';
+import { demoPortalLink, ensureDemoUser } from './demo-access.ts';
 
 export interface DemoOptions {
-  seed: number;
-  invoices: number;
+  /** Started by the caller, who closes them (or keeps them serving). */
+  sandbox: RunningSandbox;
+  mail: MailCatcher;
   asOf: string;
+  /** Where the console and portal are (or will be) served: reminders link to it. */
+  publicUrl: string;
   /** Progress lines for a person (stderr); silent with --json. */
   say: (line: string) => void;
 }
@@ -41,6 +49,18 @@ export interface DemoSummary {
   portalUrl: string | null;
   /** Added fields (the contract grows only by adding): what did not run, and why. */
   notes: string[];
+  /** The console user, admin of the demo's organizations; a new password each run. */
+  user: { email: string; password: string };
+  /** The customer whose portal `portalUrl` opens. */
+  portalCustomer: string | null;
+  /** Where the caught reminders can be read (`GET`, JSON) while the demo serves; else null. */
+  mailUrl: string | null;
+}
+
+/** The demo's send dependencies: email to the mail catcher, each customer's portal link. */
+export function demoSendDeps(mail: MailCatcher, portalLinks: PortalLinkSource, workerId: string): SendDeps & { channels: { email: SmtpChannel } } {
+  const email = new SmtpChannel({ host: mail.host, port: mail.port, from: { address: 'relances@relance.example', name: 'Relance demo' } });
+  return { channels: { email }, render: (input) => renderMessage(input), workerId, portalLinks };
 }
 
 // The demo sends at any hour it is run: its organizations accept sends all week, all day.
@@ -48,64 +68,75 @@ const ALWAYS = JSON.stringify({ from: '00:00', to: '24:00', days: [1, 2, 3, 4, 5
 
 export async function runDemo(rt: Runtime, opts: DemoOptions): Promise<DemoSummary> {
   const { store, keys } = rt;
+  const { sandbox, mail } = opts;
   const notes: string[] = [];
-  let sandbox: RunningSandbox | null = null;
-  let mail: MailCatcher | null = null;
+  const { connections, missing } = await connectSandbox({ pool: store.pool, keys }, sandbox);
+  for (const p of missing) notes.push(`${p}: no connector registered yet; not synced`);
+
+  const synced = { quickbooks: {}, xero: {}, hubspot: {} } as DemoSummary['synced'];
+  for (const [provider, connection] of Object.entries(connections)) {
+    opts.say(`syncing ${provider}…`);
+    synced[provider as Provider] = await syncSandboxConnection(rt, provider as Provider, connection.id, opts.asOf);
+  }
+
+  // The accounting organization first: its reports and its customer's portal link are the ones shown.
+  const first = connections.quickbooks?.organizationId;
+  const organizationIds = [...new Set([...(first ? [first] : []), ...Object.values(connections).map((c) => c.organizationId)])];
+  const byStep: Record<string, number> = {};
+  for (const organizationId of organizationIds) {
+    await installDefaultScenarios(store.db, organizationId);
+    await store.pool.query('UPDATE organizations SET sending_hours = $2::jsonb WHERE id = $1', [organizationId, ALWAYS]);
+    opts.say('planning reminders…');
+    await runOrganization(store.db, { organizationId, asOf: opts.asOf });
+  }
+
+  opts.say('sending reminders to the local mail catcher…');
+  const caughtBefore = mail.messages.length;
+  const deps = demoSendDeps(mail, { keys, publicUrl: opts.publicUrl }, `demo-${process.pid}`);
   try {
-    opts.say(`starting the provider simulators (seed ${opts.seed}, ${opts.invoices} invoices per ledger)…`);
-    sandbox = await startSandbox({ seed: opts.seed, invoices: opts.invoices, asOf: opts.asOf, port: 0, limits: false });
-    mail = await startMailCatcher();
-    const { connections, missing } = await connectSandbox({ pool: store.pool, keys }, sandbox);
-    for (const p of missing) notes.push(`${p}: no connector registered yet; not synced`);
-
-    const synced = { quickbooks: {}, xero: {}, hubspot: {} } as DemoSummary['synced'];
-    for (const [provider, connection] of Object.entries(connections)) {
-      opts.say(`syncing ${provider}…`);
-      const report = await runSync({ store, keys, connectorFor }, connection.id, { full: true });
-      const counts: Record<string, number> = {};
-      for (const stream of Object.values(report.streams)) {
-        for (const [entity, n] of Object.entries(stream.written)) counts[entity] = (counts[entity] ?? 0) + (n ?? 0);
-      }
-      if (provider === 'hubspot') {
-        // The CRM's own records (companies, deals), then matching them to the accounting customers.
-        const crm = await runCrmSync({ store, keys, connectorFor }, connection.id, { streams: CRM_STREAMS, full: true });
-        for (const [stream, r] of Object.entries(crm.streams)) if (r.written) counts[stream] = (counts[stream] ?? 0) + r.written;
-      } else {
-        await reconcile({ store, keys }, connection.id, { asOf: opts.asOf });
-      }
-      synced[provider as Provider] = counts;
-    }
-
-    const organizationIds = [...new Set(Object.values(connections).map((c) => c.organizationId))];
-    const byStep: Record<string, number> = {};
-    for (const organizationId of organizationIds) {
-      await installDefaultScenarios(store.db, organizationId);
-      await store.pool.query('UPDATE organizations SET sending_hours = $2::jsonb WHERE id = $1', [organizationId, ALWAYS]);
-      opts.say('planning reminders…');
-      await runOrganization(store.db, { organizationId, asOf: opts.asOf });
-    }
-
-    opts.say('sending reminders to the local mail catcher…');
-    const email = new SmtpChannel({ host: mail.host, port: mail.port, from: { address: 'relances@relance.example', name: 'Relance demo' } });
-    const deps = { channels: { email }, render: (input: Parameters<typeof renderMessage>[0]) => renderMessage(input), workerId: `demo-${process.pid}` };
     for (;;) {
       const pass = await sendDueActions(store.db, deps, { limit: 200 });
       if (pass.claimed === 0) break;
     }
-
-    opts.say('writing back to the providers…');
-    await pushOutbox({ store, keys });
-    const actions = await countActions(rt, organizationIds, byStep);
-    const writtenBack = { quickbooks: 0, xero: 0, hubspot: 0 } as Record<Provider, number>;
-    for (const provider of ['quickbooks', 'xero', 'hubspot'] as const) writtenBack[provider] = sandbox.controls[provider].writtenBack().length;
-
-    const first = connections.quickbooks?.organizationId ?? organizationIds[0];
-    const reports = first ? await organizationReports(rt, first, opts.asOf) : { aging: null, dso: null };
-    return { synced, actions, emailsCaught: mail.messages.length, writtenBack, reports, consoleUrl: null, portalUrl: null, notes };
   } finally {
-    await mail?.close();
-    await sandbox?.close();
+    await deps.channels.email.close();
   }
+
+  opts.say('writing back to the providers…');
+  await pushOutbox({ store, keys });
+  const actions = await countActions(rt, organizationIds, byStep);
+  const writtenBack = { quickbooks: 0, xero: 0, hubspot: 0 } as Record<Provider, number>;
+  for (const provider of ['quickbooks', 'xero', 'hubspot'] as const) writtenBack[provider] = sandbox.controls[provider].writtenBack().length;
+
+  const reports = organizationIds[0] ? await organizationReports(rt, organizationIds[0], opts.asOf) : { aging: null, dso: null };
+  const user = await ensureDemoUser(store.db, organizationIds);
+  const portal = await demoPortalLink(store.db, keys, { organizationIds, asOf: opts.asOf, publicUrl: opts.publicUrl });
+  return {
+    synced, actions, emailsCaught: mail.messages.length - caughtBefore, writtenBack, reports,
+    consoleUrl: new URL('/console/', opts.publicUrl).toString(), portalUrl: portal?.url ?? null, notes,
+    user, portalCustomer: portal?.customerName ?? null, mailUrl: mail.webUrl,
+  };
+}
+
+/**
+ * A full sync of one connection, then what follows it: for HubSpot the CRM's own records
+ * (companies, deals) and matching them to the accounting customers, for an accounting system the
+ * reconciliation. Returns the records written per entity.
+ */
+export async function syncSandboxConnection(rt: { store: Pick<Store, 'pool' | 'db'>; keys: KeyRing }, provider: Provider, connectionId: string, asOf: string): Promise<Record<string, number>> {
+  const { store, keys } = rt;
+  const report = await runSync({ store, keys, connectorFor }, connectionId, { full: true });
+  const counts: Record<string, number> = {};
+  for (const stream of Object.values(report.streams)) {
+    for (const [entity, n] of Object.entries(stream.written)) counts[entity] = (counts[entity] ?? 0) + (n ?? 0);
+  }
+  if (provider === 'hubspot') {
+    const crm = await runCrmSync({ store, keys, connectorFor }, connectionId, { streams: CRM_STREAMS, full: true });
+    for (const [stream, r] of Object.entries(crm.streams)) if (r.written) counts[stream] = (counts[stream] ?? 0) + r.written;
+  } else {
+    await reconcile({ store, keys }, connectionId, { asOf });
+  }
+  return counts;
 }
 
 async function countActions(rt: Runtime, organizationIds: string[], byStep: Record<string, number>): Promise<DemoSummary['actions']> {

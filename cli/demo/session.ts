@@ -1,0 +1,87 @@
+/**
+ * One `relance demo` session: the simulators and the mail catcher up, the run, its summary and
+ * where to look; then, when serving, the real server until SIGINT or SIGTERM; everything closed.
+ */
+import { startSandbox, type RunningSandbox } from '../../sandbox/index.ts';
+import { startMailCatcher, type MailCatcher } from '../../sandbox/mail-catcher.ts';
+import { openRuntime, type Runtime } from '../runtime.ts';
+import { runDemo, type DemoSummary } from './run-demo.ts';
+import { choosePort, localUrl, serveDemo, untilStopped } from './serve.ts';
+
+export interface DemoSessionOptions {
+  seed: number;
+  invoices: number;
+  asOf: string;
+  serve: boolean;
+  json: boolean;
+}
+
+function printSummary(s: DemoSummary): string {
+  const lines = ['', 'Relance demo — done', ''];
+  for (const [provider, counts] of Object.entries(s.synced)) {
+    const parts = Object.entries(counts).map(([entity, n]) => `${n} ${entity}`);
+    lines.push(`  synced ${provider.padEnd(10)} ${parts.length ? parts.join(', ') : '—'}`);
+  }
+  lines.push(`  reminders: ${s.actions.sent} sent, ${s.actions.planned} planned, ${s.actions.awaitingApproval} awaiting approval`);
+  for (const [step, n] of Object.entries(s.actions.byStep).sort()) lines.push(`    ${step.padEnd(24)} ${n}`);
+  lines.push(`  emails caught by the local mail server: ${s.emailsCaught}`);
+  lines.push(`  written back: ${Object.entries(s.writtenBack).map(([p, n]) => `${p} ${n}`).join(', ')}`);
+  if (s.reports.dso !== null) lines.push(`  DSO: ${s.reports.dso} days`);
+  for (const note of s.notes) lines.push(`  note: ${note}`);
+  return lines.join('\n') + '\n';
+}
+
+/** Where to look: the console with its user, a customer's portal, the caught mail. */
+function printAccess(s: DemoSummary): string {
+  const lines = ['', `console: ${s.consoleUrl}  user: ${s.user.email}  password: ${s.user.password}`];
+  if (s.portalUrl) lines.push(`portal (${s.portalCustomer}): ${s.portalUrl}`);
+  if (s.mailUrl) lines.push(`caught mail: ${s.mailUrl}`);
+  return lines.join('\n') + '\n';
+}
+
+/** Where the data stays once the demo exits, for `relance start` to serve. */
+function storeNote(rt: Runtime): string {
+  return rt.store.mode === 'embedded' ? `the embedded database in ${rt.config.dataDir}` : 'the database at DATABASE_URL';
+}
+
+export async function demoSession(o: DemoSessionOptions): Promise<void> {
+  const rt = await openRuntime({ migrate: true });
+  const say = o.json ? () => {} : (line: string) => process.stderr.write(line + '\n');
+  let sandbox: RunningSandbox | null = null;
+  let mail: MailCatcher | null = null;
+  try {
+    say(`starting the provider simulators (seed ${o.seed}, ${o.invoices} invoices per ledger)…`);
+    sandbox = await startSandbox({ seed: o.seed, invoices: o.invoices, asOf: o.asOf, port: 0, limits: false });
+    mail = await startMailCatcher(0, { web: o.serve });
+    await runThenServe(rt, { ...o, sandbox, mail, say });
+  } finally {
+    await mail?.close();
+    await sandbox?.close();
+    await rt.store.close();
+  }
+}
+
+/** The run, its summary, then (serving) the server until SIGINT or SIGTERM. */
+async function runThenServe(
+  rt: Runtime,
+  o: DemoSessionOptions & { sandbox: RunningSandbox; mail: MailCatcher; say: (line: string) => void },
+): Promise<void> {
+  const { config } = rt;
+  const chosen = o.serve ? await choosePort(config.host, config.port) : null;
+  if (chosen?.fellBack) o.say(`port ${config.port} is taken: serving on ${chosen.port} instead`);
+  // Not serving: the reminders and links point where `relance start` will serve them.
+  const publicUrl = chosen ? localUrl(config.host, chosen.port) : (config.publicUrl ?? localUrl(config.host, config.port));
+  const summary = await runDemo(rt, { sandbox: o.sandbox, mail: o.mail, asOf: o.asOf, publicUrl, say: o.say });
+  const served = chosen
+    ? await serveDemo({ store: rt.store, keys: rt.keys, logger: rt.logger, sandbox: o.sandbox, mail: o.mail, host: config.host, port: chosen.port })
+    : null;
+  process.stdout.write(o.json ? JSON.stringify(summary, null, 2) + '\n' : printSummary(summary) + printAccess(summary));
+  if (!served) {
+    o.say(`not serving: \`relance start\` serves the console at ${summary.consoleUrl} (the data stays in ${storeNote(rt)})`);
+    return;
+  }
+  o.say('serving the console, the portal, the simulators and the mail catcher; Ctrl-C stops');
+  const signal = await untilStopped();
+  o.say(`${signal}: stopping…`);
+  await served.close();
+}
