@@ -2,11 +2,16 @@
  * The admin and credit-manager pages in headless Chromium against the real server on a real
  * PostgreSQL: a mapping edited with its live preview (saved, reloaded, and refused with the field
  * named), the dashboard's DSO trend and forecast charts, the weekly report schedule, a parked
- * write-back retried, and a connection coming back from its consent page.
- * Connecting through a provider's consent page is proven end to end by test/e2e/web.browser.test.ts.
+ * write-back retried, and QuickBooks connected from the Connections page through the sandbox's
+ * consent page, its first sync watched as a worker runs it.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sandboxProviderApps } from '../../cli/demo/connect-sandbox.ts';
+import { createLogger } from '../../core/logging.ts';
+import { enqueueSyncPull } from '../../jobs/sync.ts';
+import { createWorker, type Worker } from '../../jobs/worker.ts';
+import { startSandbox, type RunningSandbox } from '../../sandbox/index.ts';
 import { createWorld, PASSWORD, seedRawCustomers, type World } from '../api/world.ts';
 import { CHROMIUM, hasChromium, logIn, openBrowser, scrollWidth, type Browser } from './chromium.ts';
 
@@ -15,13 +20,16 @@ const PARKED = '00000000-0000-4000-8000-0000000000a1';
 if (!hasChromium) console.warn(`console browser tests skipped: ${CHROMIUM} is absent (.ci/run installs Debian's chromium)`);
 
 describe.skipIf(!hasChromium)('admin pages in Chromium', () => {
+  let sandbox: RunningSandbox;
   let world: World;
+  let worker: Worker | null = null;
   let base: string;
   let browser: Browser;
   let page: Page;
 
   beforeAll(async () => {
-    world = await createWorld();
+    sandbox = await startSandbox({ seed: 81, invoices: 30, asOf: '2026-03-01', port: 0, limits: false });
+    world = await createWorld({ providerApps: sandboxProviderApps(sandbox) });
     await seedRawCustomers(world);
     await world.db.pool.query(
       `INSERT INTO outbox (id, organization_id, connection_id, kind, entity, external_id, payload, idempotency_key, status, attempts, last_error)
@@ -36,7 +44,9 @@ describe.skipIf(!hasChromium)('admin pages in Chromium', () => {
 
   afterAll(async () => {
     await browser?.close();
+    await worker?.stop(10_000);
     await world?.close();
+    await sandbox?.close();
   });
 
   async function noHorizontalScroll() {
@@ -132,4 +142,29 @@ describe.skipIf(!hasChromium)('admin pages in Chromium', () => {
     const { rows } = await world.db.pool.query('SELECT status, attempts FROM outbox WHERE id = $1', [PARKED]);
     expect(rows).toEqual([{ status: 'pending', attempts: 0 }]);
   });
+
+  it('connects QuickBooks through its consent page, then shows the first sync run and its records', async () => {
+    await page.goto(`${base}/console/#/connections`);
+    await page.click('[data-connect=quickbooks]');
+    // The sandbox's consent page agrees at once; the callback sends the browser back to the console.
+    await page.waitForURL(/#\/connections\?connected=/);
+    const id = new URL(page.url().replace('#/connections', '')).searchParams.get('connected')!;
+    await page.waitForSelector('#connected-notice');
+    const card = `[data-connection="${id}"]`;
+    expect(await page.getAttribute(card, 'class')).toContain('highlight');
+    expect(await page.getAttribute(card, 'data-status')).toBe('active');
+    // The world's server runs no scheduler: a worker process takes the sync, as beside `relance start`.
+    worker = createWorker({ databaseUrl: world.db.url, logger: createLogger({ level: 'error', format: 'json' }), concurrency: 1, processEvery: 200, sync: { store: world.db, keys: world.keys } });
+    await worker.start();
+    await enqueueSyncPull(worker.agenda, { connectionId: id });
+    await expect.poll(() => page.getAttribute(`${card} [data-sync]`, 'data-sync'), { timeout: 40_000, interval: 500 }).toBe('done');
+    const { rows } = await world.db.pool.query<{ n: string }>('SELECT count(*)::text AS n FROM invoices WHERE connection_id = $1', [id]);
+    expect(Number(rows[0]!.n)).toBeGreaterThan(0);
+    await expect.poll(() => page.textContent(`${card} tr[data-entity=invoice] td.num`)).toBe(rows[0]!.n);
+    // Its mapping editor now previews the records QuickBooks sent.
+    await page.click(`${card} [data-action=mappings]`);
+    await page.waitForSelector('#mapping-preview');
+    expect(await page.locator('#mapping-preview thead th').count()).toBe(5);
+    await noHorizontalScroll();
+  }, 60_000);
 });
