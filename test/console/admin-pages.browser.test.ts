@@ -167,4 +167,20 @@ describe.skipIf(!hasChromium)('admin pages in Chromium', () => {
     expect(await page.locator('#mapping-preview thead th').count()).toBe(5);
     await noHorizontalScroll();
   }, 60_000);
+
+  it('disconnects that connection, and Reconnect renews it through the consent page', async () => {
+    await page.goto(`${base}/console/#/connections`);
+    const card = `.connection[data-provider=quickbooks]:not([data-connection="${world.connA}"])`;
+    await page.waitForSelector(card);
+    const id = (await page.getAttribute(card, 'data-connection'))!;
+    expect(await page.locator(`${card} [data-action=reconnect]`).count()).toBe(0);
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.click(`${card} [data-action=disconnect]`);
+    await expect.poll(() => page.getAttribute(card, 'data-status')).toBe('disconnected');
+    await page.click(`${card} [data-action=reconnect]`);
+    await page.waitForURL(new RegExp(`#/connections\\?connected=${id}$`));
+    await page.waitForSelector('#connected-notice');
+    expect(await page.getAttribute(`[data-connection="${id}"]`, 'data-status')).toBe('active');
+    expect(await page.locator('.connection[data-provider=quickbooks]').count()).toBe(2);
+  });
 });
