@@ -3,7 +3,7 @@
  * PostgreSQL: a mapping edited with its live preview (saved, reloaded, and refused with the field
  * named), the dashboard's DSO trend and forecast charts, the weekly report schedule, a parked
  * write-back retried, and QuickBooks connected from the Connections page through the sandbox's
- * consent page, its first sync watched as a worker runs it.
+ * consent page, its first sync watched as a worker runs it, then disconnected and reconnected.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
