@@ -1,7 +1,7 @@
 /**
  * Sends one claimed action: re-check the stop rules and settle the customer's portal link under
- * the row lock, render, call the channel,
- * then mark it sent, record the activity and enqueue write-back outbox rows in one transaction.
+ * the row lock, render, call the channel, then mark it sent, record the activity and enqueue
+ * write-back outbox rows in one transaction.
  * Delivery is at least once: see README.md for the one window in which a message can go twice.
  */
 import { sql } from 'drizzle-orm';
