@@ -44,6 +44,7 @@ export function registerStart(program: Command): void {
         await scheduleReports(worker.agenda);
         // Said once at start: an email step without SMTP fails visibly on its action, not silently.
         if (!opened.channels.email) logger.warn('no email channel configured: set RELANCE_SMTP_URL and RELANCE_MAIL_FROM');
+        if (!config.publicUrl) logger.warn('no public URL: reminders go without their portal link; set RELANCE_PUBLIC_URL');
         logger.info('dunning channels', { channels: opened.configured });
       }
       const app = buildServer({ pool: store.pool, storeMode: store.mode, worker, logger, keys: rt.keys, publicUrl: config.publicUrl, providerApps: providerAppsFrom(config.providerApps) });
