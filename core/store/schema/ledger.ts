@@ -42,6 +42,10 @@ export const invoices = pgTable(
     // Set by Relance (a dispute is opened) or read from a provider custom field.
     disputed: boolean('disputed').notNull().default(false),
     customFields: jsonb('custom_fields').$type<Record<string, unknown>>().notNull().default({}),
+    // The provider's online payment page, asked of the connector when the portal shows the invoice
+    // (core/portal/payment-links.ts), not by the sync; cleared by the sync once the invoice is no longer open.
+    paymentUrl: text('payment_url'),
+    paymentUrlCheckedAt: instant('payment_url_checked_at'),
   },
   (t) => [
     uniqueIndex('invoices_connection_external_uq').on(t.connectionId, t.externalId),
