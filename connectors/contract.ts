@@ -51,6 +51,11 @@ export interface ConnectorSession {
    * or a killed worker does not write twice.
    */
   push(change: PushChange, options?: PushOptions): Promise<PushResult>;
+  /**
+   * Optional: the provider's online page where the customer sees and pays this invoice (QuickBooks
+   * `InvoiceLink`, Xero online invoice), or null when the provider has none for it.
+   */
+  paymentLink?(invoiceExternalId: string): Promise<string | null>;
 }
 
 export interface PushOptions {

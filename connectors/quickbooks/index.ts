@@ -6,6 +6,7 @@ import type { AccountInfo, Connector, ConnectionContext, ConnectorSession, PushC
 import { quickbooksAuth } from './auth.ts';
 import { QuickBooksClient } from './client.ts';
 import { quickbooksProfile } from './profile.ts';
+import { readPaymentLink } from './payment-link.ts';
 import { QuickBooksPull } from './pull.ts';
 import { unwrapEntity } from './schemas.ts';
 import { ENTITY_SYNCS, syncForStream } from './syncs/index.ts';
@@ -43,6 +44,7 @@ function session(context: ConnectionContext): ConnectorSession {
     push(change: PushChange, options?: PushOptions) {
       return pushChange(client, context.settings, change, new Date(clock.now()), options?.requestKey);
     },
+    paymentLink: (invoiceExternalId) => readPaymentLink(client, invoiceExternalId),
   };
 }
 

@@ -6,6 +6,7 @@
 import type { Connector, ConnectionContext, ConnectorSession, PushChange, PushOptions, PushResult } from '../contract.ts';
 import { xeroAuth } from './auth.ts';
 import { XeroClient } from './client.ts';
+import { onlineInvoiceUrl } from './online-invoice.ts';
 import { accountInfo } from './organisation.ts';
 import { xeroProfile } from './profile.ts';
 import { contactsStream } from './syncs/contacts.ts';
@@ -49,6 +50,7 @@ function connect(context: ConnectionContext): ConnectorSession {
       // A note has no version: Xero leaves the invoice's UpdatedDateUTC alone.
       return { externalId: note.invoiceExternalId, version: null, attempts };
     },
+    paymentLink: (invoiceExternalId) => onlineInvoiceUrl(client, invoiceExternalId),
   };
 }
 

@@ -42,6 +42,8 @@ export interface EntitySpec<P> {
   linksCustomer: boolean;
   /** Names the field in error messages: `field('total')` → `invoice[3] (externalId "I3").total`. */
   toRow(record: P, field: (name: string) => string): Cell[];
+  /** Extra `column = expression` assignments of an update (`t` the stored row, `EXCLUDED` the new one). */
+  onUpdate?: readonly string[];
   allocations?: {
     source: 'payment' | 'credit_note';
     parentColumn: 'payment_id' | 'credit_note_id';
@@ -150,6 +152,12 @@ export const invoiceSpec: EntitySpec<ParsedInvoice> = {
   table: 'invoices',
   schema: invoiceSchema,
   linksCustomer: true,
+  // The portal's payment link is Relance's, not the source's: kept while the invoice stays open,
+  // cleared once it is paid or void so that a reopened invoice is asked again.
+  onUpdate: [
+    `payment_url = CASE WHEN EXCLUDED.status = 'open' THEN t.payment_url END`,
+    `payment_url_checked_at = CASE WHEN EXCLUDED.status = 'open' THEN t.payment_url_checked_at END`,
+  ],
   columns: [
     ...common.head,
     { name: 'number', type: 'text' },

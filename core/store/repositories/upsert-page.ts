@@ -155,6 +155,7 @@ async function upsertRows(
       }
     : { column: sql``, value: sql`` };
   if (spec.linksCustomer) updates.push('customer_id = EXCLUDED.customer_id');
+  updates.push(...(spec.onUpdate ?? []));
   updates.push('updated_at = now()');
   const upsert = sql`
     INSERT INTO ${sql.raw(spec.table)} AS t (connection_id, organization_id, ${customer.column}${sql.raw(names.join(', '))})
