@@ -3,4 +3,5 @@ export { signPortalToken, verifyPortalToken, portalFormToken, checkPortalFormTok
 export { issuePortalLink, liveLinkOf, listPortalLinks, revokePortalLinks, openPortalLink, DEFAULT_LINK_DAYS, type IssuedLink, type OpenedLink } from './links.ts';
 export { loadPortalPage, portalLanguage, PORTAL_LANGUAGES, type PortalPage, type PortalInvoice, type PortalLanguage } from './page.ts';
 export { requestPaymentPlan, portalActor, type PortalActions, type PromiseFromPortal, type DisputeFromPortal } from './actions.ts';
-export { invoiceLinks, type InvoiceLinks } from './invoice-links.ts';
+export { invoiceLinks, keptPaymentUrl, type InvoiceLinks } from './invoice-links.ts';
+export { refreshPaymentLinks, PAYMENT_LINK_DEFAULTS, type PaymentLinkSource, type PaymentLinkRefresh } from './payment-links.ts';

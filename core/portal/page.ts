@@ -66,7 +66,7 @@ export async function loadPortalPage(db: Executor, link: OpenedLink): Promise<Po
     invoices: open.map(({ invoice: i, provider }) => ({
       id: i.id, number: i.number, issueDate: i.issueDate, dueDate: i.dueDate, currency: i.currency,
       total: formatMinor(i.totalMinor, i.currency), balance: formatMinor(i.balanceMinor, i.currency), disputed: i.disputed,
-      ...invoiceLinks(provider, i.raw, i.customFields),
+      ...invoiceLinks(provider, i.raw, i.customFields, i.paymentUrl),
     })),
     reminders: sent.filter((a) => a.sentAt).map((a) => ({ sentAt: a.sentAt!.toISOString(), channel: a.channel })),
   };

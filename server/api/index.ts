@@ -15,6 +15,7 @@ import { openDispute } from '../../core/disputes/index.ts';
 import { recordPromise } from '../../core/promises/index.ts';
 import { enqueueSyncPull } from '../../jobs/sync.ts';
 import type { Worker } from '../../jobs/worker.ts';
+import { connectionPaymentLinks } from '../portal/payment-link-source.ts';
 import { portalPlugin } from '../portal/plugin.ts';
 import { authHooks, authRoutes } from '../auth/plugin.ts';
 import { actionRoutes } from './actions.ts';
@@ -110,5 +111,8 @@ export function registerAdminApiAndPortal(app: FastifyInstance, deps: AdminAndPo
       providerApps: deps.providerApps ?? {},
     }),
   );
-  if (keys) app.register(async (scope) => portalPlugin(scope, { db, keys, logger: deps.logger, actions: deps.portalActions ?? coreActions(db) }));
+  if (keys) {
+    const paymentLinks = connectionPaymentLinks({ store: { pool: deps.pool, db }, keys });
+    app.register(async (scope) => portalPlugin(scope, { db, keys, logger: deps.logger, actions: deps.portalActions ?? coreActions(db), paymentLinks }));
+  }
 }

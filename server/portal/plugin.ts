@@ -10,8 +10,8 @@ import type { KeyRing } from '../../core/crypto.ts';
 import type { Logger } from '../../core/logging.ts';
 import { isRelanceError } from '../../core/errors.ts';
 import {
-  checkPortalFormToken, loadPortalPage, openPortalLink, portalActor, portalFormToken, requestPaymentPlan, tokenKeyId,
-  type OpenedLink, type PortalActions, type PortalPage,
+  checkPortalFormToken, loadPortalPage, openPortalLink, portalActor, portalFormToken, refreshPaymentLinks, requestPaymentPlan, tokenKeyId,
+  type OpenedLink, type PaymentLinkSource, type PortalActions, type PortalPage,
 } from '../../core/portal/index.ts';
 import type { Db } from '../../core/store/index.ts';
 import { renderInvalid, renderPortal, type FormsOffered } from './render.ts';
@@ -22,6 +22,8 @@ export interface PortalDeps {
   keys: KeyRing;
   logger: Logger;
   actions: PortalActions;
+  /** Asks an invoice's connection for its online payment link when the page opens; absent: stored links only. */
+  paymentLinks?: PaymentLinkSource;
 }
 
 const tokenParams = z.object({ token: z.string().min(1).max(512) });
@@ -62,6 +64,7 @@ export async function portalPlugin(app: FastifyInstance, deps: PortalDeps): Prom
   app.get('/portal/:token', async (request, reply) => {
     const opened = await open(request, reply);
     if (!opened) return reply;
+    if (deps.paymentLinks) await refreshPaymentLinks(deps.db, opened.link, { source: deps.paymentLinks, logger: deps.logger });
     const page = await loadPortalPage(deps.db, opened.link);
     const notice = (request.query as Record<string, unknown>).done === '1' ? 'thanks' : null;
     return show(reply, page, opened.token, opened.link, notice, null);
