@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../cli/main.ts';
 import { runCli } from '../support/cli.ts';
 
-describe('relance usage', () => {
+// Each test spawns `relance` processes: on a loaded two-core machine a spawn takes seconds.
+describe('relance usage', { timeout: 120_000 }, () => {
   it('exits 2 with one line for an unknown command', async () => {
     const r = await runCli(['frobnicate']);
     expect(r.code).toBe(2);
