@@ -62,7 +62,7 @@ export function invoiceRoutes(app: FastifyInstance, scope: ApiScope): void {
     const applied = await db.select().from(allocations).where(eq(allocations.invoiceId, found.invoice.id)).orderBy(allocations.date);
     return {
       ...invoiceJson(found.invoice),
-      ...invoiceLinks(found.provider, found.invoice.raw, found.invoice.customFields),
+      ...invoiceLinks(found.provider, found.invoice.raw, found.invoice.customFields, found.invoice.paymentUrl),
       allocations: applied.map((a) => ({ source: a.source, paymentId: a.paymentId, creditNoteId: a.creditNoteId, date: a.date, amount: formatMinor(a.amountMinor, a.currency), currency: a.currency })),
     };
   });
