@@ -16,7 +16,15 @@ export interface DemoSessionOptions {
   json: boolean;
 }
 
-function printSummary(s: DemoSummary): string {
+/** The aged balance of FORMATS.md's JSON on one line: its buckets, then the total. */
+export function agingLine(aging: unknown): string | null {
+  const a = aging as { asOf?: string; currency?: string; buckets?: Record<string, string>; total?: string } | null;
+  if (!a?.buckets || !a.total) return null;
+  const buckets = Object.entries(a.buckets).map(([bucket, amount]) => `${bucket} ${amount}`).join(' · ');
+  return `  aged balance (${a.currency}, ${a.asOf}): ${buckets} · total ${a.total}`;
+}
+
+export function printSummary(s: DemoSummary): string {
   const lines = ['', 'Relance demo — done', ''];
   for (const [provider, counts] of Object.entries(s.synced)) {
     const parts = Object.entries(counts).map(([entity, n]) => `${n} ${entity}`);
@@ -26,6 +34,8 @@ function printSummary(s: DemoSummary): string {
   for (const [step, n] of Object.entries(s.actions.byStep).sort()) lines.push(`    ${step.padEnd(24)} ${n}`);
   lines.push(`  emails caught by the local mail server: ${s.emailsCaught}`);
   lines.push(`  written back: ${Object.entries(s.writtenBack).map(([p, n]) => `${p} ${n}`).join(', ')}`);
+  const aging = agingLine(s.reports.aging);
+  if (aging) lines.push(aging);
   if (s.reports.dso !== null) lines.push(`  DSO: ${s.reports.dso} days`);
   for (const note of s.notes) lines.push(`  note: ${note}`);
   return lines.join('\n') + '\n';
