@@ -5,43 +5,35 @@
  * horizontal scroll at a laptop's width. With RELANCE_SCREENSHOTS=1 it also writes the PNGs of
  * docs/screenshots/.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installDefaultScenarios } from '../../core/scenarios/index.ts';
 import { createWorld, PASSWORD, type World } from '../api/world.ts';
+import { CHROMIUM, hasChromium, openBrowser, type Browser } from './chromium.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const SHOTS = process.env.RELANCE_SCREENSHOTS === '1' ? join(import.meta.dirname, '../../docs/screenshots') : null;
 
-if (!existsSync(CHROMIUM)) console.warn(`console browser tests skipped: ${CHROMIUM} is absent (.ci/run installs Debian's chromium)`);
+if (!hasChromium) console.warn(`console browser tests skipped: ${CHROMIUM} is absent (.ci/run installs Debian's chromium)`);
 
-describe.skipIf(!existsSync(CHROMIUM))('console in Chromium', () => {
+describe.skipIf(!hasChromium)('console in Chromium', () => {
   let world: World;
   let base: string;
-  let profile: string;
-  let context: BrowserContext;
+  let browser: Browser;
   let page: Page;
 
   beforeAll(async () => {
     world = await createWorld();
     await installDefaultScenarios(world.db.db, world.orgA);
     base = await world.app.listen({ host: '127.0.0.1', port: 0 });
-    profile = mkdtempSync(join(tmpdir(), 'relance-chromium-'));
-    // A persistent context on a fresh directory: the profile is ours, and thrown away after.
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM, args: ARGS, headless: true, viewport: { width: 1280, height: 800 }, locale: 'en-US', acceptDownloads: true,
-    });
-    page = context.pages()[0] ?? (await context.newPage());
+    browser = await openBrowser({ acceptDownloads: true });
+    page = browser.page;
   }, 120_000);
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await world?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   async function noHorizontalScroll() {

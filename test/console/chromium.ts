@@ -19,10 +19,10 @@ export interface Browser {
 }
 
 /** A persistent context on a fresh directory: the profile is ours, and thrown away on close. */
-export async function openBrowser(): Promise<Browser> {
+export async function openBrowser(options: { acceptDownloads?: boolean } = {}): Promise<Browser> {
   const profile = mkdtempSync(join(tmpdir(), 'relance-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM, args: ARGS, headless: true, viewport: { width: 1280, height: 800 }, locale: 'en-US',
+    executablePath: CHROMIUM, args: ARGS, headless: true, viewport: { width: 1280, height: 800 }, locale: 'en-US', ...options,
   });
   const page = context.pages()[0] ?? (await context.newPage());
   return {

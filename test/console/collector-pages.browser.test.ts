@@ -6,15 +6,12 @@
  * template editor (live preview, save, reload). With RELANCE_SCREENSHOTS=1 it also writes their
  * PNGs to docs/screenshots/.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorld, PASSWORD, seedUnappliedPayment, type World } from '../api/world.ts';
+import { hasChromium, openBrowser, type Browser } from './chromium.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const SHOTS = process.env.RELANCE_SCREENSHOTS === '1' ? join(import.meta.dirname, '../../docs/screenshots') : null;
 
 /** Four reminders awaiting approval: Alpha step 2, Beta steps 2 and 3, Alpha step 3 (left for the viewer). */
@@ -50,11 +47,10 @@ async function statusOf(w: World, actionId: string) {
 
 const inDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
 
-describe.skipIf(!existsSync(CHROMIUM))('collector pages in Chromium', () => {
+describe.skipIf(!hasChromium)('collector pages in Chromium', () => {
   let world: World;
   let base: string;
-  let profile: string;
-  let context: BrowserContext;
+  let browser: Browser;
   let page: Page;
 
   beforeAll(async () => {
@@ -64,15 +60,13 @@ describe.skipIf(!existsSync(CHROMIUM))('collector pages in Chromium', () => {
     await world.db.pool.query(`INSERT INTO dispute_invoices (dispute_id, invoice_id) VALUES ($1, $2)`, [DISPUTE, world.invoices.beta1]);
     await seedUnappliedPayment(world);
     base = await world.app.listen({ host: '127.0.0.1', port: 0 });
-    profile = mkdtempSync(join(tmpdir(), 'relance-chromium-'));
-    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: ARGS, headless: true, viewport: { width: 1280, height: 800 }, locale: 'en-US' });
-    page = context.pages()[0] ?? (await context.newPage());
+    browser = await openBrowser();
+    page = browser.page;
   }, 120_000);
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await world?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   async function logIn(email: string) {
