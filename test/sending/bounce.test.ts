@@ -12,24 +12,19 @@ import { SmtpChannel, type SmsMessage } from '../../core/channels/index.ts';
 import { renderMessage } from '../../core/messages/index.ts';
 import { loadRecipients, sendDueActions, type SendChannels } from '../../core/sending/index.ts';
 import { contacts } from '../../core/store/schema/index.ts';
-import { createTestDatabase, type TestDatabase } from '../support/db.ts';
+import type { TestDatabase } from '../support/db.ts';
 import { addCustomer, addInvoice, seedOrganization, type OrgFixture } from '../agenda/fixtures.ts';
 import { RecordingChannel } from './recording-channel.ts';
-import { startSmtpSink, type SmtpSink } from './smtp-sink.ts';
+import type { SmtpSink } from './smtp-sink.ts';
+import { closeSendTestbed, openSendTestbed } from './testbed.ts';
 
 let t: TestDatabase;
 let sink: SmtpSink;
 let smtp: SmtpChannel;
 beforeAll(async () => {
-  t = await createTestDatabase();
-  sink = await startSmtpSink();
-  smtp = new SmtpChannel({ host: '127.0.0.1', port: sink.port, from: { address: 'relances@atelier-dupont.example' }, timeoutMs: 5000 });
+  ({ t, sink, smtp } = await openSendTestbed());
 });
-afterAll(async () => {
-  await smtp?.close();
-  await sink?.close();
-  await t?.drop();
-});
+afterAll(() => closeSendTestbed({ t, sink, smtp }));
 
 // Mondays, 11:00 in Paris: inside the default sending hours.
 const MARCH_2 = new Date('2026-03-02T10:00:00Z');

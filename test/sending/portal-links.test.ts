@@ -16,9 +16,10 @@ import { verifyPortalToken } from '../../core/portal/index.ts';
 import { saveScenario } from '../../core/scenarios/index.ts';
 import { sendDueActions, type SendDeps } from '../../core/sending/index.ts';
 import { buildServer } from '../../server/app.ts';
-import { createTestDatabase, type TestDatabase } from '../support/db.ts';
+import type { TestDatabase } from '../support/db.ts';
 import { addCustomer, addInvoice, seedOrganization, type OrgFixture } from '../agenda/fixtures.ts';
-import { startSmtpSink, type SmtpSink } from './smtp-sink.ts';
+import type { SmtpSink } from './smtp-sink.ts';
+import { closeSendTestbed, openSendTestbed } from './testbed.ts';
 
 const PUBLIC_URL = 'https://relance.example.com';
 const DAY = 86_400_000;
@@ -29,15 +30,9 @@ let t: TestDatabase;
 let sink: SmtpSink;
 let smtp: SmtpChannel;
 beforeAll(async () => {
-  t = await createTestDatabase();
-  sink = await startSmtpSink();
-  smtp = new SmtpChannel({ host: '127.0.0.1', port: sink.port, from: { address: 'relances@atelier-dupont.example' }, timeoutMs: 5000 });
+  ({ t, sink, smtp } = await openSendTestbed());
 });
-afterAll(async () => {
-  await smtp?.close();
-  await sink?.close();
-  await t?.drop();
-});
+afterAll(() => closeSendTestbed({ t, sink, smtp }));
 
 const deps = (publicUrl: string | null = PUBLIC_URL): SendDeps => ({
   channels: { email: smtp }, render: (i) => renderMessage(i), workerId: 'w-portal', portalLinks: { keys, publicUrl },

@@ -5,24 +5,19 @@ import { approveActions, editAction, listQueue, previewAction, rejectActions } f
 import { renderMessage } from '../../core/messages/index.ts';
 import { sendDueActions, withinSendingHours, type SendDeps } from '../../core/sending/index.ts';
 import { SmtpChannel, type LetterMessage } from '../../core/channels/index.ts';
-import { createTestDatabase, type TestDatabase } from '../support/db.ts';
+import type { TestDatabase } from '../support/db.ts';
 import { addCustomer, addInvoice, seedOrganization, type OrgFixture } from '../agenda/fixtures.ts';
 import { RecordingChannel } from './recording-channel.ts';
-import { startSmtpSink, type SmtpSink } from './smtp-sink.ts';
+import type { SmtpSink } from './smtp-sink.ts';
+import { closeSendTestbed, openSendTestbed } from './testbed.ts';
 
 let t: TestDatabase;
 let sink: SmtpSink;
 let smtp: SmtpChannel;
 beforeAll(async () => {
-  t = await createTestDatabase();
-  sink = await startSmtpSink();
-  smtp = new SmtpChannel({ host: '127.0.0.1', port: sink.port, from: { address: 'relances@atelier-dupont.example' }, timeoutMs: 5000 });
+  ({ t, sink, smtp } = await openSendTestbed());
 });
-afterAll(async () => {
-  await smtp?.close();
-  await sink?.close();
-  await t?.drop();
-});
+afterAll(() => closeSendTestbed({ t, sink, smtp }));
 
 // Monday 2 March 2026, 11:00 in Paris: inside the default sending hours (09:00–18:00, Mon–Fri).
 const MONDAY_11H = new Date('2026-03-02T10:00:00Z');

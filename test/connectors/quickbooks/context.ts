@@ -1,4 +1,6 @@
 /** A QuickBooks connection context for nock tests: a fixed token, a fresh limiter, fast retries. */
+import nock from 'nock';
+import { afterEach, beforeAll, expect } from 'vitest';
 import { AccountLimiter, defaultRetryPolicy, exponentialFullJitter, type TokenSource } from '../../../core/http/index.ts';
 import type { ConnectionContext, ConnectionSettings } from '../../../connectors/contract.ts';
 import { quickbooksProfile } from '../../../connectors/quickbooks/index.ts';
@@ -41,4 +43,16 @@ export function context(overrides: Partial<ConnectionContext> = {}): ConnectionC
     policy: defaultRetryPolicy({ transient: fast, rateLimited: fast, conflict: fast, maxRetryAfterMs: 2_000 }),
     ...overrides,
   };
+}
+
+/** No real network, and every interceptor a test declares must have been used by its end. */
+export function strictNock(): void {
+  beforeAll(() => {
+    nock.disableNetConnect();
+  });
+  afterEach(() => {
+    const pending = nock.pendingMocks();
+    nock.cleanAll();
+    expect(pending).toEqual([]);
+  });
 }

@@ -1,20 +1,13 @@
 /** QuickBooks' payment link of an invoice: a read with include=invoiceLink at our minor version, against nock. */
 import nock from 'nock';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { quickbooksConnector } from '../../../connectors/quickbooks/index.ts';
 import { MINOR_VERSION } from '../../../connectors/quickbooks/profile.ts';
-import { API, BASE, context } from './context.ts';
+import { API, BASE, context, strictNock } from './context.ts';
 
 const notFound = { Fault: { Error: [{ Message: 'Object Not Found', Detail: 'Object Not Found : Something you are trying to use has been made inactive or deleted', code: '610' }], type: 'ValidationFault' } };
 
-beforeAll(() => {
-  nock.disableNetConnect();
-});
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending).toEqual([]);
-});
+strictNock();
 
 const paymentLink = (id: string) => quickbooksConnector.connect(context()).paymentLink!(id);
 

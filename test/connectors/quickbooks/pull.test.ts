@@ -4,11 +4,11 @@
  * shapes (429 storm, 401 refresh, Fault 400, Fault in a 200, an answer that does not parse).
  */
 import nock from 'nock';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { quickbooksConnector } from '../../../connectors/quickbooks/index.ts';
 import type { PulledPage } from '../../../connectors/contract.ts';
 import type { JsonValue } from '../../../core/store/index.ts';
-import { API, BASE, context, tokens } from './context.ts';
+import { API, BASE, context, tokens, strictNock } from './context.ts';
 
 const NOW = Date.parse('2026-03-01T12:00:00Z');
 const clock = { now: () => NOW, sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, Math.min(ms, 5))) };
@@ -30,14 +30,7 @@ function queryText(uri: string): string {
   return new URL(uri, BASE).searchParams.get('query') ?? '';
 }
 
-beforeAll(() => {
-  nock.disableNetConnect();
-});
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending).toEqual([]);
-});
+strictNock();
 
 describe('full sync by query pages of 1000', () => {
   it('pages with STARTPOSITION/MAXRESULTS in Id order, stops on a short page, and hands CDC the first answer time', async () => {

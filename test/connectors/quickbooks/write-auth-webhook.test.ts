@@ -5,23 +5,16 @@
  */
 import { readFileSync } from 'node:fs';
 import nock from 'nock';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { quickbooksConnector, signWebhook } from '../../../connectors/quickbooks/index.ts';
 import { appendNoteLine } from '../../../connectors/quickbooks/writes/private-note.ts';
-import { API, BASE, REALM, context, settings } from './context.ts';
+import { API, BASE, REALM, context, settings, strictNock } from './context.ts';
 
 const NOW = Date.parse('2026-03-01T12:00:00Z');
 const clock = { now: () => NOW, sleep: async () => {} };
 const staleFault = { Fault: { Error: [{ Message: 'Stale Object Error', Detail: 'You and someone else are working on the same thing', code: '5010', element: 'SyncToken' }], type: 'ValidationFault' }, time: '2026-03-01T04:00:00.000-08:00' };
 
-beforeAll(() => {
-  nock.disableNetConnect();
-});
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending).toEqual([]);
-});
+strictNock();
 
 describe('write-back by sparse update', () => {
   it('writes the stage into the configured custom field and appends a note line, with the SyncToken read', async () => {
