@@ -23,3 +23,17 @@ export const instant = (name: string) => timestamp(name, { withTimezone: true, m
 
 export const createdAt = () => instant('created_at').notNull().defaultNow();
 export const updatedAt = () => instant('updated_at').notNull().defaultNow();
+
+/**
+ * A postal address as a letter needs it: the street lines as written, then the parts a window
+ * envelope and the post office read. `country` is ISO 3166-1 alpha-2 when it resolved; the
+ * provider's own text is kept in `countryRaw` either way.
+ */
+export interface PostalAddress {
+  lines: string[];
+  city?: string;
+  postalCode?: string;
+  region?: string;
+  country?: string;
+  countryRaw?: string;
+}

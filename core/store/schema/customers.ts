@@ -4,7 +4,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { boolean, check, char, index, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { createdAt, currency, id, instant, minor, updatedAt } from './columns.ts';
+import { createdAt, currency, id, instant, minor, updatedAt, type PostalAddress } from './columns.ts';
 import { contactRoleEnum } from './enums.ts';
 import { connections } from './connections.ts';
 import { organizations } from './organizations.ts';
@@ -44,7 +44,14 @@ export const customers = pgTable(
     currency: currency(),
     balanceMinor: minor('balance_minor'),
     country: char('country', { length: 2 }),
+    // The country exactly as the provider wrote it ("USA", "United Kingdom"), kept when it did not
+    // resolve to an ISO code so nothing the source said is lost.
+    countryRaw: text('country_raw'),
+    // Where letters go: synced from the provider's billing address, editable per customer.
+    postalAddress: jsonb('postal_address').$type<PostalAddress>(),
     language: text('language'),
+    // Set by an admin: wins over the synced language and the one derived from the country.
+    languageOverride: text('language_override'),
     taxId: text('tax_id'),
     active: boolean('active').notNull().default(true),
     // Set from the CRM ("paused" property) or the console: a stop rule of every scenario.

@@ -1,7 +1,7 @@
 /** Organizations (one legal entity each) and the groups that consolidate them. */
 import { sql } from 'drizzle-orm';
 import { boolean, check, char, jsonb, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
-import { createdAt, currency, id, updatedAt } from './columns.ts';
+import { createdAt, currency, id, updatedAt, type PostalAddress } from './columns.ts';
 
 /** The late-payment policy as FORMATS.md's ledger states it (`policy`, reference rates, custom terms). */
 export interface LatePaymentPolicy {
@@ -29,6 +29,8 @@ export const organizations = pgTable(
     // ISO 3166-1 alpha-2: decides which late-payment law applies.
     country: char('country', { length: 2 }).notNull(),
     latePaymentPolicy: jsonb('late_payment_policy').$type<LatePaymentPolicy>().notNull().default({ policy: 'NONE' }),
+    // The sender block of letters: from the provider's company info, editable in settings.
+    senderAddress: jsonb('sender_address').$type<PostalAddress>(),
     businessDaysOnly: boolean('business_days_only').notNull().default(false),
     sendingHours: jsonb('sending_hours')
       .$type<SendingHours>()
