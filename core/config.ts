@@ -4,6 +4,7 @@
  * The environment wins over the file.
  */
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from './errors.ts';
@@ -85,6 +86,7 @@ const settingsSchema = z.object({
   RELANCE_SMS_FROM: z.string().regex(/^\+[1-9]\d{6,14}$/, 'expected an E.164 number like +33612345678').optional(),
   RELANCE_SMS_MESSAGING_SERVICE_SID: z.string().min(1).optional(),
   ...providerAppSettings(),
+  ...securitySettings(),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -107,6 +109,10 @@ export interface Config {
   sms: SmsSettings | null;
   /** The OAuth app of each provider whose client id is set; the others cannot be connected from the console. */
   providerApps: Partial<Record<ProviderAppName, ProviderAppSettings>>;
+  /** RELANCE_TRUSTED_PROXIES: the proxies whose X-Forwarded-For is believed (addresses or CIDRs); empty: none. */
+  trustedProxies: string[];
+  /** RELANCE_PROMISE_HORIZON_DAYS: how far ahead the portal accepts a promise date. */
+  promiseHorizonDays: number;
 }
 
 /** One provider's OAuth app; a null URL means the provider's own (connectors/<provider>/profile.ts). */
@@ -205,6 +211,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
         }
       : null,
     providerApps: providerApps(s),
+    trustedProxies: s.RELANCE_TRUSTED_PROXIES,
+    promiseHorizonDays: s.RELANCE_PROMISE_HORIZON_DAYS,
   };
 }
 
@@ -281,7 +289,33 @@ export const SETTINGS_HELP: Record<keyof Settings, string> = {
   ...providerAppHelp('QUICKBOOKS', 'QuickBooks Online', 'https://appcenter.intuit.com/connect/oauth2', 'https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer', 'https://quickbooks.api.intuit.com'),
   ...providerAppHelp('XERO', 'Xero', 'https://login.xero.com/identity/connect/authorize', 'https://identity.xero.com/connect/token', 'https://api.xero.com/api.xro/2.0'),
   ...providerAppHelp('HUBSPOT', 'HubSpot', 'https://app.hubspot.com/oauth/authorize', 'https://api.hubapi.com/oauth/v1/token', 'https://api.hubapi.com'),
+  RELANCE_TRUSTED_PROXIES: 'reverse proxies whose `X-Forwarded-For` gives the client address (comma-separated addresses or CIDRs, e.g. `127.0.0.1,10.0.0.0/8`); unset: the socket peer is the client',
+  RELANCE_PROMISE_HORIZON_DAYS: 'how many days ahead a customer may promise to pay on the portal (default 90)',
 };
+
+/** Security settings (docs/security.md): the trusted reverse proxies and the portal's promise horizon. */
+function securitySettings() {
+  const proxy = (v: string) => {
+    const [address, bits, extra] = v.split('/');
+    const family = isIP(address ?? '');
+    if (!family || extra !== undefined) return false;
+    if (bits === undefined) return true;
+    return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+  };
+  return {
+    RELANCE_TRUSTED_PROXIES: z
+      .string()
+      .transform((v) => v.split(',').map((p) => p.trim()).filter(Boolean))
+      .refine((list) => list.every(proxy), 'expected comma-separated IP addresses or CIDR ranges such as 127.0.0.1,10.0.0.0/8')
+      .default([]),
+    RELANCE_PROMISE_HORIZON_DAYS: z.coerce
+      .number({ error: 'expected a number of days' })
+      .int('expected a whole number of days')
+      .min(1, 'expected at least 1 day')
+      .max(3650, 'expected at most 3650 days')
+      .default(90),
+  };
+}
 
 function providerAppHelp(p: Prefix, name: string, authorize: string, token: string, api: string): Record<AppText | AppUrl, string> {
   return {

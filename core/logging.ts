@@ -6,14 +6,26 @@
 import winston from 'winston';
 
 const SECRET_KEY = /(token|secret|password|passwd|authorization|cookie|api[-_]?key|signature|iban|card[-_]?number|client[-_]?secret|private[-_]?key)/i;
+// The bound values of a failed query (drizzle's DrizzleQueryError.params, pg's error detail) may be anyone's data.
+const VALUE_KEY = /^(params|parameters|detail)$/;
 const REDACTED = '[redacted]';
 
 const TEXT_PATTERNS: [RegExp, string][] = [
   [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/g, '$1 [redacted]'],
   // user:password@ in URLs (postgres://user:pw@host)
   [/(\/\/[^:/\s@]+:)[^@\s/]+@/g, '$1[redacted]@'],
-  [/\b((?:access|refresh|id)_token|client_secret|password|code)=([^&\s"]+)/gi, '$1=[redacted]'],
+  [/\b((?:access|refresh|id)_token|client_secret|password|code|state)=([^&\s"]+)/gi, '$1=[redacted]'],
+  // A portal link's token (core/portal/token.ts: v1.<kid>.<27-char payload>.<22-char MAC>), in a URL path or anywhere.
+  [/(\/portal\/)[^/?#\s"']+/g, '$1[redacted]'],
+  [/(?<![A-Za-z0-9_-])v1\.[A-Za-z0-9_-]{1,64}\.[A-Za-z0-9_-]{27}\.[A-Za-z0-9_-]{22}(?![A-Za-z0-9_-])/g, '[redacted]'],
+  // Drizzle's "Failed query: … params: v1,v2" (and its stack): the statement stays, the values go.
+  [/(\bparams: )[\s\S]*?(?=\n\s+at |$)/g, '$1[redacted]'],
 ];
+
+/** A request URL fit for a log line: portal tokens and credential parameters masked. */
+export function redactUrl(url: string): string {
+  return redactText(url);
+}
 
 /** Masks credentials inside free text. */
 export function redactText(text: string): string {
@@ -33,7 +45,7 @@ export function redact(value: unknown, seen = new WeakSet<object>()): unknown {
     value instanceof Error ? { ...value, name: value.name, message: value.message, stack: value.stack } : value;
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(source)) {
-    out[key] = SECRET_KEY.test(key) && v !== null && v !== undefined ? REDACTED : redact(v, seen);
+    out[key] = (SECRET_KEY.test(key) || VALUE_KEY.test(key)) && v !== null && v !== undefined ? REDACTED : redact(v, seen);
   }
   return out;
 }

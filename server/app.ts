@@ -5,7 +5,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import { isRelanceError } from '../core/errors.ts';
-import type { Logger } from '../core/logging.ts';
+import { redactUrl, type Logger } from '../core/logging.ts';
 import type { Worker } from '../jobs/worker.ts';
 import type { KeyRing } from '../core/crypto.ts';
 import { connectionRoutes, type ProviderApps } from './oauth/index.ts';
@@ -24,6 +24,10 @@ export interface ServerDeps {
   publicUrl?: string | null;
   /** The providers' OAuth apps from the settings; absent: no provider can be connected from the console. */
   providerApps?: ProviderApps;
+  /** RELANCE_TRUSTED_PROXIES: X-Forwarded-For gives the client address only when the peer is one of these. */
+  trustedProxies?: readonly string[];
+  /** RELANCE_PROMISE_HORIZON_DAYS (default 90). */
+  promiseHorizonDays?: number;
 }
 
 async function databaseHealth(pool: pg.Pool): Promise<{ ok: boolean; latencyMs: number; error?: string }> {
@@ -37,7 +41,9 @@ async function databaseHealth(pool: pg.Pool): Promise<{ ok: boolean; latencyMs: 
 }
 
 export function buildServer(deps: ServerDeps): FastifyInstance {
-  const app = Fastify({ logger: false, bodyLimit: 5 * 1024 * 1024 });
+  // request.ip: the socket peer, or the address a trusted proxy forwarded (never a client's own header).
+  const trustProxy = deps.trustedProxies?.length ? [...deps.trustedProxies] : false;
+  const app = Fastify({ logger: false, bodyLimit: 5 * 1024 * 1024, trustProxy });
 
   app.setErrorHandler((error, request, reply) => {
     if (isRelanceError(error) && error.category === 'validation') {
@@ -45,7 +51,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     }
     const e = error as { statusCode?: number; code?: string; message?: string };
     const status = e.statusCode ?? 500;
-    if (status >= 500) deps.logger.error('request failed', { url: request.url, error });
+    if (status >= 500) deps.logger.error('request failed', { url: redactUrl(request.url), error });
     const message = status >= 500 ? 'internal error' : (e.message ?? 'bad request');
     return reply.status(status).send({ error: { code: e.code ?? 'error', message } });
   });
@@ -63,7 +69,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   });
 
   void app.register(consolePlugin);
-  registerAdminApiAndPortal(app, { pool: deps.pool, logger: deps.logger, worker: deps.worker, keys: deps.keys ?? null, publicUrl: deps.publicUrl ?? null, providerApps: deps.providerApps ?? {} });
+  registerAdminApiAndPortal(app, { pool: deps.pool, logger: deps.logger, worker: deps.worker, keys: deps.keys ?? null, publicUrl: deps.publicUrl ?? null, providerApps: deps.providerApps ?? {}, promiseHorizonDays: deps.promiseHorizonDays ?? 90 });
   if (deps.keys) void app.register(connectionRoutes, { pool: deps.pool, keys: deps.keys, worker: deps.worker, logger: deps.logger });
   if (deps.keys) void app.register(hubspotWebhookRoutes, { pool: deps.pool, keys: deps.keys, logger: deps.logger, enqueue: async (job, data) => void (await deps.worker?.agenda.now(job, data)) });
 

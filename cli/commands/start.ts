@@ -47,7 +47,8 @@ export function registerStart(program: Command): void {
         if (!config.publicUrl) logger.warn('no public URL: reminders go without their portal link; set RELANCE_PUBLIC_URL');
         logger.info('dunning channels', { channels: opened.configured });
       }
-      const app = buildServer({ pool: store.pool, storeMode: store.mode, worker, logger, keys: rt.keys, publicUrl: config.publicUrl, providerApps: providerAppsFrom(config.providerApps) });
+      const app = buildServer({ pool: store.pool, storeMode: store.mode, worker, logger, keys: rt.keys, publicUrl: config.publicUrl, providerApps: providerAppsFrom(config.providerApps),
+        trustedProxies: config.trustedProxies, promiseHorizonDays: config.promiseHorizonDays });
       const address = await app.listen({ host: config.host, port: config.port });
       logger.info('relance started', { address, store: store.mode, worker: Boolean(worker) });
       process.stdout.write(`relance listening on ${address} (${store.mode} database)\n`);

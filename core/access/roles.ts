@@ -38,6 +38,8 @@ export interface Principal {
   csrfToken: string | null;
   sessionId: string | null;
   memberships: readonly Membership[];
+  /** An API key made read-only: only safe methods (GET) pass, whatever the role. */
+  readOnly?: boolean;
 }
 
 export function membershipIn(principal: Principal, organizationId: string): Membership | null {

@@ -3,7 +3,7 @@
  * resolves to a Principal (the user and their memberships) or to null, never to an error that
  * tells an expired secret from an unknown one.
  */
-import { and, eq, gt, isNull, or, sql } from 'drizzle-orm';
+import { and, eq, gt, isNull, ne, or, sql } from 'drizzle-orm';
 import { NotFound } from '../errors.ts';
 import { apiKeys, sessions, users } from '../store/schema/index.ts';
 import type { Executor } from '../store/index.ts';
@@ -59,9 +59,17 @@ export async function revokeSession(db: Executor, sessionId: string): Promise<vo
   await db.update(sessions).set({ revokedAt: sql`now()` }).where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt)));
 }
 
-/** Ends every session of a user (password change, account disabled). */
-export async function revokeUserSessions(db: Executor, userId: string): Promise<void> {
-  await db.update(sessions).set({ revokedAt: sql`now()` }).where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)));
+/** Ends every session of a user (password change, account disabled), but `keep` (the session that changed the password). */
+export async function revokeUserSessions(db: Executor, userId: string, keep: string | null = null): Promise<void> {
+  await db
+    .update(sessions)
+    .set({ revokedAt: sql`now()` })
+    .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), keep ? ne(sessions.id, keep) : undefined));
+}
+
+/** Revokes every API key of a user (account disabled). */
+export async function revokeUserApiKeys(db: Executor, userId: string): Promise<void> {
+  await db.update(apiKeys).set({ revokedAt: sql`now()` }).where(and(eq(apiKeys.userId, userId), isNull(apiKeys.revokedAt)));
 }
 
 const API_KEY_PREFIX = 'rlk_';
@@ -73,13 +81,22 @@ export interface NewApiKey {
   prefix: string;
 }
 
-/** Makes an API key acting as `userId` (with that user's memberships). */
-export async function createApiKey(db: Executor, input: { userId: string; name: string; expiresAt?: Date | null }): Promise<NewApiKey> {
+/**
+ * Makes an API key acting as `userId`: with that user's memberships, or only the one of
+ * `organizationId` (a scoped key), and only for reading when `readOnly`.
+ */
+export async function createApiKey(
+  db: Executor,
+  input: { userId: string; name: string; expiresAt?: Date | null; organizationId?: string | null; readOnly?: boolean },
+): Promise<NewApiKey> {
   const key = API_KEY_PREFIX + randomSecret();
   const prefix = key.slice(0, API_KEY_PREFIX.length + 6);
   const [row] = await db
     .insert(apiKeys)
-    .values({ userId: input.userId, name: input.name, prefix, keyHash: sha256Hex(key), expiresAt: input.expiresAt ?? null })
+    .values({
+      userId: input.userId, name: input.name, prefix, keyHash: sha256Hex(key), expiresAt: input.expiresAt ?? null,
+      organizationId: input.organizationId ?? null, readOnly: input.readOnly ?? false,
+    })
     .returning({ id: apiKeys.id });
   return { id: row!.id, key, prefix };
 }
@@ -87,7 +104,7 @@ export async function createApiKey(db: Executor, input: { userId: string; name: 
 export async function resolveApiKey(db: Executor, key: string): Promise<Principal | null> {
   if (!key.startsWith(API_KEY_PREFIX)) return null;
   const [row] = await db
-    .select({ id: apiKeys.id, userId: users.id, email: users.email })
+    .select({ id: apiKeys.id, userId: users.id, email: users.email, organizationId: apiKeys.organizationId, readOnly: apiKeys.readOnly })
     .from(apiKeys)
     .innerJoin(users, eq(users.id, apiKeys.userId))
     .where(
@@ -100,13 +117,18 @@ export async function resolveApiKey(db: Executor, key: string): Promise<Principa
     );
   if (!row) return null;
   await db.update(apiKeys).set({ lastUsedAt: sql`now()` }).where(eq(apiKeys.id, row.id));
-  const memberships = await loadMemberships(db, row.userId);
-  return { userId: row.userId, email: row.email, via: 'api_key', csrfToken: null, sessionId: null, memberships };
+  const all = await loadMemberships(db, row.userId);
+  // A scoped key sees one organization; a read-only one reads only (roles.ts: readOnly principals).
+  const memberships = row.organizationId ? all.filter((m) => m.organizationId === row.organizationId) : all;
+  return { userId: row.userId, email: row.email, via: 'api_key', csrfToken: null, sessionId: null, memberships, readOnly: row.readOnly };
 }
 
 export async function listApiKeys(db: Executor, userId: string) {
   return db
-    .select({ id: apiKeys.id, name: apiKeys.name, prefix: apiKeys.prefix, createdAt: apiKeys.createdAt, lastUsedAt: apiKeys.lastUsedAt, expiresAt: apiKeys.expiresAt, revokedAt: apiKeys.revokedAt })
+    .select({
+      id: apiKeys.id, name: apiKeys.name, prefix: apiKeys.prefix, organizationId: apiKeys.organizationId, readOnly: apiKeys.readOnly,
+      createdAt: apiKeys.createdAt, lastUsedAt: apiKeys.lastUsedAt, expiresAt: apiKeys.expiresAt, revokedAt: apiKeys.revokedAt,
+    })
     .from(apiKeys)
     .where(eq(apiKeys.userId, userId))
     .orderBy(apiKeys.createdAt);

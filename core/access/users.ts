@@ -5,6 +5,7 @@ import { memberships, users } from '../store/schema/index.ts';
 import type { Executor } from '../store/index.ts';
 import { DEFAULT_SCRYPT, hashPassword, needsRehash, passwordProblem, verifyPassword, type ScryptParams } from './password.ts';
 import type { Role } from './roles.ts';
+import { revokeUserApiKeys, revokeUserSessions } from './sessions.ts';
 
 export interface UserRecord {
   id: string;
@@ -89,13 +90,28 @@ export async function authenticate(db: Executor, email: string, password: string
   return user;
 }
 
-/** Sets a new password (validated, hashed). */
-export async function setPassword(db: Executor, userId: string, password: string, scrypt?: ScryptParams): Promise<void> {
+/**
+ * Sets a new password (validated, hashed) and ends the user's other sessions: whoever held one
+ * with the old password is out. `keepSessionId`: the session that made the change stays.
+ */
+export async function setPassword(db: Executor, userId: string, password: string, scrypt?: ScryptParams, keepSessionId: string | null = null): Promise<void> {
   const problem = passwordProblem(password);
   if (problem) throw new InvalidInput(`password: ${problem}`, { field: 'password' });
   const hash = await hashPassword(password, scrypt ?? DEFAULT_SCRYPT);
   const updated = await db.update(users).set({ passwordHash: hash, updatedAt: sql`now()` }).where(eq(users.id, userId)).returning({ id: users.id });
   if (!updated[0]) throw new NotFound(`user ${userId} does not exist`, { field: 'userId' });
+  await revokeUserSessions(db, userId, keepSessionId);
+}
+
+/** Disables (or enables again) a user; disabling ends every session and revokes every API key at once. */
+export async function setUserDisabled(db: Executor, userId: string, disabled: boolean): Promise<UserRecord> {
+  const [row] = await db.update(users).set({ disabled, updatedAt: sql`now()` }).where(eq(users.id, userId)).returning(PUBLIC_COLUMNS);
+  if (!row) throw new NotFound(`user ${userId} does not exist`, { field: 'userId' });
+  if (disabled) {
+    await revokeUserSessions(db, userId);
+    await revokeUserApiKeys(db, userId);
+  }
+  return row;
 }
 
 export interface MemberRecord extends UserRecord {

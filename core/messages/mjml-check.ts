@@ -45,19 +45,21 @@ interface MjmlIssue {
  * Compiles MJML with strict validation; `mj-include` paths resolve from the file's folder.
  * Errors carry the file and line mjml reports (an included layout file names itself).
  */
-export async function compileMjml(source: string, file: string): Promise<string> {
+export async function compileMjml(source: string, file: string, untrusted?: { origin: (line: number) => { file: string; line: number } }): Promise<string> {
   let result: { html: string; errors: MjmlIssue[] };
+  // An organization's source (layout-includes.ts): includes already expanded, mjml reads no file.
+  const at = (issue: MjmlIssue) => (untrusted ? untrusted.origin(issue.line) : { file: fileOf(issue, file), line: issue.line });
   try {
     // mjml 4 answers synchronously, its typings (and mjml 5) a promise: awaiting serves both.
-    result = (await mjml2html(source, { validationLevel: 'strict', filePath: file, keepComments: false })) as unknown as typeof result;
+    result = (await mjml2html(source, { validationLevel: 'strict', filePath: file, keepComments: false, ignoreIncludes: Boolean(untrusted) })) as unknown as typeof result;
   } catch (e) {
     const issues = (e as { errors?: MjmlIssue[] }).errors;
     const first = issues?.[0];
-    if (first) throw new TemplateError(fileOf(first, file), first.line, first.message, issues.length - 1);
+    if (first) throw new TemplateError(at(first).file, at(first).line, first.message, issues.length - 1);
     throw new TemplateError(file, 1, `not MJML: ${(e as Error).message}`);
   }
   const first = result.errors[0];
-  if (first) throw new TemplateError(fileOf(first, file), first.line, first.message, result.errors.length - 1);
+  if (first) throw new TemplateError(at(first).file, at(first).line, first.message, result.errors.length - 1);
   return result.html;
 }
 

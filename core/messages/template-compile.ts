@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { htmlToText } from './html-to-text.ts';
+import { expandLayoutIncludes } from './layout-includes.ts';
 import { checkTagBalance, compileMjml } from './mjml-check.ts';
 import { parseTemplate, TemplateSyntaxError, type Node } from './placeholders.ts';
 import { TemplateError } from './template-error.ts';
@@ -33,20 +34,27 @@ export interface CompiledText {
 
 export type CompiledTemplate = CompiledEmail | CompiledText;
 
-/** Compiles `source` (the content of `file`) for a channel; throws `TemplateError` with the line. */
-export async function compileTemplate(channel: MessageChannel, source: string, file: string): Promise<CompiledTemplate> {
-  return channel === 'email' ? compileEmail(source, file) : compileText(channel, source, file);
+/**
+ * Compiles `source` (the content of `file`) for a channel; throws `TemplateError` with the line.
+ * `organizationSource`: an organization's own copy (template-overrides.ts), which may include only
+ * the shipped layout parts, and which mjml compiles with file includes off (layout-includes.ts).
+ */
+export async function compileTemplate(channel: MessageChannel, source: string, file: string, options: { organizationSource?: boolean } = {}): Promise<CompiledTemplate> {
+  return channel === 'email' ? compileEmail(source, file, options.organizationSource ?? false) : compileText(channel, source, file);
 }
 
-async function compileEmail(source: string, file: string): Promise<CompiledEmail> {
+async function compileEmail(source: string, file: string, organizationSource: boolean): Promise<CompiledEmail> {
   const nodes = checkedParse(source, file);
-  const included = includedFiles(source, file).flatMap((part) => checkedParse(readPart(part, file), part));
+  const expanded = organizationSource ? expandLayoutIncludes(source, file) : null;
+  const included = expanded
+    ? expanded.parts.flatMap((part) => checkedParse(part.text, part.file))
+    : includedFiles(source, file).flatMap((part) => checkedParse(readPart(part, file), part));
   checkTagBalance(source, file);
   const title = /<mj-title>([\s\S]*?)<\/mj-title>/.exec(source);
   if (!title) throw new TemplateError(file, 1, 'no <mj-title> in <mj-head>: it is the subject of the email');
   const titleLine = lineAt(source, title.index + '<mj-title>'.length);
   const subject = parseTemplate(title[1]!.trim(), titleLine);
-  const html = await compileMjml(source, file);
+  const html = expanded ? await compileMjml(expanded.source, file, expanded) : await compileMjml(source, file);
   // The compiled HTML holds the same placeholders as the source; it was checked above.
   const htmlNodes = parseTemplate(html);
   return {

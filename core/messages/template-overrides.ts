@@ -22,7 +22,7 @@ export interface TemplateOverride {
 
 /** Validates and compiles a template's source in place of its shipped file; `TemplateError` names the line. */
 export function compileSource(ref: TemplateRef, source: string): Promise<CompiledTemplate> {
-  return compileTemplate(ref.channel, source.replace(/^\uFEFF/, ''), templateFile(ref));
+  return compileTemplate(ref.channel, source.replace(/^\uFEFF/, ''), templateFile(ref), { organizationSource: true });
 }
 
 const compiledCopies = new Map<string, { updatedAt: number; compiled: CompiledTemplate }>();

@@ -31,8 +31,8 @@ export interface PortalActions {
   openDispute?: (input: DisputeFromPortal) => Promise<void>;
 }
 
-/** The actor written for everything done through one portal link. */
-export const portalActor = (link: OpenedLink) => `portal:${link.tokenId}`;
+/** The actor written for everything a customer does on the portal: `portal:<customerId>`. */
+export const portalActor = (link: OpenedLink) => `portal:${link.customerId}`;
 
 export async function requestPaymentPlan(db: Executor, link: OpenedLink, input: { installments: number; message: string | null }): Promise<void> {
   await db.insert(activities).values({

@@ -5,3 +5,4 @@ export { loadPortalPage, portalLanguage, PORTAL_LANGUAGES, type PortalPage, type
 export { requestPaymentPlan, portalActor, type PortalActions, type PromiseFromPortal, type DisputeFromPortal } from './actions.ts';
 export { invoiceLinks, keptPaymentUrl, type InvoiceLinks } from './invoice-links.ts';
 export { refreshPaymentLinks, PAYMENT_LINK_DEFAULTS, type PaymentLinkSource, type PaymentLinkRefresh } from './payment-links.ts';
+export { recordPortalPromise, DEFAULT_PROMISE_HORIZON_DAYS, type PortalPromise } from './promise.ts';

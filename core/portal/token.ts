@@ -55,11 +55,20 @@ export function signPortalToken(ring: KeyRing, claims: TokenClaims): string {
   return `${head}.${mac(portalKey(ring, ring.currentId)!, head).toString('base64url')}`;
 }
 
+const TOKEN_SHAPE = /^v1\.([A-Za-z0-9_-]{1,64})\.([A-Za-z0-9_-]{27})\.([A-Za-z0-9_-]{22})$/;
+
+function canonical(part: string): boolean {
+  return Buffer.from(part, 'base64url').toString('base64url') === part;
+}
+
 /** Checks the signature and expiry; the caller still checks the stored row (revocation). */
 export function verifyPortalToken(ring: KeyRing, token: string, now: Date = new Date()): { ok: true; claims: TokenClaims } | { ok: false; problem: TokenProblem } {
-  const parts = token.split('.');
-  if (parts.length !== 4 || parts[0] !== VERSION || token.length > 512) return { ok: false, problem: 'malformed' };
-  const [, kid, payload, signature] = parts as [string, string, string, string];
+  // Strict: exactly v1.<kid>.<27 base64url>.<22 base64url>, each part in its one canonical encoding
+  // (Buffer.from would skip junk characters and ignore the unused low bits of the last one).
+  const m = TOKEN_SHAPE.exec(token);
+  if (!m) return { ok: false, problem: 'malformed' };
+  const [, kid, payload, signature] = m as unknown as [string, string, string, string];
+  if (!canonical(payload) || !canonical(signature)) return { ok: false, problem: 'malformed' };
   const key = portalKey(ring, kid);
   if (!key) return { ok: false, problem: 'unknown_key' };
   const expected = mac(key, `${VERSION}.${kid}.${payload}`);

@@ -26,6 +26,15 @@ export const promiseInputSchema = z.object({
 });
 export type PromiseInput = z.input<typeof promiseInputSchema>;
 
+/** The largest amount a bigint minor-units column holds: beyond it, a clear 400 rather than the store's overflow. */
+export const MAX_MINOR = 2n ** 63n - 1n;
+
+/** `user:<id>` or `portal:<customerId>` as given; a bare user id (older callers) gets its `user:` prefix. */
+export function actorOfRecorder(recordedBy: string | null): string {
+  if (!recordedBy) return 'system';
+  return recordedBy.includes(':') ? recordedBy : `user:${recordedBy}`;
+}
+
 function fail(prefix: string, error: z.ZodError): never {
   const issue = error.issues[0]!;
   const path = issue.path.join('.');
@@ -52,7 +61,7 @@ export async function insertPromise(
   const id = rows[0]!.id;
   const amount = formatMinor(p.amountMinor, p.currency);
   await tx.execute(sql`INSERT INTO activities (organization_id, customer_id, actor, kind, payload)
-    VALUES (${p.organizationId}::uuid, ${p.customerId}::uuid, ${p.recordedBy ? `user:${p.recordedBy}` : 'system'}, 'promise.recorded',
+    VALUES (${p.organizationId}::uuid, ${p.customerId}::uuid, ${actorOfRecorder(p.recordedBy)}, 'promise.recorded',
             ${JSON.stringify({ promiseId: id, amount, currency: p.currency, date: p.date, installmentId: p.installmentId ?? null })}::jsonb)`);
   await writeBackPromise(tx, { ...p, id, amount });
   return id;
@@ -103,6 +112,7 @@ export async function recordPromise(tx: Tx, input: PromiseInput): Promise<{ id: 
   const currency = p.currency ?? ctx.currency ?? ctx.base_currency;
   const amountMinor = toMinor(p.amount, currency, 'promise.amount');
   if (amountMinor <= 0n) throw new InvalidInput('promise.amount: must be more than zero', { field: 'amount' });
+  if (amountMinor > MAX_MINOR) throw new InvalidInput('promise.amount: too large', { field: 'amount' });
   const id = await insertPromise(tx, {
     organizationId: p.organizationId, customerId: p.customerId, currency, amountMinor, date: p.date,
     recordedBy: p.recordedBy ?? null, note: p.note ?? null, recordedOn: today,

@@ -5,7 +5,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { isRelanceError } from '../../core/errors.ts';
-import type { Logger } from '../../core/logging.ts';
+import { redactUrl, type Logger } from '../../core/logging.ts';
 
 export class HttpError extends Error {
   constructor(
@@ -64,7 +64,8 @@ function toHttp(error: unknown): HttpError {
   const pgCode = pgErrorCode(error);
   // A unique key said no (a name taken meanwhile): the caller's conflict, not a server fault.
   if (pgCode === '23505') return new HttpError(409, 'conflict', 'a record with the same key already exists');
-  if (pgCode === '23514' || pgCode === '22P02') return new HttpError(400, 'invalid', 'a value was refused by the store');
+  // 22003: a number out of its column's range (an amount too large for bigint minor units).
+  if (pgCode === '23514' || pgCode === '22P02' || pgCode === '22003') return new HttpError(400, 'invalid', 'a value was refused by the store');
   const e = error as FastifyError;
   const status = e.statusCode ?? 500;
   if (status < 500) return new HttpError(status, status === 400 ? 'invalid' : (e.code ?? 'error'), e.message);
@@ -75,7 +76,7 @@ function toHttp(error: unknown): HttpError {
 export function apiErrorHandler(logger: Logger) {
   return (error: unknown, request: FastifyRequest, reply: FastifyReply) => {
     const http = toHttp(error);
-    if (http.statusCode >= 500) logger.error('api request failed', { url: request.url, method: request.method, error });
+    if (http.statusCode >= 500) logger.error('api request failed', { url: redactUrl(request.url), method: request.method, error });
     const body: ErrorBody = { error: { code: http.code, message: http.message, field: http.field } };
     return reply.status(http.statusCode).send(body);
   };

@@ -12,7 +12,7 @@ import type { PortalActions } from '../../core/portal/index.ts';
 import * as schema from '../../core/store/schema/index.ts';
 import type { Db } from '../../core/store/index.ts';
 import { openDispute } from '../../core/disputes/index.ts';
-import { recordPromise } from '../../core/promises/index.ts';
+import { recordPortalPromise } from '../../core/portal/index.ts';
 import { enqueueSyncPull } from '../../jobs/sync.ts';
 import type { Worker } from '../../jobs/worker.ts';
 import { connectionPaymentLinks } from '../portal/payment-link-source.ts';
@@ -81,16 +81,19 @@ export interface AdminAndPortalDeps {
   providerApps?: ProviderApps;
   /** Promise and dispute recording from the portal (core/promises, core/disputes) once wired. */
   portalActions?: PortalActions;
+  /** RELANCE_PROMISE_HORIZON_DAYS: how far ahead a portal promise may be (default 90). */
+  promiseHorizonDays?: number;
 }
 
 /** The portal's promise and dispute forms, on core/promises and core/disputes, each in one transaction. */
-function coreActions(db: Db): PortalActions {
+function coreActions(db: Db, horizonDays: number): PortalActions {
   return {
+    // The portal's rules (core/portal/promise.ts): horizon, at most the balance, one pending promise per customer.
     recordPromise: async (p) => {
-      await db.transaction((tx) => recordPromise(tx, { organizationId: p.organizationId, customerId: p.customerId, amount: p.amount, currency: p.currency, date: p.promisedDate, recordedBy: p.actor }));
+      await db.transaction((tx) => recordPortalPromise(tx, { organizationId: p.organizationId, customerId: p.customerId, amount: p.amount, currency: p.currency, date: p.promisedDate, actor: p.actor }, horizonDays));
     },
     openDispute: async (d) => {
-      await db.transaction((tx) => openDispute(tx, { organizationId: d.organizationId, invoiceIds: d.invoiceIds, reason: d.reason, openedVia: 'portal' }));
+      await db.transaction((tx) => openDispute(tx, { organizationId: d.organizationId, invoiceIds: d.invoiceIds, reason: d.reason, openedVia: 'portal', actor: d.actor }));
     },
   };
 }
@@ -113,6 +116,6 @@ export function registerAdminApiAndPortal(app: FastifyInstance, deps: AdminAndPo
   );
   if (keys) {
     const paymentLinks = connectionPaymentLinks({ store: { pool: deps.pool, db }, keys });
-    app.register(async (scope) => portalPlugin(scope, { db, keys, logger: deps.logger, actions: deps.portalActions ?? coreActions(db), paymentLinks }));
+    app.register(async (scope) => portalPlugin(scope, { db, keys, logger: deps.logger, actions: deps.portalActions ?? coreActions(db, deps.promiseHorizonDays ?? 90), paymentLinks }));
   }
 }

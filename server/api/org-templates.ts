@@ -102,7 +102,8 @@ export function orgTemplateRoutes(app: FastifyInstance, scope: ApiScope): void {
   });
 
   defineRoute(app, registry, { method: 'POST', url: `${url}/preview`, summary: 'Render a source (unsaved, else the current one) with sample data', tag: 'templates', params: templateParams, body: previewBody }, async ({ principal, params, body }) => {
-    requireOrg(principal, params.orgId, 'read', 'previewing templates');
+    // A preview compiles an arbitrary source: the right to edit templates, not read access.
+    requireOrg(principal, params.orgId, 'administer', 'previewing template sources');
     const ref = { channel: params.channel, name: params.name, language: params.language };
     // Also the 404 of a template not shipped in this language, before anything compiles.
     const now = await current(params);

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import { CHANNELS, languagesOf, listTemplates, renderMessage, sampleMessageInput } from '../../core/messages/index.ts';
 import type { ApiScope } from './context.ts';
-import { notFound } from './http-errors.ts';
+import { forbidden, notFound } from './http-errors.ts';
 import { defineRoute } from './route.ts';
 
 const previewParams = z.object({ channel: z.enum(CHANNELS), name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/) });
@@ -17,7 +17,9 @@ export function templateRoutes(app: FastifyInstance, scope: ApiScope): void {
 
   defineRoute(app, registry, { method: 'GET', url: '/api/templates', summary: 'Shipped templates by channel, name and language', tag: 'templates' }, async () => ({ items: await listTemplates() }));
 
-  defineRoute(app, registry, { method: 'GET', url: '/api/templates/:channel/:name/preview', summary: 'Render a template with sample data', tag: 'templates', params: previewParams, query: previewQuery }, async ({ params, query }) => {
+  defineRoute(app, registry, { method: 'GET', url: '/api/templates/:channel/:name/preview', summary: 'Render a template with sample data', tag: 'templates', params: previewParams, query: previewQuery }, async ({ principal, params, query }) => {
+    // Shipped files only (no source is compiled here), but still only for a member of some organization.
+    if (principal.memberships.length === 0) throw forbidden('previewing templates');
     const languages = await languagesOf(params.channel, params.name);
     if (!languages.includes(query.language)) throw notFound(`${params.channel} template "${params.name}" in "${query.language}"`, 'language');
     const m = await renderMessage(sampleMessageInput(params.name, params.channel, query.language));

@@ -6,6 +6,7 @@
 import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { PORTAL_FORM_LIMIT, reserveAttempt } from '../../core/access/index.ts';
 import type { KeyRing } from '../../core/crypto.ts';
 import type { Logger } from '../../core/logging.ts';
 import { isRelanceError } from '../../core/errors.ts';
@@ -28,7 +29,8 @@ export interface PortalDeps {
 
 const tokenParams = z.object({ token: z.string().min(1).max(512) });
 const planForm = z.object({ installments: z.coerce.number().int().min(2).max(24), message: z.string().max(2000).optional() });
-const promiseForm = z.object({ date: z.iso.date(), amount: z.string().trim().regex(/^\d+([.,]\d{1,2})?$/) });
+// 30 digits at most: past bigint minor units the core refuses it as too large, naming the field.
+const promiseForm = z.object({ date: z.iso.date(), amount: z.string().trim().max(30).regex(/^\d+([.,]\d{1,2})?$/) });
 const disputeForm = z.object({ invoiceId: z.uuid(), reason: z.string().trim().min(3).max(2000) });
 
 function secureHeaders(reply: FastifyReply): FastifyReply {
@@ -87,6 +89,12 @@ export async function portalPlugin(app: FastifyInstance, deps: PortalDeps): Prom
         return secureHeaders(reply).status(403).send(renderInvalid(lang, PORTAL_TEXTS[lang]));
       }
       const page = await loadPortalPage(deps.db, opened.link);
+      // Per link, in PostgreSQL (every server process counts the same posts): a script looping on a form stops here.
+      const reserved = await reserveAttempt(deps.db, [{ key: `portal-form:${opened.link.tokenId}`, rule: PORTAL_FORM_LIMIT }]);
+      if (!reserved.allowed) {
+        reply.header('retry-after', String(Math.ceil(reserved.retryAfterMs / 1000)));
+        return show(reply, page, opened.token, opened.link, null, 'rate_limited', 429);
+      }
       const form = shape.safeParse(body);
       const problem = form.success ? await act(opened.link, page, form.data).catch(refusal) : String(form.error.issues[0]?.path[0] ?? 'form');
       if (problem) return show(reply, page, opened.token, opened.link, null, problem, 400);

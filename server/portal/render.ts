@@ -77,7 +77,7 @@ export function renderPortal(
 ): string {
   const logo = page.organization.logoUrl ? `<img src="${escapeHtml(page.organization.logoUrl)}" alt="${escapeHtml(page.organization.name)}" style="max-height:64px">` : '';
   const notice = opts.notice ? `<p class="notice">${escapeHtml(t.thanks)}</p>` : '';
-  const error = opts.error ? `<p class="error">${escapeHtml(t.badInput(opts.error))}</p>` : '';
+  const error = opts.error ? `<p class="error">${escapeHtml(opts.error === 'rate_limited' ? t.tooMany : t.badInput(opts.error))}</p>` : '';
   const body = `${logo}<h1>${escapeHtml(page.organization.name)}</h1><p>${escapeHtml(t.greeting(page.customer.name))}</p>${notice}${error}
 <h2>${escapeHtml(t.openInvoices)}</h2>${invoiceTable(page, t)}
 <h2>${escapeHtml(t.reminders)}</h2>${reminderList(page, t)}

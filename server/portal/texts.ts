@@ -30,6 +30,8 @@ export interface PortalTexts {
   invalidTitle: string;
   invalidBody: string;
   badInput: (field: string) => string;
+  /** Too many form posts on this link for now. */
+  tooMany: string;
 }
 
 const en: PortalTexts = {
@@ -48,6 +50,7 @@ const en: PortalTexts = {
   invalidTitle: 'This link is not valid',
   invalidBody: 'This link has expired or is no longer valid. Please contact us to get a new one.',
   badInput: (f) => `Please check the field: ${f}.`,
+  tooMany: 'Too many requests on this page; please try again in a few minutes.',
 };
 
 const fr: PortalTexts = {
@@ -66,6 +69,7 @@ const fr: PortalTexts = {
   invalidTitle: "Ce lien n'est pas valide",
   invalidBody: "Ce lien a expiré ou n'est plus valide. Contactez-nous pour en obtenir un nouveau.",
   badInput: (f) => `Veuillez vérifier le champ : ${f}.`,
+  tooMany: 'Trop de demandes sur cette page ; veuillez réessayer dans quelques minutes.',
 };
 
 export const PORTAL_TEXTS: Record<PortalLanguage, PortalTexts> = { en, fr };

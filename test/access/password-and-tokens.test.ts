@@ -1,6 +1,6 @@
 /** The access primitives apart from HTTP: password hashes, the failure window, portal link tokens. */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SCRYPT, FailureWindow, generatePassword, hashPassword, needsRehash, passwordProblem, verifyPassword } from '../../core/access/index.ts';
+import { DEFAULT_SCRYPT, generatePassword, hashPassword, needsRehash, passwordProblem, verifyPassword } from '../../core/access/index.ts';
 import { generateKeySpec, parseKeyRing } from '../../core/crypto.ts';
 import { signPortalToken, verifyPortalToken } from '../../core/portal/index.ts';
 
@@ -40,26 +40,6 @@ describe('password hashes', () => {
     expect(passwordProblem('short')).toMatch(/at least 12/);
     expect(passwordProblem('long enough password')).toBeNull();
     expect(generatePassword()).toMatch(/^[\w-]{20}$/);
-  });
-});
-
-describe('the failure window', () => {
-  it('blocks after max failures until the window ends, per key', () => {
-    let now = 0;
-    const win = new FailureWindow({ max: 3, windowMs: 1000 }, () => now);
-    for (let i = 0; i < 3; i++) {
-      expect(win.blockedFor('a')).toBe(0);
-      win.recordFailure('a');
-    }
-    expect(win.blockedFor('a')).toBe(1000);
-    expect(win.blockedFor('b')).toBe(0);
-    now = 600;
-    expect(win.blockedFor('a')).toBe(400);
-    now = 1000;
-    expect(win.blockedFor('a')).toBe(0);
-    win.recordFailure('a');
-    win.reset('a');
-    expect(win.blockedFor('a')).toBe(0);
   });
 });
 

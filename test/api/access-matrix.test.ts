@@ -102,7 +102,7 @@ const ENDPOINTS: Record<string, Endpoint> = {
   'list organization templates': { method: 'GET', url: (w) => `${A(w)}/templates`, level: 'read', ok: 200 },
   'get organization template': { method: 'GET', url: (w) => `${A(w)}/templates/sms/reminder-1/fr`, level: 'read', ok: 200 },
   'save organization template': { method: 'PUT', url: (w) => `${A(w)}/templates/sms/reminder-1/fr`, body: () => ({ source: 'Rappel : {{total}} reste dû.' }), level: 'administer', ok: 200 },
-  'preview organization template': { method: 'POST', url: (w) => `${A(w)}/templates/sms/reminder-1/fr/preview`, body: () => ({ source: 'Rappel : {{total}}' }), level: 'read', ok: 200 },
+  'preview organization template': { method: 'POST', url: (w) => `${A(w)}/templates/sms/reminder-1/fr/preview`, body: () => ({ source: 'Rappel : {{total}}' }), level: 'administer', ok: 200 },
   'reset organization template': { method: 'DELETE', url: (w) => `${A(w)}/templates/sms/reminder-1/fr`, level: 'administer', ok: 200 },
   'list mappings': { method: 'GET', url: (w) => `${A(w)}/connections/${w.connA}/mappings`, level: 'read', ok: 200 },
   'preview mapping': { method: 'POST', url: (w) => `${A(w)}/connections/${w.connA}/mappings/customer/preview`, body: () => ({ records: { QueryResponse: { Customer: [{ Id: '5', DisplayName: 'X', Notes: 'billing@x.fr' }] } }, override: NOTES_EMAIL }), level: 'read', ok: 200 },

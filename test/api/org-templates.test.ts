@@ -50,7 +50,7 @@ describe('templates of an organization', () => {
     expect(reminder.languages).toEqual([{ language: 'en', overridden: true }, { language: 'fr', overridden: false }]);
 
     // The preview without a source renders the saved copy; B still has the shipped text.
-    const preview = await w.app.inject({ method: 'POST', url: `${url(w.orgA)}/preview`, headers: w.as('viewerA'), payload: {} });
+    const preview = await w.app.inject({ method: 'POST', url: `${url(w.orgA)}/preview`, headers: w.as('adminA'), payload: {} });
     expect(preview.statusCode, preview.body).toBe(200);
     expect(preview.json().subject).toBe('Atelier A asks: overdue invoice(s) — Boulangerie Martin & Fils');
     expect(preview.json().html).toContain('F-2026-014');
@@ -63,12 +63,12 @@ describe('templates of an organization', () => {
   });
 
   it('previews an unsaved source, and refuses a broken one naming its line, saving nothing', async () => {
-    const sms = await w.app.inject({ method: 'POST', url: `${url(w.orgA, 'sms/reminder-1/fr')}/preview`, headers: w.as('viewerA'), payload: { source: 'Bonjour {{contact.name}}, {{total}} reste dû.' } });
+    const sms = await w.app.inject({ method: 'POST', url: `${url(w.orgA, 'sms/reminder-1/fr')}/preview`, headers: w.as('adminA'), payload: { source: 'Bonjour {{contact.name}}, {{total}} reste dû.' } });
     expect(sms.statusCode, sms.body).toBe(200);
     expect(sms.json()).toEqual({ subject: null, text: expect.stringMatching(/^Bonjour Claire Martin, 3[\s\u202f]?\d{3},\d{2}/) });
 
     const unknownVariable = 'Bonjour,\n{{customer.nom}}';
-    const refused = await w.app.inject({ method: 'POST', url: `${url(w.orgA, 'sms/reminder-1/fr')}/preview`, headers: w.as('viewerA'), payload: { source: unknownVariable } });
+    const refused = await w.app.inject({ method: 'POST', url: `${url(w.orgA, 'sms/reminder-1/fr')}/preview`, headers: w.as('adminA'), payload: { source: unknownVariable } });
     expect(refused.statusCode).toBe(400);
     expect(refused.json().error).toMatchObject({ field: 'source', message: expect.stringMatching(/^source: line 2: .*customer\.nom/) });
 

@@ -96,6 +96,10 @@ export const apiKeys = pgTable(
     name: text('name').notNull(),
     prefix: text('prefix').notNull(),
     keyHash: text('key_hash').notNull(),
+    // Scope (migration 0010): null = every organization of the user; set = that one only.
+    organizationId: uuid('organization_id').references(() => organizations.id, { onDelete: 'cascade' }),
+    /** A read-only key may only read (GET), whatever the user's role. */
+    readOnly: boolean('read_only').notNull().default(false),
     expiresAt: instant('expires_at'),
     lastUsedAt: instant('last_used_at'),
     revokedAt: instant('revoked_at'),
