@@ -2,12 +2,14 @@
  * The Fastify app: health now; webhooks, OAuth callbacks, the admin API and the portal register
  * here as they land. Errors answer JSON with a 4xx/5xx and never leak a stack to the client.
  */
+import { drizzle } from 'drizzle-orm/node-postgres';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import { isRelanceError } from '../core/errors.ts';
 import { redactUrl, type Logger } from '../core/logging.ts';
 import type { Worker } from '../jobs/worker.ts';
 import type { KeyRing } from '../core/crypto.ts';
+import * as schema from '../core/store/schema/index.ts';
 import { connectionRoutes, type ProviderApps } from './oauth/index.ts';
 import { registerAdminApiAndPortal } from './api/index.ts';
 import { consolePlugin } from './console/plugin.ts';
@@ -68,7 +70,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     return reply.status(ok ? 200 : 503).send({ status: ok ? 'ok' : 'degraded', database, scheduler });
   });
 
-  void app.register(consolePlugin);
+  void app.register(consolePlugin, { db: drizzle(deps.pool, { schema }) });
   registerAdminApiAndPortal(app, { pool: deps.pool, logger: deps.logger, worker: deps.worker, keys: deps.keys ?? null, publicUrl: deps.publicUrl ?? null, providerApps: deps.providerApps ?? {}, promiseHorizonDays: deps.promiseHorizonDays ?? 90 });
   if (deps.keys) void app.register(connectionRoutes, { pool: deps.pool, keys: deps.keys, worker: deps.worker, logger: deps.logger });
   if (deps.keys) void app.register(hubspotWebhookRoutes, { pool: deps.pool, keys: deps.keys, logger: deps.logger, enqueue: async (job, data) => void (await deps.worker?.agenda.now(job, data)) });

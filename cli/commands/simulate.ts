@@ -4,6 +4,7 @@ import { isIsoDate } from '../../core/calendar/index.ts';
 import { simulate, simulationToJson } from '../../core/dunning/index.ts';
 import { InvalidInput } from '../../core/errors.ts';
 import { readLedgerFile } from '../../core/ledger/index.ts';
+import { LEDGER_DATE_RANGE } from '../../core/ledger/schema.ts';
 
 interface SimulateOptions {
   input: string;
@@ -13,6 +14,9 @@ interface SimulateOptions {
 /** Checks a `--as-of` value; the message names the option. */
 export function parseAsOf(value: string): string {
   if (!isIsoDate(value)) throw new InvalidInput(`--as-of: "${value}" is not a date written YYYY-MM-DD`, { field: 'as-of' });
+  if (value < LEDGER_DATE_RANGE.from || value > LEDGER_DATE_RANGE.to) {
+    throw new InvalidInput(`--as-of: "${value}" is not a date from ${LEDGER_DATE_RANGE.from} to ${LEDGER_DATE_RANGE.to}`, { field: 'as-of' });
+  }
   return value;
 }
 

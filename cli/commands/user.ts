@@ -5,7 +5,9 @@
  */
 import type { Command } from 'commander';
 import { eq } from 'drizzle-orm';
-import { createUser, findUserByEmail, generatePassword, grantMembership, normalizeEmail, parseRole, recordAudit, setPassword } from '../../core/access/index.ts';
+import {
+  createUser, findUserByEmail, generatePassword, grantMembership, loadMemberships, normalizeEmail, parseRole, recordAudit, setPassword, setUserDisabled,
+} from '../../core/access/index.ts';
 import { InvalidInput } from '../../core/errors.ts';
 import type { Db } from '../../core/store/index.ts';
 import { organizations } from '../../core/store/schema/index.ts';
@@ -70,4 +72,29 @@ export function registerUser(program: Command): void {
         await rt.store.close();
       }
     });
+
+  for (const verb of ['disable', 'enable'] as const) {
+    user
+      .command(verb)
+      .description(verb === 'disable' ? 'disable a user: their sessions end and their API keys are revoked at once' : 'let a disabled user log in again')
+      .requiredOption('--email <email>', 'the login email')
+      .action(async (opts: { email: string }) => {
+        const email = normalizeEmail(opts.email);
+        const rt = await openRuntime({ migrate: true });
+        try {
+          const result = await rt.store.db.transaction(async (tx) => {
+            const existing = await findUserByEmail(tx, email);
+            if (!existing) throw new InvalidInput(`--email: no user ${email}`, { field: 'email' });
+            const updated = await setUserDisabled(tx, existing.id, verb === 'disable');
+            for (const m of await loadMemberships(tx, existing.id)) {
+              await recordAudit(tx, { organizationId: m.organizationId, actor: 'cli', kind: `audit.user.${verb}`, payload: { userId: existing.id } });
+            }
+            return { id: updated.id, email: updated.email, disabled: updated.disabled };
+          });
+          process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+        } finally {
+          await rt.store.close();
+        }
+      });
+  }
 }

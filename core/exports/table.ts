@@ -34,16 +34,17 @@ const PATTERNS: Record<Exclude<ColumnType, 'text'>, RegExp> = {
   date: /^\d{4}-\d{2}-\d{2}$/,
 };
 
-/** Parses and checks a table: a typed cell that does not read as its type names its row and column. */
-export function parseTable(input: unknown): ExportTable {
-  const result = tableShape.safeParse(input);
-  if (!result.success) {
-    const issue = result.error.issues[0]!;
-    const field = issue.path.map(String).join('.') || 'table';
-    throw new InvalidInput(`${field}: ${issue.message}`, { field });
-  }
-  const table = result.data;
-  table.rows.forEach((row, r) => {
+function refuse(error: z.ZodError, offset = 0): never {
+  const issue = error.issues[0]!;
+  // A slice of rows (parseTableAsync) reports its row index within the slice: shift it back.
+  const path = offset && issue.path.length ? [issue.path[0], Number(issue.path[1]) + offset, ...issue.path.slice(2)] : issue.path;
+  const field = path.map(String).join('.') || 'table';
+  throw new InvalidInput(`${field}: ${issue.message}`, { field });
+}
+
+function checkCells(table: Pick<ExportTable, 'columns'>, rows: ExportTable['rows'], offset: number): void {
+  rows.forEach((row, i) => {
+    const r = offset + i;
     for (const column of table.columns) {
       const value = row[column.key];
       if (column.type === 'text' || value === null || value === undefined || value === '') continue;
@@ -52,7 +53,32 @@ export function parseTable(input: unknown): ExportTable {
       }
     }
   });
-  return table;
+}
+
+/** Parses and checks a table: a typed cell that does not read as its type names its row and column. */
+export function parseTable(input: unknown): ExportTable {
+  const result = tableShape.safeParse(input);
+  if (!result.success) refuse(result.error);
+  checkCells(result.data, result.data.rows, 0);
+  return result.data;
+}
+
+const headShape = tableShape.extend({ rows: z.array(z.unknown()).max(MAX_ROWS) });
+const ROWS_PER_SLICE = 1000;
+
+/** parseTable a slice of rows at a time, yielding to the event loop between slices (a large export must not stall the server). */
+export async function parseTableAsync(input: unknown): Promise<ExportTable> {
+  const head = headShape.safeParse(input);
+  if (!head.success) refuse(head.error);
+  const rows: ExportTable['rows'] = [];
+  for (let from = 0; from < head.data.rows.length; from += ROWS_PER_SLICE) {
+    const slice = tableShape.shape.rows.safeParse(head.data.rows.slice(from, from + ROWS_PER_SLICE));
+    if (!slice.success) refuse(new z.ZodError(slice.error.issues.map((i) => ({ ...i, path: ['rows', ...i.path] }))), from);
+    checkCells(head.data, slice.data, from);
+    rows.push(...slice.data);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  return { ...head.data, rows };
 }
 
 /** A file name safe in a Content-Disposition header: the table's name in kebab-case ASCII. */

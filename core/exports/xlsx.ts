@@ -6,7 +6,7 @@
  * https://ecma-international.org/publications-and-standards/standards/ecma-376/
  */
 import type { ColumnType, ExportTable } from './table.ts';
-import { zip } from './zip.ts';
+import { zip, zipAsync, type ZipEntry } from './zip.ts';
 
 const XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
 const NS_MAIN = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
@@ -87,23 +87,25 @@ function cell(ref: string, type: ColumnType | 'header', value: string): string {
   return `<c r="${ref}" s="${STYLE[type]}"><v>${number}</v></c>`;
 }
 
-function sheetXml(table: ExportTable): string {
+function rowXml(table: ExportTable, row: ExportTable['rows'][number], r: number): string {
+  const cells = table.columns
+    .map((c, i) => {
+      const value = row[c.key];
+      return value === null || value === undefined || value === '' ? '' : cell(`${columnName(i)}${r + 2}`, c.type, value);
+    })
+    .join('');
+  return `<row r="${r + 2}">${cells}</row>`;
+}
+
+/** The worksheet around its rows' XML. */
+function sheetXml(table: ExportTable, rows: string): string {
   const header = table.columns.map((c, i) => cell(`${columnName(i)}1`, 'header', c.header)).join('');
-  const rows = table.rows.map((row, r) => {
-    const cells = table.columns
-      .map((c, i) => {
-        const value = row[c.key];
-        return value === null || value === undefined || value === '' ? '' : cell(`${columnName(i)}${r + 2}`, c.type, value);
-      })
-      .join('');
-    return `<row r="${r + 2}">${cells}</row>`;
-  });
   const widths = table.columns
     .map((c, i) => `<col min="${i + 1}" max="${i + 1}" width="${Math.min(60, Math.max(10, c.header.length + 2))}" customWidth="1"/>`)
     .join('');
   // The header row stays in view while scrolling (a frozen pane below row 1).
   const view = '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>';
-  return `${XML_HEAD}<worksheet xmlns="${NS_MAIN}">${view}<cols>${widths}</cols><sheetData><row r="1">${header}</row>${rows.join('')}</sheetData></worksheet>`;
+  return `${XML_HEAD}<worksheet xmlns="${NS_MAIN}">${view}<cols>${widths}</cols><sheetData><row r="1">${header}</row>${rows}</sheetData></worksheet>`;
 }
 
 /** Sheet names: at most 31 characters, none of \ / ? * [ ] : (Excel refuses the file otherwise). */
@@ -112,16 +114,38 @@ export function sheetName(name: string): string {
   return cleaned || 'Sheet1';
 }
 
-/** The table as the bytes of an .xlsx workbook with one sheet. */
-export function toXlsx(table: ExportTable): Buffer {
+function parts(table: ExportTable, sheet: string): ZipEntry[] {
   const workbook = `${XML_HEAD}<workbook xmlns="${NS_MAIN}" xmlns:r="${NS_REL}"><sheets><sheet name="${xmlText(sheetName(table.name))}" sheetId="1" r:id="rId1"/></sheets></workbook>`;
   const utf8 = (s: string) => Buffer.from(s, 'utf8');
-  return zip([
+  return [
     { name: '[Content_Types].xml', data: utf8(CONTENT_TYPES_XML) },
     { name: '_rels/.rels', data: utf8(ROOT_RELS_XML) },
     { name: 'xl/workbook.xml', data: utf8(workbook) },
     { name: 'xl/_rels/workbook.xml.rels', data: utf8(WORKBOOK_RELS_XML) },
     { name: 'xl/styles.xml', data: utf8(STYLES_XML) },
-    { name: 'xl/worksheets/sheet1.xml', data: utf8(sheetXml(table)) },
-  ]);
+    { name: 'xl/worksheets/sheet1.xml', data: utf8(sheet) },
+  ];
+}
+
+/** The table as the bytes of an .xlsx workbook with one sheet. */
+export function toXlsx(table: ExportTable): Buffer {
+  return zip(parts(table, sheetXml(table, table.rows.map((row, r) => rowXml(table, row, r)).join(''))));
+}
+
+// Rows written between two turns of the event loop: a slice is a few milliseconds of work.
+const ROWS_PER_SLICE = 500;
+
+/**
+ * The same workbook without holding the event loop: the rows are written a slice at a time,
+ * yielding between slices, and deflated on libuv's thread pool (zipAsync), so that the server
+ * keeps answering (webhooks, /healthz) while large exports are built.
+ */
+export async function toXlsxAsync(table: ExportTable): Promise<Buffer> {
+  const rows: string[] = [];
+  for (let from = 0; from < table.rows.length; from += ROWS_PER_SLICE) {
+    const slice = table.rows.slice(from, from + ROWS_PER_SLICE);
+    rows.push(slice.map((row, i) => rowXml(table, row, from + i)).join(''));
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  return zipAsync(parts(table, sheetXml(table, rows.join(''))));
 }

@@ -4,9 +4,9 @@
  * directory, then the end-of-central-directory record.
  * https://pkware.cachefly.net/webdocs/casestudies/APPNOTE.TXT
  */
-import { deflateRawSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { crc32, deflateRaw, deflateRawSync } from 'node:zlib';
 import { InvalidInput } from '../errors.ts';
-import { crc32 } from './crc32.ts';
 
 export interface ZipEntry {
   /** Path inside the archive, forward slashes, no leading slash. */
@@ -79,17 +79,37 @@ function endOfDirectory(count: number, size: number, offset: number): Buffer {
 
 /** The ZIP archive of `entries`, deflated, in the given order. */
 export function zip(entries: readonly ZipEntry[]): Buffer {
+  checkNames(entries);
+  return assemble(entries, entries.map((e) => deflateRawSync(e.data)));
+}
+
+const deflateRawAsync = promisify(deflateRaw);
+
+/** The same archive, each entry deflated on libuv's thread pool instead of the event loop. */
+export async function zipAsync(entries: readonly ZipEntry[]): Promise<Buffer> {
+  checkNames(entries);
+  const deflated: Buffer[] = [];
+  for (const e of entries) deflated.push(await deflateRawAsync(e.data));
+  return assemble(entries, deflated);
+}
+
+function checkNames(entries: readonly ZipEntry[]): void {
   if (entries.length > MAX_ENTRIES) throw new InvalidInput(`zip: at most ${MAX_ENTRIES} entries`, { field: 'entries' });
-  const parts: Buffer[] = [];
-  const written: Written[] = [];
-  let offset = 0;
   const seen = new Set<string>();
   for (const entry of entries) {
     if (!entry.name || entry.name.startsWith('/') || seen.has(entry.name)) {
       throw new InvalidInput(`zip: bad or repeated entry name "${entry.name}"`, { field: 'name' });
     }
     seen.add(entry.name);
-    const data = deflateRawSync(entry.data);
+  }
+}
+
+function assemble(entries: readonly ZipEntry[], deflated: readonly Buffer[]): Buffer {
+  const parts: Buffer[] = [];
+  const written: Written[] = [];
+  let offset = 0;
+  for (const [i, entry] of entries.entries()) {
+    const data = deflated[i]!;
     const w: Written = { name: Buffer.from(entry.name, 'utf8'), crc: crc32(entry.data), compressed: data.length, size: entry.data.length, offset };
     const header = localHeader(w);
     parts.push(header, data);

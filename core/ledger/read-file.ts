@@ -14,7 +14,8 @@ export async function readLedgerFile(path: string): Promise<Ledger> {
   }
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    // A UTF-8 byte-order mark (Windows editors, Excel's "CSV UTF-8" habit) is not part of the JSON.
+    json = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (e) {
     throw new InvalidInput(`--input: ${path} is not valid JSON (${(e as Error).message})`, { field: 'input' });
   }

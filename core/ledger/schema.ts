@@ -20,7 +20,12 @@ export const amountSchema = text
     message: 'must be a decimal string such as "1250.00"',
   });
 const percentSchema = text.regex(/^-?\d+(\.\d+)?$/, 'must be a decimal percentage such as "2.15"');
-const dateSchema = text.refine(isIsoDate, { message: 'must be a date written YYYY-MM-DD' });
+// The engine adds offsets and grace days to these dates: a year past 2999 would overflow the
+// four-digit dates it computes with, so it is refused here, naming the field, rather than deep inside.
+export const LEDGER_DATE_RANGE = { from: '1900-01-01', to: '2999-12-31' } as const;
+const dateSchema = text
+  .refine(isIsoDate, { message: 'must be a date written YYYY-MM-DD' })
+  .refine((d) => !isIsoDate(d) || (d >= LEDGER_DATE_RANGE.from && d <= LEDGER_DATE_RANGE.to), { message: `must be a date from ${LEDGER_DATE_RANGE.from} to ${LEDGER_DATE_RANGE.to}` });
 const currencySchema = text.refine(isCurrency, { error: (iss) => `unknown currency "${String(iss.input)}"` });
 const bool = z.boolean({ error: 'must be true or false' });
 

@@ -11,6 +11,7 @@ import { PROVIDERS, setStatus, type Provider } from '../../core/connections/inde
 import { PROVIDER_APP_PREFIXES } from '../../core/config.ts';
 import type { KeyRing } from '../../core/crypto.ts';
 import { consoleAuthorizationUrl, type ProviderApp, type ProviderApps } from '../oauth/provider-apps.ts';
+import { bindBrowser } from '../oauth/binding.ts';
 import { connections, syncCursors } from '../../core/store/schema/index.ts';
 import { orgParams, requireOrg, type ApiScope } from './context.ts';
 import { HttpError, notFound } from './http-errors.ts';
@@ -36,6 +37,8 @@ interface ConnectionRow {
   tokenExpiresAt: Date | null;
   updatedAt: Date;
 }
+/** A connection's errors name any customer's records: a member who sees only assigned customers gets none of them. */
+const scoped = <T extends { lastError: unknown }>(c: T, assignedOnly: boolean): T => (assignedOnly ? { ...c, lastError: null } : c);
 const toJson = (c: ConnectionRow) => ({ ...c, tokenExpiresAt: c.tokenExpiresAt?.toISOString() ?? null, updatedAt: c.updatedAt.toISOString() });
 
 /** The configured app of `provider`; 400 naming `provider` when it is unknown or has none. */
@@ -56,6 +59,7 @@ export function connectionRoutes(app: FastifyInstance, scope: ApiScope, apps: Pr
   const { db, registry } = scope;
 
   /** The provider sends the user back here: the public URL when set, else the origin this request came to. */
+  const secure = scope.publicUrl?.startsWith('https:') ?? false;
   function redirectUri(request: FastifyRequest, provider: Provider): string {
     const base = scope.publicUrl ?? `${request.protocol}://${request.host}`;
     return `${base.replace(/\/$/, '')}/oauth/${provider}/callback`;
@@ -68,16 +72,18 @@ export function connectionRoutes(app: FastifyInstance, scope: ApiScope, apps: Pr
   }
 
   defineRoute(app, registry, { method: 'GET', url: '/api/organizations/:orgId/connections', summary: 'Connections with status and last error', tag: 'connections', params: orgParams }, async ({ principal, params }) => {
-    requireOrg(principal, params.orgId, 'read', 'reading connections');
+    const membership = requireOrg(principal, params.orgId, 'read', 'reading connections');
     const rows = await db.select(COLUMNS).from(connections).where(eq(connections.organizationId, params.orgId)).orderBy(connections.provider, connections.createdAt);
-    return { items: rows.map(toJson) };
+    return { items: rows.map((r) => scoped(toJson(r), membership.assignedOnly)) };
   });
 
   defineRoute(app, registry, { method: 'GET', url: '/api/organizations/:orgId/connections/:connectionId', summary: 'One connection with its sync cursors, record counts per entity, and its newest sync job (null when none ran here)', tag: 'connections', params: connectionParams }, async ({ principal, params }) => {
-    requireOrg(principal, params.orgId, 'read', 'reading connections');
+    const membership = requireOrg(principal, params.orgId, 'read', 'reading connections');
     const row = await findConnection(params.orgId, params.connectionId);
     const cursors = await db.select({ entity: syncCursors.entity, updatedAt: syncCursors.updatedAt }).from(syncCursors).where(eq(syncCursors.connectionId, row.id)).orderBy(syncCursors.entity);
-    return { ...toJson(row), cursors: cursors.map((c) => ({ entity: c.entity, syncedAt: c.updatedAt.toISOString() })), ...(await syncActivity(db, row.id)) };
+    const activity = await syncActivity(db, row.id);
+    if (membership.assignedOnly && activity.sync) activity.sync.error = null;
+    return { ...scoped(toJson(row), membership.assignedOnly), cursors: cursors.map((c) => ({ entity: c.entity, syncedAt: c.updatedAt.toISOString() })), ...activity };
   });
 
   defineRoute(app, registry, { method: 'POST', url: '/api/organizations/:orgId/connections/:connectionId/disconnect', summary: 'Disconnect (its jobs stop; data is kept)', tag: 'connections', params: connectionParams }, async ({ principal, params }) => {
@@ -100,19 +106,21 @@ export function connectionRoutes(app: FastifyInstance, scope: ApiScope, apps: Pr
     return { queued: true };
   });
 
-  defineRoute(app, registry, { method: 'POST', url: '/api/organizations/:orgId/connections', summary: "Connect a provider: the consent URL to open (the callback stores the connection)", tag: 'connections', params: orgParams, body: connectBody, status: 201 }, async ({ request, principal, params, body }) => {
+  defineRoute(app, registry, { method: 'POST', url: '/api/organizations/:orgId/connections', summary: "Connect a provider: the consent URL to open (the callback stores the connection)", tag: 'connections', params: orgParams, body: connectBody, status: 201 }, async ({ request, reply, principal, params, body }) => {
     requireOrg(principal, params.orgId, 'administer', 'connecting providers');
     const provider = appOf(apps, body.provider);
-    const authorizeUrl = consoleAuthorizationUrl(keyRing(scope.keys), provider, { provider: provider.provider, organizationId: params.orgId, actor: actorOf(principal), redirectUri: redirectUri(request, provider.provider) });
+    const binding = bindBrowser(request, reply, secure);
+    const authorizeUrl = consoleAuthorizationUrl(keyRing(scope.keys), provider, { provider: provider.provider, organizationId: params.orgId, actor: actorOf(principal), redirectUri: redirectUri(request, provider.provider), binding });
     await recordAudit(db, { organizationId: params.orgId, actor: actorOf(principal), kind: 'audit.connection.connect', payload: { provider: provider.provider } });
     return { authorizeUrl };
   });
 
-  defineRoute(app, registry, { method: 'POST', url: '/api/organizations/:orgId/connections/:connectionId/reconnect', summary: 'Reconnect (renew the consent of the same account): the consent URL to open', tag: 'connections', params: connectionParams }, async ({ request, principal, params }) => {
+  defineRoute(app, registry, { method: 'POST', url: '/api/organizations/:orgId/connections/:connectionId/reconnect', summary: 'Reconnect (renew the consent of the same account): the consent URL to open', tag: 'connections', params: connectionParams }, async ({ request, reply, principal, params }) => {
     requireOrg(principal, params.orgId, 'administer', 'reconnecting');
     const row = await findConnection(params.orgId, params.connectionId);
     const provider = appOf(apps, row.provider);
-    const authorizeUrl = consoleAuthorizationUrl(keyRing(scope.keys), provider, { provider: row.provider, organizationId: params.orgId, actor: actorOf(principal), redirectUri: redirectUri(request, row.provider), connectionId: row.id });
+    const binding = bindBrowser(request, reply, secure);
+    const authorizeUrl = consoleAuthorizationUrl(keyRing(scope.keys), provider, { provider: row.provider, organizationId: params.orgId, actor: actorOf(principal), redirectUri: redirectUri(request, row.provider), connectionId: row.id, binding });
     await recordAudit(db, { organizationId: params.orgId, actor: actorOf(principal), kind: 'audit.connection.reconnect', payload: { connectionId: row.id, provider: row.provider } });
     return { authorizeUrl };
   });

@@ -21,6 +21,11 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
   auth?: 'public' | 'user';
   /** HTTP status of a success (200 unless said). */
   status?: number;
+  /**
+   * Checked with the principal and the parsed params before the query and body are read: a rights
+   * check here answers 403/404 to a caller without the right whatever they sent.
+   */
+  before?: (ctx: { principal: Principal; params: z.output<P> }) => void | Promise<void>;
 }
 
 export interface RouteContext<P, Q, B> {
@@ -64,7 +69,8 @@ export function defineRoute<P extends z.ZodType, Q extends z.ZodType, B extends 
 ): void {
   const auth = spec.auth ?? 'user';
   const status = spec.status ?? 200;
-  registry.routes.push({ ...spec, auth, status });
+  const { before, ...documented } = spec;
+  registry.routes.push({ ...documented, auth, status });
   app.route({
     method: spec.method,
     url: spec.url,
@@ -72,6 +78,7 @@ export function defineRoute<P extends z.ZodType, Q extends z.ZodType, B extends 
       const principal = request.principal;
       if (auth === 'user' && !principal) throw unauthorized();
       const params = parse(spec.params, request.params, 'params') as z.output<P>;
+      if (before) await before({ principal: principal as Principal, params });
       const query = parse(spec.query, request.query, 'query') as z.output<Q>;
       const body = parse(spec.body, request.body, 'body') as z.output<B>;
       const result = await handler({ request, reply, principal: principal as Principal, params, query, body });

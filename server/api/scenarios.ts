@@ -38,7 +38,9 @@ export function scenarioRoutes(app: FastifyInstance, scope: ApiScope): void {
     return { valid: true, scenario: parseScenario(body) };
   });
 
-  defineRoute(app, registry, { method: 'PUT', url: '/api/organizations/:orgId/scenarios/:name', summary: 'Create or replace a scenario', tag: 'scenarios', params: nameParams, body: scenarioShape }, async ({ principal, params, body }) => {
+  defineRoute(app, registry, { method: 'PUT', url: '/api/organizations/:orgId/scenarios/:name', summary: 'Create or replace a scenario', tag: 'scenarios', params: nameParams, body: scenarioShape,
+    // Rights before the body: a viewer learns nothing about the scenario format from the validation errors.
+    before: ({ principal, params }) => void requireOrg(principal, params.orgId, 'administer', 'editing scenarios') }, async ({ principal, params, body }) => {
     requireOrg(principal, params.orgId, 'administer', 'editing scenarios');
     if (body.name !== params.name) throw new HttpError(400, 'invalid', `name: must be "${params.name}" as in the URL`, 'name');
     return db.transaction(async (tx) => {

@@ -10,7 +10,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { extname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { exportResponse } from './export-route.ts';
+import cookie from '@fastify/cookie';
+import type { Db } from '../../core/store/index.ts';
+import { authorizeExport, exportResponse } from './export-route.ts';
 
 const STATIC_ROOT = fileURLToPath(new URL('./static/', import.meta.url));
 
@@ -67,6 +69,8 @@ function send(reply: FastifyReply, file: StaticFile, ifNoneMatch: string | undef
 export interface ConsoleOptions {
   /** Where the static files are (tests point elsewhere); `server/console/static/` by default. */
   root?: string;
+  /** The store the export route checks the caller's login against; without it, exports are not served. */
+  db?: Db;
 }
 
 export async function consolePlugin(app: FastifyInstance, options: ConsoleOptions = {}): Promise<void> {
@@ -82,8 +86,12 @@ export async function consolePlugin(app: FastifyInstance, options: ConsoleOption
     return send(reply, file, request.headers['if-none-match']);
   });
 
+  const db = options.db;
+  if (!db) return;
+  await app.register(cookie);
   app.post<{ Querystring: { format?: string } }>('/console/export', async (request, reply) => {
-    const file = exportResponse(request.query.format, request.body);
+    await authorizeExport(db, request);
+    const file = await exportResponse(request.query.format, request.body);
     return reply
       .headers({ ...SECURITY_HEADERS, 'cache-control': 'no-store', 'content-disposition': `attachment; filename="${file.fileName}"` })
       .type(file.type)

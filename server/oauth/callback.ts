@@ -19,6 +19,7 @@ import type { Db } from '../../core/store/index.ts';
 import { escapeHtml } from '../portal/render.ts';
 import { grantedAccount } from './account.ts';
 import { completeConnection } from './complete-connection.ts';
+import { checkBinding, useStateOnce } from './binding.ts';
 import { openState, type StatePayload } from './state.ts';
 
 const callbackQuery = z.object({
@@ -52,8 +53,8 @@ async function renewed(pool: pg.Pool, state: StatePayload): Promise<ConnectionRe
   return connection;
 }
 
-async function connect(deps: CallbackDeps, provider: string, rawQuery: unknown): Promise<ConnectionRecord> {
-  const parsed = callbackQuery.safeParse(rawQuery);
+async function connect(deps: CallbackDeps, provider: string, request: FastifyRequest): Promise<ConnectionRecord> {
+  const parsed = callbackQuery.safeParse(request.query);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new InvalidInput(`${issue.path.join('.')}: ${issue.message}`, { field: issue.path.join('.') });
@@ -61,6 +62,9 @@ async function connect(deps: CallbackDeps, provider: string, rawQuery: unknown):
   const query = parsed.data;
   const state = openState(deps.keys, query.state);
   if (state.provider !== provider) throw new InvalidInput(`state: issued for ${state.provider}, not ${provider}`, { field: 'state' });
+  checkBinding(request, state);
+  // Once only, before the code is exchanged: a replayed callback URL does nothing.
+  await useStateOnce(deps.pool, state);
   if (query.error) throw new InvalidInput(`${state.provider} refused the authorization: ${query.error}`, { field: 'error' });
   if (!query.code) throw new InvalidInput('code: missing', { field: 'code' });
   const renewing = await renewed(deps.pool, state);
@@ -87,10 +91,25 @@ async function connect(deps: CallbackDeps, provider: string, rawQuery: unknown):
   return connection;
 }
 
+/** The status of a failed callback: the caller's (or provider's word on the code) 400, the provider down 502. */
+function statusOf(error: unknown): number {
+  if (!isRelanceError(error)) return 500;
+  return error.category === 'transient' || error.category === 'rate_limit' ? 502 : 400;
+}
+
+/** The same refusal for a script: `{error:{code,message,field}}`; a reused or expired code is a 400 naming `code`. */
+function errorJson(reply: FastifyReply, logger: Logger, error: unknown): FastifyReply {
+  const status = statusOf(error);
+  if (status === 500) logger.error('oauth callback failed', { error });
+  if (!isRelanceError(error)) return reply.status(500).send({ error: { code: 'internal', message: 'internal error', field: null } });
+  const field = error.category === 'auth' ? 'code' : typeof error.details.field === 'string' ? error.details.field : null;
+  return reply.status(status).send({ error: { code: error.code, message: error.message, field } });
+}
+
 /** A refusal a person can read: what went wrong, and the way back. Nothing but the message is shown. */
 function errorPage(reply: FastifyReply, logger: Logger, error: unknown): FastifyReply {
   const known = isRelanceError(error);
-  const status = !known ? 500 : error.category === 'transient' || error.category === 'rate_limit' ? 502 : 400;
+  const status = statusOf(error);
   if (status === 500) logger.error('oauth callback failed', { error });
   const message = known ? error.message : 'internal error';
   return reply
@@ -104,12 +123,17 @@ function errorPage(reply: FastifyReply, logger: Logger, error: unknown): Fastify
 export async function oauthCallbackRoutes(app: FastifyInstance, deps: CallbackDeps): Promise<void> {
   app.get<{ Params: { provider: string } }>('/oauth/:provider/callback', async (request, reply) => {
     if (!wantsHtml(request)) {
-      const c = await connect(deps, request.params.provider, request.query);
+      let c: ConnectionRecord;
+      try {
+        c = await connect(deps, request.params.provider, request);
+      } catch (error) {
+        return errorJson(reply, deps.logger, error);
+      }
       return reply.send({ connectionId: c.id, provider: c.provider, accountId: c.accountId, displayName: c.displayName, organizationId: c.organizationId });
     }
     let connection: ConnectionRecord;
     try {
-      connection = await connect(deps, request.params.provider, request.query);
+      connection = await connect(deps, request.params.provider, request);
     } catch (error) {
       return errorPage(reply, deps.logger, error);
     }

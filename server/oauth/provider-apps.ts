@@ -55,6 +55,8 @@ export interface ConsoleAuthorization {
   redirectUri: string;
   /** A reconnect: the callback renews this connection and refuses another account. */
   connectionId?: string;
+  /** The starting browser's binding (binding.ts): only that browser's callback is accepted. */
+  binding?: string;
 }
 
 /** The provider's consent URL for a connect started from the console. */
@@ -71,6 +73,7 @@ export function consoleAuthorizationUrl(keys: KeyRing, app: ProviderApp, request
     organizationId: request.organizationId,
     actor: request.actor,
     ...(request.connectionId ? { connectionId: request.connectionId } : {}),
+    ...(request.binding ? { binding: request.binding } : {}),
     extra: {},
   });
   return connectorFor(request.provider).auth.authorizationUrl({ clientId: app.clientId, redirectUri: request.redirectUri, state, authorizeUrl: app.authorizeUrl });

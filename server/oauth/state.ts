@@ -25,6 +25,8 @@ export const statePayloadSchema = z.object({
   actor: z.string().min(1).optional(),
   connectionId: z.uuid().optional(),
   extra: z.record(z.string(), z.string()),
+  /** SHA-256 of the starting browser's `relance_oauth` cookie (binding.ts); absent for `relance connect`. */
+  binding: z.string().regex(/^[0-9a-f]{64}$/).optional(),
   expiresAt: z.number().int(),
   nonce: z.string().min(1),
 });
@@ -43,7 +45,13 @@ export function openState(ring: KeyRing, state: string, now = Date.now()): State
   } catch {
     throw new InvalidInput('state: not a state this server issued (tampered, or from another installation)', { field: 'state' });
   }
-  const parsed = statePayloadSchema.safeParse(JSON.parse(text));
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new InvalidInput('state: unreadable', { field: 'state' });
+  }
+  const parsed = statePayloadSchema.safeParse(json);
   if (!parsed.success) throw new InvalidInput('state: unreadable', { field: 'state' });
   if (parsed.data.expiresAt < now) throw new InvalidInput('state: expired; run relance connect again', { field: 'state' });
   return parsed.data;

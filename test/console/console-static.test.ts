@@ -7,6 +7,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isRelanceError } from '../../core/errors.ts';
 import { consolePlugin } from '../../server/console/plugin.ts';
+import { createWorld, type World } from '../api/world.ts';
 // @ts-expect-error browser module without types
 import { agedBalances, bucketOf } from '../../server/console/static/js/aging.js';
 // @ts-expect-error browser module without types
@@ -65,22 +66,29 @@ describe('static files', () => {
 });
 
 describe('POST /console/export', () => {
+  // The export route checks the caller's login: the real server on a real PostgreSQL.
+  let w: World;
+  beforeAll(async () => {
+    w = await createWorld();
+  }, 60_000);
+  afterAll(() => w.close());
+  const post = (url: string, payload: object) => w.app.inject({ method: 'POST', url, payload, headers: w.as('viewerA') });
   const table = { name: 'Aging EUR', columns: [{ key: 'c', header: 'Client' }, { key: 'a', header: 'Total', type: 'decimal' }], rows: [{ c: 'Société A', a: '1000.00' }] };
 
   it('returns CSV and an .xlsx as attachments', async () => {
-    const csv = await app.inject({ method: 'POST', url: '/console/export?format=csv', payload: table });
+    const csv = await post('/console/export?format=csv', table);
     expect(csv.headers['content-disposition']).toBe('attachment; filename="aging-eur.csv"');
     expect(csv.body).toBe('\ufeffClient,Total\r\nSociété A,1000.00\r\n');
-    const xlsx = await app.inject({ method: 'POST', url: '/console/export?format=xlsx', payload: table });
+    const xlsx = await post('/console/export?format=xlsx', table);
     expect(xlsx.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     expect(xlsx.rawPayload.subarray(0, 4).toString('hex')).toBe('504b0304');
   });
 
   it('refuses a bad format or cell with a 400 naming it', async () => {
-    const format = await app.inject({ method: 'POST', url: '/console/export?format=pdf', payload: table });
+    const format = await post('/console/export?format=pdf', table);
     expect(format.statusCode).toBe(400);
     expect(format.json().error.message).toMatch(/^format/);
-    const cell = await app.inject({ method: 'POST', url: '/console/export?format=csv', payload: { ...table, rows: [{ c: 'x', a: '1 000' }] } });
+    const cell = await post('/console/export?format=csv', { ...table, rows: [{ c: 'x', a: '1 000' }] });
     expect(cell.statusCode).toBe(400);
     expect(cell.json().error.message).toBe('rows.0.a: "1 000" is not a decimal');
   });

@@ -61,9 +61,19 @@ afterAll(async () => {
   await db?.drop();
 });
 
+/** The browser's `relance_oauth` cookie from the last connect: the callback is accepted only with it. */
+let browserCookie = '';
+
 async function api(method: string, path: string, body?: unknown): Promise<Response> {
-  return fetch(`${serverUrl}${path}`, { method, headers: { ...auth, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const res = await fetch(`${serverUrl}${path}`, { method, headers: { ...auth, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const set = res.headers.get('set-cookie');
+  if (set?.startsWith('relance_oauth=')) browserCookie = set.split(';')[0]!;
+  return res;
 }
+
+/** The callback as the browser that started the connect opens it. */
+const callBack = (url: string | URL, init: { redirect?: 'manual'; headers?: Record<string, string> } = {}) =>
+  fetch(url, { ...init, headers: { ...init.headers, cookie: browserCookie } });
 
 /** Opens the consent URL as the user's browser would; the sandbox consents at once and redirects to the callback. */
 async function consent(authorizeUrl: string): Promise<string> {
@@ -95,7 +105,7 @@ describe('connecting QuickBooks from the console', () => {
   let connectionId: string;
 
   it('stores an active connection for the realm, sends the browser to the console and syncs it first', { timeout: 120_000 }, async () => {
-    const landing = await fetch(await startConnect('quickbooks'), { redirect: 'manual', headers: BROWSER });
+    const landing = await callBack(await startConnect('quickbooks'), { redirect: 'manual', headers: BROWSER });
     expect(landing.status).toBe(303);
     const location = landing.headers.get('location')!;
     expect(location).toMatch(/^\/console\/#\/connections\?connected=[0-9a-f-]{36}$/);
@@ -122,7 +132,7 @@ describe('connecting QuickBooks from the console', () => {
   it('reconnects the same connection', { timeout: 60_000 }, async () => {
     const res = await api('POST', `/api/organizations/${orgId}/connections/${connectionId}/reconnect`);
     const callback = await consent(((await res.json()) as { authorizeUrl: string }).authorizeUrl);
-    const renewed = await fetch(callback);
+    const renewed = await callBack(callback);
     expect(renewed.status).toBe(200);
     expect(await renewed.json()).toMatchObject({ connectionId, organizationId: orgId, accountId: sandbox.quickbooks.realmId });
   });
@@ -130,7 +140,7 @@ describe('connecting QuickBooks from the console', () => {
   it('shows a browser a plain page naming the problem when the callback fails', async () => {
     const callback = new URL(await startConnect('quickbooks'));
     callback.searchParams.set('state', `${callback.searchParams.get('state')!.slice(0, -6)}AAAAAA`);
-    const page = await fetch(callback, { redirect: 'manual', headers: BROWSER });
+    const page = await callBack(callback, { redirect: 'manual', headers: BROWSER });
     expect(page.status).toBe(400);
     expect(page.headers.get('content-type')).toMatch(/^text\/html/);
     expect(await page.text()).toMatch(/<p>state: not a state this server issued/);
@@ -139,7 +149,7 @@ describe('connecting QuickBooks from the console', () => {
 
 describe('connecting Xero and HubSpot from the console', () => {
   it('takes the Xero tenant from the consent and syncs it', { timeout: 120_000 }, async () => {
-    const res = await fetch(await startConnect('xero'));
+    const res = await callBack(await startConnect('xero'));
     expect(res.status).toBe(200);
     const connection = (await res.json()) as { connectionId: string; accountId: string; organizationId: string };
     expect(connection).toMatchObject({ accountId: sandbox.xero.tenantId, organizationId: orgId });
@@ -147,7 +157,7 @@ describe('connecting Xero and HubSpot from the console', () => {
   });
 
   it('takes the HubSpot portal from the token metadata', { timeout: 60_000 }, async () => {
-    const res = await fetch(await startConnect('hubspot'));
+    const res = await callBack(await startConnect('hubspot'));
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ accountId: String(sandbox.hubspot.portalId), organizationId: orgId });
   });
