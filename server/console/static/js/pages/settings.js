@@ -9,6 +9,7 @@ import { h, mount } from '../dom.js';
 import { fieldErrors } from '../field-errors.js';
 import { formatInstant, language, LANGUAGES, t } from '../i18n.js';
 import { orgPath, session } from '../session.js';
+import { accessPanel } from './access.js';
 
 /** ISO weekday 1–7 (Monday first) by name in the console's language; 2024-01-01 was a Monday. */
 const weekdayName = (n) => new Intl.DateTimeFormat(language(), { weekday: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(2024, 0, n)));
@@ -140,8 +141,9 @@ export async function settingsPage(main, _params, { errorBox }) {
     return;
   }
   const outbox = outboxPanel(errorBox);
-  const [{ schedule }, organization] = await Promise.all([api(orgPath('/report-schedule')), api(orgPath('')), outbox.load()]);
+  const access = accessPanel(errorBox);
+  const [{ schedule }, organization] = await Promise.all([api(orgPath('/report-schedule')), api(orgPath('')), outbox.load(), access.load()]);
   mount(main, h('h1', {}, t('settings.title')),
     h('div', { class: 'columns' }, scheduleForm(schedule), brandingForm(organization.branding)),
-    outbox.section);
+    outbox.section, access.section);
 }
