@@ -47,6 +47,7 @@ describe('logging', () => {
     expect(out.password).toBe('[redacted]');
     expect(out.self).toBe('[circular]');
     expect(input.password).toBe('p');
-    expect(redactText('code=abc&state=xyz')).toBe('code=[redacted]&state=xyz');
+    // The OAuth state is sealed but single-use and browser-bound: a logged callback URL keeps neither it nor the code.
+    expect(redactText('code=abc&state=xyz&realmId=1')).toBe('code=[redacted]&state=[redacted]&realmId=1');
   });
 });
