@@ -38,6 +38,10 @@ export interface RunOptions {
   /** Parts this worker works on at once (default 2): one plans while another reads or writes. */
   readonly lanes?: number;
   readonly now?: Date;
+  /** Called once the run is opened, before this worker starts on it: e.g. to ask other workers to join. */
+  readonly onOpened?: (run: { runId: string; asOf: IsoDate }) => Promise<void>;
+  /** Called after each part this worker committed, with its counts (progress). */
+  readonly onPart?: (part: { part: number; counts: RunCounts }) => Promise<void> | void;
 }
 
 interface RunContext {
@@ -92,7 +96,7 @@ function planLedgers(ctx: RunContext, ledgers: readonly CustomerLedger[], counts
 }
 
 /** Claims, plans and writes parts of the run one after another until none is left; its counts. */
-async function lane(db: Db, ctx: RunContext, runId: string): Promise<RunCounts> {
+async function lane(db: Db, ctx: RunContext, runId: string, onPart: RunOptions['onPart']): Promise<RunCounts> {
   const counts = emptyCounts();
   for (;;) {
     const done = await db.transaction(async (tx) => {
@@ -100,7 +104,10 @@ async function lane(db: Db, ctx: RunContext, runId: string): Promise<RunCounts> 
       if (!part) return null;
       // A part's queries are estimated costly enough to be JIT-compiled, which takes longer (about
       // 1.7 s a query, measured) than running them: the run's queries are simple scans and joins.
+      // And a backend whose worker died while it waited on a lock notices within a second and
+      // rolls the part back, releasing its claim, instead of holding it until the lock is freed.
       await tx.execute(sql`SET LOCAL jit = off`);
+      await tx.execute(sql`SET LOCAL client_connection_check_interval = '1s'`);
       const ledgers = await loadLedgers(tx, ctx.org.id, { from: part.from, to: part.to }, ctx.asOf);
       const partCounts = emptyCounts();
       const actions = planLedgers(ctx, ledgers, partCounts);
@@ -112,10 +119,11 @@ async function lane(db: Db, ctx: RunContext, runId: string): Promise<RunCounts> 
       partCounts.inserted = outcome.inserted;
       partCounts.superseded = outcome.superseded;
       await finishPart(tx, part, WORKER, partCounts);
-      return partCounts;
+      return { part: part.part, counts: partCounts };
     });
     if (!done) return counts;
-    addCounts(counts, done);
+    addCounts(counts, done.counts);
+    await onPart?.(done);
   }
 }
 
@@ -127,7 +135,8 @@ async function lane(db: Db, ctx: RunContext, runId: string): Promise<RunCounts> 
 export async function runOrganization(db: Db, options: RunOptions): Promise<RunCounts & { asOf: IsoDate }> {
   const ctx = await prepare(db, options);
   const runId = await openRun(db, ctx.org.id, ctx.asOf, options.batchSize ?? DEFAULT_PART_SIZE);
-  return { ...(await workRun(db, ctx, runId, options.lanes)), asOf: ctx.asOf };
+  await options.onOpened?.({ runId, asOf: ctx.asOf });
+  return { ...(await workRun(db, ctx, runId, options)), asOf: ctx.asOf };
 }
 
 /**
@@ -136,11 +145,12 @@ export async function runOrganization(db: Db, options: RunOptions): Promise<RunC
  */
 export async function joinRun(db: Db, options: RunOptions & { runId: string }): Promise<RunCounts & { asOf: IsoDate }> {
   const ctx = await prepare(db, options);
-  return { ...(await workRun(db, ctx, options.runId, options.lanes)), asOf: ctx.asOf };
+  return { ...(await workRun(db, ctx, options.runId, options)), asOf: ctx.asOf };
 }
 
-async function workRun(db: Db, ctx: RunContext, runId: string, lanes = DEFAULT_LANES): Promise<RunCounts> {
-  const results = await Promise.allSettled(Array.from({ length: Math.max(1, lanes) }, () => lane(db, ctx, runId)));
+async function workRun(db: Db, ctx: RunContext, runId: string, options: RunOptions): Promise<RunCounts> {
+  const lanes = Math.max(1, options.lanes ?? DEFAULT_LANES);
+  const results = await Promise.allSettled(Array.from({ length: lanes }, () => lane(db, ctx, runId, options.onPart)));
   const failed = results.find((r) => r.status === 'rejected');
   if (failed) throw failed.reason;
   const counts = results.reduce((sum, r) => addCounts(sum, (r as PromiseFulfilledResult<RunCounts>).value), emptyCounts());
