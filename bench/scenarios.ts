@@ -96,7 +96,10 @@ async function runInWorkers(store: Store, url: string, org: string, workers: num
   const entry = fileURLToPath(new URL('./scenarios-worker.ts', import.meta.url));
   const started = process.hrtime.bigint();
   const results = await Promise.all(Array.from({ length: workers }, () => new Promise<Record<string, number>>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', entry, url, org, runId, AS_OF], { stdio: ['ignore', 'pipe', 'inherit'] });
+    // From the repository root, where `--import tsx` resolves whatever the caller's directory.
+    const child = spawn(process.execPath, ['--import', 'tsx', entry, url, org, runId, AS_OF], {
+      cwd: fileURLToPath(new URL('..', import.meta.url)), stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.on('error', reject);
