@@ -33,7 +33,7 @@ export interface RunOptions {
   readonly organizationId: string;
   /** The run's date; default today in the organization's time zone. */
   readonly asOf?: IsoDate;
-  /** Customers per part of the daily run (default 10,000). */
+  /** Customers per part of the daily run (default 2000). */
   readonly batchSize?: number;
   /** Parts this worker works on at once (default 2): one plans while another reads or writes. */
   readonly lanes?: number;
@@ -53,7 +53,9 @@ interface RunContext {
 
 /** Names this process in `dunning_run_parts.finished_by`: which worker did which part. */
 const WORKER = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
-const DEFAULT_PART_SIZE = 10_000;
+// 2000 customers (about 20,000 invoices) a part: at 10,000 the run wrote a fifth fewer pages in
+// PostgreSQL but peaked at 1 GB in Node with two lanes; at 2000 it stays near 350 MB.
+const DEFAULT_PART_SIZE = 2000;
 const DEFAULT_LANES = 2;
 
 async function prepare(db: Db, options: RunOptions): Promise<RunContext> {
