@@ -94,17 +94,31 @@ async function runHere(store: Store, org: string): Promise<RunFigures> {
 async function runInWorkers(store: Store, url: string, org: string, workers: number): Promise<RunFigures> {
   const runId = await openRun(store.db, org, AS_OF, 2000);
   const entry = fileURLToPath(new URL('./scenarios-worker.ts', import.meta.url));
-  const started = process.hrtime.bigint();
-  const results = await Promise.all(Array.from({ length: workers }, () => new Promise<Record<string, number>>((resolve, reject) => {
+  const ready: Promise<void>[] = [];
+  const children = Array.from({ length: workers }, () => {
     // From the repository root, where `--import tsx` resolves whatever the caller's directory.
     const child = spawn(process.execPath, ['--import', 'tsx', entry, url, org, runId, AS_OF], {
-      cwd: fileURLToPath(new URL('..', import.meta.url)), stdio: ['ignore', 'pipe', 'inherit'],
+      cwd: fileURLToPath(new URL('..', import.meta.url)), stdio: ['pipe', 'pipe', 'pipe'],
     });
     let out = '';
+    let err = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as Record<string, number>) : reject(new Error(`worker exited with ${code}`))));
-  })));
+    ready.push(new Promise((resolve) => child.stderr.on('data', (chunk: Buffer) => {
+      err += chunk.toString();
+      if (err.includes('worker ready')) resolve();
+    })));
+    const done = new Promise<Record<string, number>>((resolve, reject) => {
+      child.on('error', reject);
+      child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as Record<string, number>) : reject(new Error(`worker exited with ${code}: ${err}`))));
+    });
+    return { child, done };
+  });
+  // The clock starts when every worker has loaded its code (seconds under load), as a running
+  // worker would have long before the day's run.
+  await Promise.race([Promise.all(ready), Promise.all(children.map((c) => c.done))]);
+  const started = process.hrtime.bigint();
+  for (const { child } of children) child.stdin.write('go\n');
+  const results = await Promise.all(children.map((c) => c.done));
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const sum = (k: string) => results.reduce((s, r) => s + r[k]!, 0);
   return {
