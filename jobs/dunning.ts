@@ -2,7 +2,10 @@
  * The dunning jobs. Thin: each calls into core/agenda, core/scoring or core/sending.
  * - `dunning.schedule` (every 15 minutes): enqueues each organization's daily run once its local
  *   morning has come (core/agenda/schedule.ts decides, in the organization's time zone).
- * - `dunning.run` `{ organizationId, asOf? }`: the daily run of one organization.
+ * - `dunning.run` `{ organizationId, asOf? }`: the daily run of one organization. It opens the run
+ *   (split in parts of customers) and enqueues `dunning.joinRun` for other workers, then works on it.
+ * - `dunning.joinRun` `{ organizationId, asOf, runId }`: claims what parts of that run are left; a
+ *   worker that picks it up after the run is done does nothing.
  * - `dunning.runCustomer` `{ organizationId, customerId }`: rescore and re-plan one customer after a
  *   change to its invoices, payments, disputes, promises or CRM flags.
  * - `dunning.send` `{ organizationId?, limit? }`: one send pass; safe to run on many workers at once.
@@ -10,7 +13,7 @@
 import type { Agenda, Job } from 'agenda';
 import type { Db } from '../core/store/db.ts';
 import type { Logger } from '../core/logging.ts';
-import { dueDailyRuns, runCustomer, runOrganization } from '../core/agenda/index.ts';
+import { dueDailyRuns, joinRun, runCustomer, runOrganization } from '../core/agenda/index.ts';
 import { loadOrganization } from '../core/agenda/organization.ts';
 import { rescoreCustomers } from '../core/scoring/index.ts';
 import { sendDueActions, type SendDeps } from '../core/sending/index.ts';
@@ -23,6 +26,10 @@ export interface DunningJobDeps {
 }
 
 export interface RunJobData { organizationId: string; asOf?: string }
+export interface JoinRunJobData { organizationId: string; asOf: string; runId: string }
+
+/** `dunning.joinRun` jobs a daily run enqueues: each lets one more worker share the run. */
+export const DAILY_RUN_HELPERS = 1;
 export interface RunCustomerJobData { organizationId: string; customerId: string }
 export interface SendJobData { organizationId?: string; limit?: number }
 
@@ -35,10 +42,20 @@ export function defineDunningJobs(agenda: Agenda, deps: DunningJobDeps, logger: 
     }
   });
   agenda.define('dunning.run', async (job: Job<RunJobData>) => {
-    const counts = await runOrganization(deps.db, { organizationId: job.attrs.data.organizationId, asOf: job.attrs.data.asOf });
-    logger.info('dunning run', { organizationId: job.attrs.data.organizationId, ...counts });
+    const { organizationId } = job.attrs.data;
+    const counts = await runOrganization(deps.db, {
+      organizationId, asOf: job.attrs.data.asOf,
+      onOpened: async ({ runId, asOf }) => {
+        for (let i = 0; i < DAILY_RUN_HELPERS; i++) await agenda.now('dunning.joinRun', { organizationId, asOf, runId } satisfies JoinRunJobData);
+      },
+    });
+    logger.info('dunning run', { organizationId, ...counts });
     // Freshly planned actions may be due now: a send pass follows the run.
     await agenda.now('dunning.send', { organizationId: job.attrs.data.organizationId } satisfies SendJobData);
+  });
+  agenda.define('dunning.joinRun', async (job: Job<JoinRunJobData>) => {
+    const counts = await joinRun(deps.db, job.attrs.data);
+    if (counts.customers > 0) logger.info('dunning run (joined)', { organizationId: job.attrs.data.organizationId, ...counts });
   });
   agenda.define('dunning.runCustomer', async (job: Job<RunCustomerJobData>) => {
     const { organizationId, customerId } = job.attrs.data;

@@ -56,10 +56,12 @@ const BENCHES: BenchDefinition[] = [
   {
     name: 'scenarios',
     description: 'the daily dunning run over N open invoices of N/10 customers in a scratch PostgreSQL database; time and peak memory',
-    options: (cmd) => cmd.option('--invoices <n>', 'open invoices', '1000000'),
+    options: (cmd) => cmd.option('--invoices <n>', 'open invoices', '1000000')
+      .option('--workers <n>', 'worker processes sharing the run (1: the run in this process)', '1'),
     run: (opts) =>
       runScenariosBench({
         invoices: parseCount(opts.invoices, 'invoices'),
+        workers: Math.min(parseCount(opts.workers, 'workers'), 16),
         ...scratchRun(),
       }),
   },

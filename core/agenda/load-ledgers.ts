@@ -1,103 +1,121 @@
 /**
- * Loads a batch of customers of one organization from the store as the planner's `CustomerLedger`s:
- * open invoices with their dated allocations, done steps (from sent actions), pending promises,
- * disputes, holds and paused flags. Five queries per batch, whatever its size.
+ * Loads customers of one organization from the store as the planner's `CustomerLedger`s: open
+ * invoices with their dated allocations and done steps (from sent actions), pending promises,
+ * disputes, holds and paused flags. Two queries whatever the number of customers: one for the
+ * customers (promises folded in), one for their invoices (allocations and done steps folded in,
+ * as text the loader splits, which is cheaper to read than JSON or array columns).
+ * A scope is either a list of customer ids (the per-customer run) or a range of ids (a part of the
+ * daily run), so both runs read the store through the same queries.
  * In these ledgers `externalId`s are the store's uuids: actions are written against store rows.
  */
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../store/db.ts';
 import type { IsoDate } from '../calendar/index.ts';
 import type { CustomerLedger, Invoice, InvoiceAllocation, PromiseToPay } from '../ledger/index.ts';
 
+/** Customers by id, or the range `from` ≤ id < `to` (`to` null: no upper bound). */
+export type CustomerScope =
+  | { readonly ids: readonly string[] }
+  | { readonly from: string; readonly to: string | null };
+
+/** Anything that runs a query: the store or a transaction on it. */
+export type Queryable = Pick<Db, 'execute'>;
+
 interface CustomerRow extends Record<string, unknown> {
   id: string; name: string; email: string | null; phone: string | null; language: string | null;
   country: string | null; tags: string[]; paused: boolean; custom_fields: Record<string, unknown>;
-  risk_class: string | null; pinned: string | null; held: boolean;
+  risk_class: string | null; pinned: string | null; held: boolean; promises: string | null;
 }
 interface InvoiceRow extends Record<string, unknown> {
   id: string; customer_id: string; number: string | null; issue_date: string | null; due_date: string;
   currency: string; total_minor: string; balance_minor: string; disputed: boolean; held: boolean;
+  allocations: string | null; done: string | null;
 }
 
 function uuidArray(ids: readonly string[]) {
   return sql`ARRAY[${sql.join(ids.map((id) => sql`${id}`), sql`, `)}]::uuid[]`;
 }
 
-/** The next batch of customer ids (after `after`, by id) that have at least one open invoice. */
-export async function nextCustomerIds(db: Db, organizationId: string, after: string | null, limit: number): Promise<string[]> {
-  const { rows } = await db.execute<{ id: string }>(sql`
-    SELECT c.id FROM customers c
-     WHERE c.organization_id = ${organizationId} AND c.active
-       AND c.id > ${after ?? '00000000-0000-0000-0000-000000000000'}::uuid
-       AND EXISTS (SELECT 1 FROM invoices i WHERE i.customer_id = c.id AND i.status = 'open')
-     ORDER BY c.id LIMIT ${limit}`);
-  return rows.map((r) => r.id);
+/** The scope as a condition on a customer id column. */
+function inScope(column: SQL, scope: CustomerScope): SQL {
+  if ('ids' in scope) return sql`${column} = ANY(${uuidArray(scope.ids)})`;
+  return scope.to === null
+    ? sql`${column} >= ${scope.from}::uuid`
+    : sql`${column} >= ${scope.from}::uuid AND ${column} < ${scope.to}::uuid`;
 }
 
-async function loadCustomers(db: Db, ids: readonly string[], asOf: IsoDate): Promise<CustomerRow[]> {
+/**
+ * The scope's customers, by id. A range (the daily run) takes the active customers that have an
+ * open invoice; a list of ids (a change to those customers) takes them as they are, so that a
+ * customer whose last invoice was just paid is planned, and its pending action cancelled.
+ */
+async function loadCustomers(db: Queryable, organizationId: string, scope: CustomerScope, asOf: IsoDate): Promise<CustomerRow[]> {
+  // Holds, promises and open invoices are read as sets for the whole scope (hashed or joined), not
+  // probed once per customer: at 100,000 customers the per-row probes cost more than the rest.
   const { rows } = await db.execute<CustomerRow>(sql`
     SELECT c.id, c.name, c.phone, c.language, c.country, c.tags, c.paused, c.custom_fields,
       -- The customer's own address, else a billing contact's, else any contact's.
       COALESCE(c.email, (SELECT k.email FROM contacts k WHERE k.customer_id = c.id AND k.email IS NOT NULL
                           ORDER BY (k.role = 'billing') DESC, k.created_at LIMIT 1)) AS email,
       dp.risk_class, s.name AS pinned,
-      EXISTS (SELECT 1 FROM dunning_holds h WHERE h.customer_id = c.id AND h.invoice_id IS NULL
-                AND h.released_at IS NULL AND (h.until IS NULL OR h.until >= ${asOf}::date)) AS held
+      c.id IN (SELECT h.customer_id FROM dunning_holds h WHERE ${inScope(sql`h.customer_id`, scope)} AND h.invoice_id IS NULL
+                 AND h.released_at IS NULL AND (h.until IS NULL OR h.until >= ${asOf}::date)) AS held,
+      p.promises
     FROM customers c
     LEFT JOIN customer_dunning_profiles dp ON dp.customer_id = c.id
     LEFT JOIN scenarios s ON s.id = dp.pinned_scenario_id
-    WHERE c.id = ANY(${uuidArray(ids)})`);
+    LEFT JOIN (SELECT customer_id, string_agg(promised_date::text || ' ' || amount_minor::text || ' ' || currency, ',') AS promises
+                 FROM promises_to_pay WHERE ${inScope(sql`customer_id`, scope)} AND status = 'pending'
+                GROUP BY customer_id) p ON p.customer_id = c.id
+    WHERE c.organization_id = ${organizationId} AND ${inScope(sql`c.id`, scope)}
+      ${'ids' in scope ? sql`` : sql`AND c.active AND c.id IN (SELECT i.customer_id FROM invoices i
+        WHERE i.organization_id = ${organizationId} AND ${inScope(sql`i.customer_id`, scope)} AND i.status = 'open')`}
+    ORDER BY c.id`);
   return rows;
 }
 
-async function loadInvoices(db: Db, ids: readonly string[], asOf: IsoDate): Promise<InvoiceRow[]> {
+async function loadInvoices(db: Queryable, organizationId: string, scope: CustomerScope, asOf: IsoDate): Promise<InvoiceRow[]> {
+  // Disputes and holds are few: one hashed set each. Allocations and done steps are joined for the
+  // scope's invoices, so the planner picks a hash join or index probes by their size.
+  // A step being sent counts as done: the next run must not plan it again behind the sender's back.
   const { rows } = await db.execute<InvoiceRow>(sql`
     SELECT i.id, i.customer_id, i.number, i.issue_date, i.due_date, i.currency,
       i.total_minor::text AS total_minor, i.balance_minor::text AS balance_minor,
-      (i.disputed OR EXISTS (SELECT 1 FROM dispute_invoices di JOIN disputes d ON d.id = di.dispute_id
-                              WHERE di.invoice_id = i.id AND d.status = 'open')) AS disputed,
-      EXISTS (SELECT 1 FROM dunning_holds h WHERE h.invoice_id = i.id AND h.released_at IS NULL
-                AND (h.until IS NULL OR h.until >= ${asOf}::date)) AS held
+      (i.disputed OR i.id IN (SELECT di.invoice_id FROM dispute_invoices di JOIN disputes d ON d.id = di.dispute_id
+                               WHERE d.status = 'open')) AS disputed,
+      i.id IN (SELECT h.invoice_id FROM dunning_holds h WHERE ${inScope(sql`h.customer_id`, scope)} AND h.invoice_id IS NOT NULL
+                 AND h.released_at IS NULL AND (h.until IS NULL OR h.until >= ${asOf}::date)) AS held,
+      al.allocations, dn.done
     FROM invoices i
-    WHERE i.customer_id = ANY(${uuidArray(ids)}) AND i.status = 'open' AND i.due_date IS NOT NULL`);
+    LEFT JOIN (SELECT a.invoice_id,
+                      string_agg(COALESCE(a.date, ${asOf}::date)::text || ' ' || a.amount_minor::text, ',' ORDER BY a.date) AS allocations
+                 FROM allocations a JOIN invoices ai ON ai.id = a.invoice_id
+                WHERE ai.organization_id = ${organizationId} AND ${inScope(sql`ai.customer_id`, scope)} AND ai.status = 'open'
+                GROUP BY a.invoice_id) al ON al.invoice_id = i.id
+    LEFT JOIN (SELECT l.invoice_id, string_agg(l.level::text, ',') AS done
+                 FROM actions a JOIN action_invoices l ON l.action_id = a.id
+                WHERE a.organization_id = ${organizationId} AND ${inScope(sql`a.customer_id`, scope)}
+                  AND a.status IN ('sent', 'sending')
+                GROUP BY l.invoice_id) dn ON dn.invoice_id = i.id
+    WHERE i.organization_id = ${organizationId} AND ${inScope(sql`i.customer_id`, scope)}
+      AND i.status = 'open' AND i.due_date IS NOT NULL`);
   return rows;
 }
 
-async function loadAllocations(db: Db, ids: readonly string[], asOf: IsoDate): Promise<Map<string, InvoiceAllocation[]>> {
-  const { rows } = await db.execute<{ invoice_id: string; date: string; amount: string }>(sql`
-    SELECT a.invoice_id, COALESCE(a.date, ${asOf}::date)::text AS date, a.amount_minor::text AS amount
-      FROM allocations a JOIN invoices i ON i.id = a.invoice_id
-     WHERE i.customer_id = ANY(${uuidArray(ids)}) AND i.status = 'open'
-     ORDER BY a.date`);
-  const byInvoice = new Map<string, InvoiceAllocation[]>();
-  for (const r of rows) {
-    const list = byInvoice.get(r.invoice_id) ?? [];
-    list.push({ date: r.date, amount: BigInt(r.amount) });
-    byInvoice.set(r.invoice_id, list);
-  }
-  return byInvoice;
+function splitAllocations(text: string | null): InvoiceAllocation[] {
+  if (text === null) return [];
+  return text.split(',').map((entry) => {
+    const [date, amount] = entry.split(' ') as [string, string];
+    return { date, amount: BigInt(amount) };
+  });
 }
 
-async function loadDoneSteps(db: Db, ids: readonly string[]): Promise<Map<string, number[]>> {
-  // A step being sent counts as done: the next run must not plan it again behind the sender's back.
-  const { rows } = await db.execute<{ invoice_id: string; level: number }>(sql`
-    SELECT ai.invoice_id, ai.level FROM action_invoices ai JOIN actions a ON a.id = ai.action_id
-     WHERE a.customer_id = ANY(${uuidArray(ids)}) AND a.status IN ('sent', 'sending')`);
-  const done = new Map<string, number[]>();
-  for (const r of rows) done.set(r.invoice_id, [...(done.get(r.invoice_id) ?? []), r.level]);
-  return done;
-}
-
-async function loadPromises(db: Db, ids: readonly string[]): Promise<Map<string, PromiseToPay[]>> {
-  const { rows } = await db.execute<{ customer_id: string; date: string; amount: string; currency: string }>(sql`
-    SELECT customer_id, promised_date AS date, amount_minor::text AS amount, currency
-      FROM promises_to_pay WHERE customer_id = ANY(${uuidArray(ids)}) AND status = 'pending'`);
-  const byCustomer = new Map<string, PromiseToPay[]>();
-  for (const r of rows) {
-    const p = { customerExternalId: r.customer_id, date: r.date, amount: BigInt(r.amount), currency: r.currency };
-    byCustomer.set(r.customer_id, [...(byCustomer.get(r.customer_id) ?? []), p]);
-  }
-  return byCustomer;
+function splitPromises(customerId: string, text: string | null): PromiseToPay[] {
+  if (text === null) return [];
+  return text.split(',').map((entry) => {
+    const [date, amount, currency] = entry.split(' ') as [string, string, string];
+    return { customerExternalId: customerId, date, amount: BigInt(amount), currency };
+  });
 }
 
 /**
@@ -105,7 +123,8 @@ async function loadPromises(db: Db, ids: readonly string[]): Promise<Map<string,
  * (or that carry no date) would leave the planner's balance too high. The difference is applied as
  * one allocation dated `asOf`: today's balance is right, interest for past days is left as dated.
  */
-function toInvoice(r: InvoiceRow, allocations: InvoiceAllocation[], doneSteps: number[], asOf: IsoDate): Invoice {
+function toInvoice(r: InvoiceRow, asOf: IsoDate): Invoice {
+  const allocations = splitAllocations(r.allocations);
   const total = BigInt(r.total_minor);
   const allocated = allocations.reduce((s, a) => s + a.amount, 0n);
   const missing = total - allocated - BigInt(r.balance_minor);
@@ -122,37 +141,35 @@ function toInvoice(r: InvoiceRow, allocations: InvoiceAllocation[], doneSteps: n
     held: r.held,
     void: false,
     allocations: all,
-    doneSteps,
+    doneSteps: r.done === null ? [] : r.done.split(',').map(Number),
   };
 }
 
-/** The ledgers of the given customers on `asOf`, in the order of `ids`. */
-export async function loadCustomerLedgers(db: Db, ids: readonly string[], asOf: IsoDate): Promise<CustomerLedger[]> {
-  if (ids.length === 0) return [];
-  const [customers, invoices, allocations, done, promises] = await Promise.all([
-    loadCustomers(db, ids, asOf),
-    loadInvoices(db, ids, asOf),
-    loadAllocations(db, ids, asOf),
-    loadDoneSteps(db, ids),
-    loadPromises(db, ids),
-  ]);
+/** The ledgers of the scope's customers with open invoices on `asOf`, by customer id. */
+export async function loadLedgers(db: Queryable, organizationId: string, scope: CustomerScope, asOf: IsoDate): Promise<CustomerLedger[]> {
+  if ('ids' in scope && scope.ids.length === 0) return [];
+  const customers = await loadCustomers(db, organizationId, scope, asOf);
+  if (customers.length === 0) return [];
+  const invoices = await loadInvoices(db, organizationId, scope, asOf);
   const invoicesByCustomer = new Map<string, Invoice[]>();
   for (const r of invoices) {
-    const inv = toInvoice(r, allocations.get(r.id) ?? [], done.get(r.id) ?? [], asOf);
-    invoicesByCustomer.set(r.customer_id, [...(invoicesByCustomer.get(r.customer_id) ?? []), inv]);
+    const list = invoicesByCustomer.get(r.customer_id);
+    const invoice = toInvoice(r, asOf);
+    if (list) list.push(invoice);
+    else invoicesByCustomer.set(r.customer_id, [invoice]);
   }
-  const byId = new Map(customers.map((c) => [c.id, c]));
-  return ids.flatMap((id) => {
-    const c = byId.get(id);
-    if (!c) return [];
-    return [{
-      customer: {
-        externalId: c.id, name: c.name, email: c.email, phone: c.phone, language: c.language,
-        country: c.country?.trim() ?? null, tags: c.tags, paused: c.paused, riskClass: c.risk_class,
-        customFields: c.custom_fields, held: c.held, pinnedScenario: c.pinned,
-      },
-      invoices: invoicesByCustomer.get(id) ?? [],
-      promises: promises.get(id) ?? [],
-    }];
-  });
+  return customers.map((c) => ({
+    customer: {
+      externalId: c.id, name: c.name, email: c.email, phone: c.phone, language: c.language,
+      country: c.country?.trim() ?? null, tags: c.tags, paused: c.paused, riskClass: c.risk_class,
+      customFields: c.custom_fields, held: c.held, pinnedScenario: c.pinned,
+    },
+    invoices: invoicesByCustomer.get(c.id) ?? [],
+    promises: splitPromises(c.id, c.promises),
+  }));
+}
+
+/** The ledgers of the given customers (those with open invoices) on `asOf`, in id order. */
+export async function loadCustomerLedgers(db: Queryable, organizationId: string, ids: readonly string[], asOf: IsoDate): Promise<CustomerLedger[]> {
+  return loadLedgers(db, organizationId, { ids }, asOf);
 }

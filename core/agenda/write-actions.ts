@@ -1,10 +1,13 @@
 /**
- * Writes one batch of planned actions: one INSERT … ON CONFLICT (idempotency_key) DO NOTHING with its
- * action_invoices, and the cancellation of the batch's still-pending actions that the new plan
- * replaces, in one transaction. Re-runs and concurrent runs cannot duplicate an action.
+ * Writes one batch of planned actions: one INSERT … ON CONFLICT (idempotency_key) DO NOTHING, one
+ * INSERT … SELECT unnest of their action_invoices (parallel arrays, no per-row JSON), and the
+ * cancellation of the batch's still-pending actions that the new plan replaces, in one
+ * transaction. Re-runs and concurrent runs cannot duplicate an action.
  */
+import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../store/db.ts';
+import type { Queryable } from './load-ledgers.ts';
 import type { IsoDate } from '../calendar/index.ts';
 import { formatMinor } from '../money.ts';
 import type { PlannedAction } from '../dunning/index.ts';
@@ -13,7 +16,10 @@ import { actionKey } from './idempotency-key.ts';
 export interface BatchWrite {
   readonly organizationId: string;
   readonly asOf: IsoDate;
-  /** Every customer the batch planned, with or without an action: their stale actions are superseded. */
+  /**
+   * Every customer the batch planned, with or without an action: their stale actions are
+   * superseded. Only customers of `organizationId`.
+   */
   readonly customerIds: readonly string[];
   readonly actions: readonly PlannedAction[];
   /** Scenario name → id. */
@@ -25,8 +31,42 @@ export interface BatchOutcome {
   superseded: number;
 }
 
+/**
+ * A time-ordered UUID (version 7, RFC 9562: 48 bits of milliseconds, then 74 random bits). A run
+ * inserts a hundred thousand actions and a million links keyed by their ids: random ids would
+ * touch a random page of each index per row, these append to the right end of the indexes.
+ */
+let lastMs = 0;
+let pool = Buffer.alloc(0);
+let poolOffset = 0;
+/** 16 fresh random bytes, cut from a larger draw: one randomBytes call per id costs more than the rest. */
+function randomChunk(): Buffer {
+  if (poolOffset + 16 > pool.length) {
+    pool = randomBytes(16 * 1024);
+    poolOffset = 0;
+  }
+  const chunk = Buffer.from(pool.subarray(poolOffset, poolOffset + 16));
+  poolOffset += 16;
+  return chunk;
+}
+let sequence = 0;
+export function timeOrderedUuid(): string {
+  const now = Date.now();
+  // Within one millisecond a counter in the random part keeps this process's ids increasing.
+  sequence = now === lastMs ? (sequence + 1) & 0xfff : 0;
+  lastMs = now;
+  const bytes = randomChunk();
+  bytes.writeUIntBE(now, 0, 6);
+  bytes[6] = 0x70 | (sequence >> 8);
+  bytes[7] = sequence & 0xff;
+  bytes[8] = 0x80 | (bytes[8]! & 0x3f);
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
 function toRow(w: BatchWrite, a: PlannedAction) {
   return {
+    id: timeOrderedUuid(),
     key: actionKey(w.organizationId, a.customerExternalId, a),
     customerId: a.customerExternalId,
     scenarioId: w.scenarioIds.get(a.scenario) ?? null,
@@ -46,47 +86,74 @@ function toRow(w: BatchWrite, a: PlannedAction) {
         total: formatMinor(a.fees.total, a.currency),
       },
     },
-    levels: a.levels.map((l) => ({ invoiceId: l.invoiceExternalId, level: l.step })),
   };
 }
 
-/** Inserts the batch's actions and supersedes what they replace; returns the counts. */
-export async function writeBatch(db: Db, w: BatchWrite): Promise<BatchOutcome> {
+/** A text[]/uuid[]/int[] literal, '{a,b}': one bind parameter for a whole column of the batch. */
+function arrayLiteral(values: readonly (string | number)[]): string {
+  return `{${values.join(',')}}`;
+}
+
+/**
+ * Inserts the batch's actions and supersedes what they replace, inside the caller's transaction
+ * (the daily run writes a whole part of the organization in the transaction that claims it).
+ */
+export async function writeActions(tx: Queryable, w: BatchWrite): Promise<BatchOutcome> {
   const rows = w.actions.map((a) => toRow(w, a));
   const keys = rows.map((r) => r.key);
-  return db.transaction(async (tx) => {
-    let inserted = 0;
-    if (rows.length > 0) {
-      const result = await tx.execute<{ inserted: number }>(sql`
-        WITH input AS (
-          SELECT * FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(
-            key text, "customerId" uuid, "scenarioId" uuid, step int, channel action_channel, template text,
-            status action_status, currency char(3), "amountDue" bigint, details jsonb, levels jsonb)
-        ), ins AS (
-          INSERT INTO actions (organization_id, customer_id, scenario_id, step, channel, template, status,
-                               idempotency_key, scheduled_for, currency, amount_due_minor, details)
-          SELECT ${w.organizationId}, "customerId", "scenarioId", step, channel, template, status,
-                 key, ${w.asOf}::date, currency, "amountDue", details FROM input
-          ON CONFLICT (idempotency_key) DO NOTHING
-          RETURNING id, idempotency_key
-        ), links AS (
-          INSERT INTO action_invoices (action_id, invoice_id, level)
-          SELECT ins.id, (l->>'invoiceId')::uuid, (l->>'level')::int
-            FROM ins JOIN input ON input.key = ins.idempotency_key, jsonb_array_elements(input.levels) l
-          RETURNING 1
-        )
-        SELECT (SELECT count(*) FROM ins)::int AS inserted, (SELECT count(*) FROM links)::int AS linked`);
-      inserted = result.rows[0]!.inserted;
-    }
-    // A pending action the new plan no longer contains (paid since, a new invoice joined, a higher
-    // step came) is cancelled: the customer gets the one current reminder, not a stale one as well.
-    const superseded = await tx.execute(sql`
-      UPDATE actions SET status = 'cancelled', updated_at = now(),
-             details = details || jsonb_build_object('cancelledReason', 'superseded', 'cancelledOn', ${w.asOf}::text)
-       WHERE organization_id = ${w.organizationId}
-         AND customer_id = ANY(ARRAY[${sql.join(w.customerIds.map((id) => sql`${id}`), sql`, `)}]::uuid[])
-         AND status IN ('planned', 'awaiting_approval')
-         AND NOT (idempotency_key = ANY(ARRAY[${sql.join([sql`''`, ...keys.map((k) => sql`${k}`)], sql`, `)}]::text[]))`);
-    return { inserted, superseded: superseded.rowCount ?? 0 };
-  });
+  // A pending action the new plan no longer contains (paid since, a new invoice joined, a higher
+  // step came) is cancelled: the customer gets the one current reminder, not a stale one as well.
+  // Done before the insert, which can only add actions the plan contains: the candidates are then
+  // yesterday's pending actions, not the batch's own new ones. The keys are an anti-join (hashed).
+  // No condition on the organization: it would let the planner scan the organization's every
+  // pending action through its index instead of probing the batch's customers (the caller passes
+  // only customers of `organizationId`).
+  const superseded = await tx.execute(sql`
+    UPDATE actions SET status = 'cancelled', updated_at = now(),
+           details = details || jsonb_build_object('cancelledReason', 'superseded', 'cancelledOn', ${w.asOf}::text)
+     WHERE actions.customer_id = ANY(${arrayLiteral(w.customerIds)}::uuid[])
+       AND actions.status IN ('planned', 'awaiting_approval')
+       AND NOT EXISTS (SELECT 1 FROM unnest(${arrayLiteral(keys.map((k) => `"${k}"`))}::text[]) AS k(key)
+                        WHERE k.key = actions.idempotency_key)`);
+  let inserted = 0;
+  if (rows.length > 0) {
+    const inserts = await tx.execute<{ id: string; idempotency_key: string }>(sql`
+      INSERT INTO actions (id, organization_id, customer_id, scenario_id, step, channel, template, status,
+                           idempotency_key, scheduled_for, currency, amount_due_minor, details)
+      SELECT id, ${w.organizationId}, "customerId", "scenarioId", step, channel, template, status,
+             key, ${w.asOf}::date, currency, "amountDue", details
+        FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(
+          id uuid, key text, "customerId" uuid, "scenarioId" uuid, step int, channel action_channel, template text,
+          status action_status, currency char(3), "amountDue" bigint, details jsonb)
+      ON CONFLICT (idempotency_key) DO NOTHING
+      RETURNING id, idempotency_key`);
+    inserted = inserts.rows.length;
+    if (inserted > 0) await insertLinks(tx, new Map(keys.map((k, i) => [k, w.actions[i]!])), inserts.rows);
+  }
+  return { inserted, superseded: superseded.rowCount ?? 0 };
+}
+
+/** The links of the actions just inserted (not of those another run inserted first). */
+async function insertLinks(
+  tx: Queryable,
+  byKey: ReadonlyMap<string, PlannedAction>,
+  inserted: readonly { id: string; idempotency_key: string }[],
+): Promise<void> {
+  const links: { actionId: string; invoiceId: string; level: number }[] = [];
+  for (const row of inserted) {
+    for (const l of byKey.get(row.idempotency_key)!.levels) links.push({ actionId: row.id, invoiceId: l.invoiceExternalId, level: l.step });
+  }
+  const actionIds = links.map((l) => l.actionId);
+  const invoiceIds = links.map((l) => l.invoiceId);
+  const levels = links.map((l) => l.level);
+  await tx.execute(sql`
+    INSERT INTO action_invoices (action_id, invoice_id, level)
+    SELECT * FROM unnest(${arrayLiteral(actionIds)}::uuid[], ${arrayLiteral(invoiceIds)}::uuid[], ${arrayLiteral(levels)}::int[])
+    -- In invoice order, successive rows of the invoice index land on the same or the next page.
+     ORDER BY 2`);
+}
+
+/** Inserts the batch's actions and supersedes what they replace, in one transaction; returns the counts. */
+export async function writeBatch(db: Db, w: BatchWrite): Promise<BatchOutcome> {
+  return db.transaction((tx) => writeActions(tx, w));
 }

@@ -15,3 +15,4 @@ export * from './portal.ts';
 export * from './crm.ts';
 export * from './console.ts';
 export * from './security.ts';
+export * from './dunning-run-parts.ts';
