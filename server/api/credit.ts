@@ -14,6 +14,7 @@ import {
 } from '../../core/credit/index.ts';
 import { orgParams, requireOrg, requireVisibleCustomer, visibleCustomers, type ApiScope } from './context.ts';
 import { notFound } from './http-errors.ts';
+import { parseScoringRules, previewScores, putScoringRules, scoreHistory, scoringRulesOf } from '../../core/scoring/index.ts';
 import { defineRoute } from './route.ts';
 
 const customerParams = orgParams.extend({ customerId: z.uuid() });
@@ -39,6 +40,32 @@ export function creditRoutes(app: FastifyInstance, scope: ApiScope): void {
       await recordAudit(tx, { organizationId: params.orgId, actor: actorOf(principal), kind: 'audit.credit.settings', payload: { ...saved } });
       return saved;
     });
+  });
+
+  defineRoute(app, registry, { method: 'GET', url: '/api/organizations/:orgId/credit/scoring', summary: "The payer score's weights and thresholds", tag, params: orgParams }, async ({ principal, params }) => {
+    requireOrg(principal, params.orgId, 'read', 'reading scoring rules');
+    return scoringRulesOf(db, params.orgId);
+  });
+
+  defineRoute(app, registry, { method: 'POST', url: '/api/organizations/:orgId/credit/scoring/preview', summary: "Score the organization's own customers under unsaved rules: classes now and then, the customers that would change", tag, params: orgParams, body: anyBody }, async ({ principal, params, body }) => {
+    // Reading: it changes nothing and shows only scores a member can already read.
+    requireOrg(principal, params.orgId, 'read', 'previewing scoring rules');
+    return previewScores(db, params.orgId, await organizationToday(db, params.orgId), parseScoringRules(body));
+  });
+
+  defineRoute(app, registry, { method: 'PUT', url: '/api/organizations/:orgId/credit/scoring', summary: "Change the payer score's weights and thresholds (applied at the next scoring)", tag, params: orgParams, body: anyBody }, async ({ principal, params, body }) => {
+    requireOrg(principal, params.orgId, 'administer', 'changing scoring rules');
+    return db.transaction(async (tx) => {
+      const rules = await putScoringRules(tx, params.orgId, body);
+      await recordAudit(tx, { organizationId: params.orgId, actor: actorOf(principal), kind: 'audit.credit.scoring', payload: { ...rules } });
+      return rules;
+    });
+  });
+
+  defineRoute(app, registry, { method: 'GET', url: '/api/organizations/:orgId/customers/:customerId/score-history', summary: "A customer's payer score month by month, oldest first", tag, params: customerParams, query: z.object({ months: z.coerce.number().int().min(1).max(120).default(24) }) }, async ({ principal, params, query }) => {
+    const membership = requireOrg(principal, params.orgId, 'read', 'reading scores');
+    await requireVisibleCustomer(db, principal, membership, params.customerId);
+    return { items: await scoreHistory(db, params.orgId, params.customerId, query.months) };
   });
 
   defineRoute(app, registry, { method: 'GET', url: '/api/organizations/:orgId/customers/:customerId/credit', summary: "A customer's credit position: limit, terms, insured limit, hold, usage, proposal, requests", tag, params: customerParams }, async ({ principal, params }) => {

@@ -139,6 +139,10 @@ const ENDPOINTS: Record<string, Endpoint> = {
   'debts to declare': { method: 'GET', url: (w) => `${A(w)}/credit/insurance/declarations`, level: 'read', ok: 200 },
   'credit alerts': { method: 'GET', url: (w) => `${A(w)}/credit/alerts`, level: 'read', ok: 200 },
   'credit review': { method: 'POST', url: (w) => `${A(w)}/credit/review`, level: 'collect', ok: 200 },
+  'get scoring rules': { method: 'GET', url: (w) => `${A(w)}/credit/scoring`, level: 'read', ok: 200 },
+  'preview scoring rules': { method: 'POST', url: (w) => `${A(w)}/credit/scoring/preview`, body: () => ({ maxLateness: 40 }), level: 'read', ok: 200 },
+  'put scoring rules': { method: 'PUT', url: (w) => `${A(w)}/credit/scoring`, body: () => ({ maxLateness: 40 }), level: 'administer', ok: 200 },
+  'score history': { method: 'GET', url: (w) => `${A(w)}/customers/${w.customers.alpha}/score-history`, level: 'read', ok: 200 },
   'list hand-overs': { method: 'GET', url: (w) => `${A(w)}/handovers`, level: 'read', ok: 200 },
   'delete insurance policy': { method: 'DELETE', url: (w) => `${A(w)}/credit/insurance`, level: 'administer', ok: 204 },
   // Stops alpha's reminders: after every endpoint that acts on them.

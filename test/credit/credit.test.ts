@@ -242,3 +242,48 @@ describe('the legal end', () => {
     expect((await call('POST', `${A()}/handovers/${handover.id}/close`, 'adminA')).statusCode).toBe(409);
   });
 });
+
+describe('scoring rules an admin owns', () => {
+  it('refuses thresholds out of order, naming the field', async () => {
+    const res = await call('POST', `${A()}/credit/scoring/preview`, 'adminA', { thresholds: { low: 50, medium: 60, high: 40 } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.field).toBe('thresholds');
+    expect((await call('PUT', `${A()}/credit/scoring`, 'adminA', { maxLateness: -3 })).json().error.field).toBe('maxLateness');
+  });
+
+  it('previews new weights on the organization\'s own customers, saves them, and keeps a monthly history', async () => {
+    // Alpha paid an invoice 60 days late: 30 points with the defaults, 60 at one point a day.
+    const { rows: [inv] } = await w.db.pool.query<{ id: string }>(
+      `INSERT INTO invoices (organization_id, connection_id, external_id, customer_external_id, customer_id, currency, number, issue_date, due_date, total_minor, balance_minor, status)
+       VALUES ($1, $2, 'INV-OLD', 'C-ALPHA', $3, 'EUR', 'F-OLD', $4, $5, 10000, 0, 'paid') RETURNING id`,
+      [w.orgA, w.connA, w.customers.alpha, addDays(today, -120), addDays(today, -90)]);
+    await w.db.pool.query(
+      `INSERT INTO payments (id, organization_id, connection_id, external_id, customer_external_id, customer_id, currency, date, amount_minor, unapplied_minor)
+       VALUES ('00000000-0000-4000-8000-0000000001d0', $1, $2, 'PAY-OLD', 'C-ALPHA', $3, 'EUR', $4, 10000, 0)`, [w.orgA, w.connA, w.customers.alpha, addDays(today, -30)]);
+    await w.db.pool.query(
+      `INSERT INTO allocations (organization_id, connection_id, source, payment_id, invoice_id, invoice_external_id, currency, amount_minor, date)
+       VALUES ($1, $2, 'payment', '00000000-0000-4000-8000-0000000001d0', $3, 'INV-OLD', 'EUR', 10000, $4)`, [w.orgA, w.connA, inv!.id, addDays(today, -30)]);
+    const { rescoreCustomers } = await import('../../core/scoring/index.ts');
+    const before = await rescoreCustomers(w.db.db, w.orgA, [w.customers.alpha], today);
+    const preview = await call('POST', `${A()}/credit/scoring/preview`, 'adminA', { daysLatePerPoint: 1, maxLateness: 60 });
+    expect(preview.statusCode).toBe(200);
+    const body = preview.json();
+    expect(body.scored).toBe(2);
+    const alpha = body.changes.find((c: { customerId: string }) => c.customerId === w.customers.alpha);
+    const lateness = (s: { factors: readonly { name: string; points: number }[] }) => s.factors.find((f) => f.name === 'averageDaysLate')!.points;
+    expect(lateness(before.get(w.customers.alpha)!)).toBe(30);
+    expect(lateness(alpha.proposed)).toBe(60);
+    // The preview saved nothing.
+    const credit = (await call('GET', `${A()}/customers/${w.customers.alpha}/credit`, 'adminA')).json();
+    expect(credit.customer.score).toBe(before.get(w.customers.alpha)!.score);
+
+    expect((await call('PUT', `${A()}/credit/scoring`, 'collectorA', { daysLatePerPoint: 1 })).statusCode).toBe(403);
+    expect((await call('PUT', `${A()}/credit/scoring`, 'adminA', { daysLatePerPoint: 1, maxLateness: 60 })).statusCode).toBe(200);
+    const after = await rescoreCustomers(w.db.db, w.orgA, [w.customers.alpha], today);
+    expect(lateness(after.get(w.customers.alpha)!)).toBe(60);
+    const history = (await call('GET', `${A()}/customers/${w.customers.alpha}/score-history`, 'viewerA')).json().items;
+    expect(history).toEqual([{ month: today.slice(0, 7), score: after.get(w.customers.alpha)!.score, riskClass: after.get(w.customers.alpha)!.riskClass }]);
+    // Another organization's customer id gives nothing through A.
+    expect((await call('GET', `${A()}/customers/${w.customers.gamma}/score-history`, 'adminA')).json().items).toEqual([]);
+  });
+});

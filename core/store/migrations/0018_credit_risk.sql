@@ -4,6 +4,7 @@ CREATE TABLE "credit_settings" (
 	"hold_past_due_days" integer,
 	"review_days_before" integer DEFAULT 30 NOT NULL,
 	"limit_rules" jsonb DEFAULT '[]'::jsonb NOT NULL,
+	"scoring_rules" jsonb,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "credit_settings_hold_past_due_days_range" CHECK ("credit_settings"."hold_past_due_days" IS NULL OR "credit_settings"."hold_past_due_days" BETWEEN 0 AND 3650),
 	CONSTRAINT "credit_settings_review_days_range" CHECK ("credit_settings"."review_days_before" BETWEEN 0 AND 365)
@@ -135,3 +136,20 @@ ALTER TABLE "legal_handovers" ADD CONSTRAINT "legal_handovers_organization_id_or
 ALTER TABLE "legal_handovers" ADD CONSTRAINT "legal_handovers_customer_id_customers_id_fk" FOREIGN KEY ("customer_id") REFERENCES "public"."customers"("id") ON DELETE cascade ON UPDATE no action;
 --> statement-breakpoint
 ALTER TABLE "legal_handovers" ADD CONSTRAINT "legal_handovers_hold_id_dunning_holds_id_fk" FOREIGN KEY ("hold_id") REFERENCES "public"."dunning_holds"("id") ON DELETE set null ON UPDATE no action;
+--> statement-breakpoint
+CREATE TABLE "customer_score_history" (
+	"customer_id" uuid NOT NULL,
+	"organization_id" uuid NOT NULL,
+	"month" date NOT NULL,
+	"score" integer NOT NULL,
+	"risk_class" text NOT NULL,
+	"factors" jsonb NOT NULL,
+	"scored_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "customer_score_history_customer_id_month_pk" PRIMARY KEY("customer_id","month"),
+	CONSTRAINT "customer_score_history_score_range" CHECK ("customer_score_history"."score" BETWEEN 0 AND 100),
+	CONSTRAINT "customer_score_history_month_first" CHECK (extract(day FROM "customer_score_history"."month") = 1)
+);
+--> statement-breakpoint
+ALTER TABLE "customer_score_history" ADD CONSTRAINT "customer_score_history_customer_id_customers_id_fk" FOREIGN KEY ("customer_id") REFERENCES "public"."customers"("id") ON DELETE cascade ON UPDATE no action;
+--> statement-breakpoint
+ALTER TABLE "customer_score_history" ADD CONSTRAINT "customer_score_history_organization_id_organizations_id_fk" FOREIGN KEY ("organization_id") REFERENCES "public"."organizations"("id") ON DELETE cascade ON UPDATE no action;

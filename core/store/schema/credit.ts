@@ -4,7 +4,7 @@
  * insurance policy, the alerts a credit manager must act on, and hand-overs to litigation.
  */
 import { sql } from 'drizzle-orm';
-import { boolean, check, date, index, integer, jsonb, numeric, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, date, index, integer, jsonb, numeric, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, currency, id, instant, minor, updatedAt } from './columns.ts';
 import { customers } from './customers.ts';
 import { dunningHolds } from './dunning-engine.ts';
@@ -31,6 +31,8 @@ export const creditSettings = pgTable(
     holdPastDueDays: integer('hold_past_due_days'),
     reviewDaysBefore: integer('review_days_before').notNull().default(30),
     limitRules: jsonb('limit_rules').$type<LimitRule[]>().notNull().default([]),
+    // The payer score's weights and thresholds (core/scoring ScoringRules); null: the defaults.
+    scoringRules: jsonb('scoring_rules').$type<Record<string, unknown>>(),
     updatedAt: updatedAt(),
   },
   (t) => [
@@ -187,5 +189,29 @@ export const legalHandovers = pgTable(
     uniqueIndex('legal_handovers_one_open_uq').on(t.customerId).where(sql`${t.status} = 'open'`),
     check('legal_handovers_kind', sql`${t.kind} IN ('litigation', 'agency')`),
     check('legal_handovers_status', sql`${t.status} IN ('open', 'closed')`),
+  ],
+);
+
+/** Each customer's payer score month by month: the last score computed in each month. */
+export const customerScoreHistory = pgTable(
+  'customer_score_history',
+  {
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => customers.id, { onDelete: 'cascade' }),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    // The first day of the month.
+    month: date('month', { mode: 'string' }).notNull(),
+    score: integer('score').notNull(),
+    riskClass: text('risk_class').notNull(),
+    factors: jsonb('factors').$type<Record<string, unknown>>().notNull(),
+    scoredAt: instant('scored_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.customerId, t.month] }),
+    check('customer_score_history_score_range', sql`${t.score} BETWEEN 0 AND 100`),
+    check('customer_score_history_month_first', sql`extract(day FROM ${t.month}) = 1`),
   ],
 );
