@@ -7,6 +7,7 @@ import { defineOutboxJobs } from './outbox.ts';
 import { defineReconcileJobs } from './reconcile.ts';
 import { defineCrmJobs } from './crm.ts';
 import { defineReportJobs } from './reports.ts';
+import { defineCreditJobs } from './credit.ts';
 
 export interface JobDeps {
   logger: Logger;
@@ -32,5 +33,7 @@ export function defineJobs(agenda: Agenda, deps: JobDeps): void {
     defineDunningJobs(agenda, deps.dunning, deps.logger);
     // The weekly report goes out through the dunning jobs' email channel.
     defineReportJobs(agenda, deps.dunning, deps.logger);
+    // Credit holds, limit reviews and insurance deadlines (core/credit).
+    defineCreditJobs(agenda, { db: deps.dunning.db, logger: deps.logger });
   }
 }

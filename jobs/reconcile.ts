@@ -9,7 +9,8 @@
 import type { Agenda, JobWithId } from 'agenda';
 import { z } from 'zod';
 import { connectorFor } from '../connectors/index.ts';
-import { todayIn } from '../core/calendar/index.ts';
+import { todayIn, type IsoDate } from '../core/calendar/index.ts';
+import { reviewCreditHolds, type HoldReview } from '../core/credit/index.ts';
 import { getConnection } from '../core/connections/index.ts';
 import { enqueueCompanyBalances } from '../core/crm-control/index.ts';
 import { InvalidInput } from '../core/errors.ts';
@@ -29,6 +30,8 @@ export interface ReconcileRun extends ReconcileReport {
   promises: SettleReport;
   /** CRM companies whose overdue figures were queued for write-back. */
   companiesQueued: number;
+  /** Credit holds placed, changed and lifted by the new balances (core/credit). */
+  creditHolds: HoldReview;
 }
 
 /** Reconciles one connection now, in-process, and settles its organization's due promises. */
@@ -49,7 +52,9 @@ export async function reconcile(deps: OutboxDeps, connectionId: string, options:
   const asOf = options.asOf ?? todayIn(rows[0]?.timezone ?? 'UTC', new Date());
   const promises = await settlePromises(deps.store.db, connection.organizationId, asOf);
   const companiesQueued = await enqueueCompanyBalances(deps.store.db, connection.organizationId, asOf);
-  return { ...report, promises, companiesQueued };
+  // A payment that brings a customer back under its limit lifts the credit hold now, not at the hour.
+  const creditHolds = await reviewCreditHolds(deps.store.db, connection.organizationId, asOf as IsoDate);
+  return { ...report, promises, companiesQueued, creditHolds };
 }
 
 export function defineReconcileJobs(agenda: Agenda, deps: OutboxDeps & { logger: Logger }): void {

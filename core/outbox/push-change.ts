@@ -58,6 +58,11 @@ export const pushChangeSchema = z.discriminatedUnion('kind', [
       nextActionDate: isoDay.nullable().optional(),
       promiseDate: isoDay.nullable().optional(),
       portalLink: z.string().nullable().optional(),
+      // Credit (core/credit): what a salesperson must see before quoting.
+      creditLimit: z.string().nullable().optional(),
+      creditHold: z.boolean().optional(),
+      creditHoldReason: z.string().nullable().optional(),
+      amountOverLimit: z.string().nullable().optional(),
     }),
   }),
   /** A reminder sent, on the CRM company's timeline: plain text (the connector escapes it). */

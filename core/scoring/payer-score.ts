@@ -37,13 +37,30 @@ export interface PayerScore {
   readonly factors: readonly ScoreFactor[];
 }
 
-// The weights: the most any factor can cost. Together they can take the score to 0.
-const MAX_LATENESS = 35;
-const MAX_SHARE_LATE = 25;
-const MAX_TREND = 10;
-const POINTS_PER_DISPUTE = 5;
-const MAX_DISPUTES = 10;
-const MAX_CREDIT = 20;
+/**
+ * The weights and thresholds of the score, an organization setting (credit_settings.scoring_rules).
+ * Each `max…` is the most that factor can cost; together the defaults can take the score to 0.
+ */
+export interface ScoringRules {
+  /** Days late on average that cost one point. */
+  readonly daysLatePerPoint: number;
+  readonly maxLateness: number;
+  readonly maxShareLate: number;
+  readonly maxTrend: number;
+  readonly pointsPerDispute: number;
+  readonly maxDisputes: number;
+  readonly maxCredit: number;
+  /** Credit usage (percent of the limit) above which half of `maxCredit` is lost; above 100 %, all of it. */
+  readonly creditWarnPercent: number;
+  /** The lowest score of each class: `low` ≥ low, `medium` ≥ medium, `high` ≥ high, else `critical`. */
+  readonly thresholds: { readonly low: number; readonly medium: number; readonly high: number };
+}
+
+export const DEFAULT_SCORING: ScoringRules = {
+  daysLatePerPoint: 2, maxLateness: 35, maxShareLate: 25, maxTrend: 10, pointsPerDispute: 5, maxDisputes: 10,
+  maxCredit: 20, creditWarnPercent: 80, thresholds: { low: 80, medium: 60, high: 40 },
+};
+
 // The trend compares the last RECENT_DAYS with the rest of the look-back window.
 export const RECENT_DAYS = 90;
 export const LOOK_BACK_DAYS = 365;
@@ -56,7 +73,7 @@ function mean(values: readonly number[]): number | null {
   return values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length;
 }
 
-function latenessFactors(paid: readonly PaidInvoiceFact[], asOf: IsoDate): ScoreFactor[] {
+function latenessFactors(paid: readonly PaidInvoiceFact[], asOf: IsoDate, rules: ScoringRules): ScoreFactor[] {
   const avg = mean(paid.map(daysLate));
   const lateShare = paid.length === 0 ? null : (paid.filter((p) => daysLate(p) > 0).length / paid.length) * 100;
   const recent = mean(paid.filter((p) => daysBetween(p.paidOn, asOf) <= RECENT_DAYS).map(daysLate));
@@ -67,15 +84,15 @@ function latenessFactors(paid: readonly PaidInvoiceFact[], asOf: IsoDate): Score
       name: 'averageDaysLate',
       value: avg === null ? null : Math.round(avg * 10) / 10,
       unit: 'days',
-      // One point per two days late on average: a customer 70 days late on average loses all 35.
-      points: avg === null ? 0 : Math.min(MAX_LATENESS, Math.round(avg / 2)),
+      // By default one point per two days late on average: 70 days late on average loses all 35.
+      points: avg === null ? 0 : Math.min(rules.maxLateness, Math.round(avg / rules.daysLatePerPoint)),
       explanation: avg === null ? 'no invoice paid in the last 12 months' : `pays ${avg.toFixed(1)} days after the due date on average`,
     },
     {
       name: 'shareLate',
       value: lateShare === null ? null : Math.round(lateShare),
       unit: 'percent',
-      points: lateShare === null ? 0 : Math.round((lateShare / 100) * MAX_SHARE_LATE),
+      points: lateShare === null ? 0 : Math.round((lateShare / 100) * rules.maxShareLate),
       explanation: lateShare === null ? 'no invoice paid in the last 12 months' : `${Math.round(lateShare)}% of invoices paid late`,
     },
     {
@@ -83,7 +100,7 @@ function latenessFactors(paid: readonly PaidInvoiceFact[], asOf: IsoDate): Score
       value: trend === null ? null : Math.round(trend * 10) / 10,
       unit: 'days',
       // Only a worsening costs: an improving payer is already rewarded by its recent invoices.
-      points: trend === null || trend <= 0 ? 0 : Math.min(MAX_TREND, Math.round(trend / 2)),
+      points: trend === null || trend <= 0 ? 0 : Math.min(rules.maxTrend, Math.round(trend / rules.daysLatePerPoint)),
       explanation:
         trend === null
           ? 'not enough history for a trend'
@@ -94,30 +111,30 @@ function latenessFactors(paid: readonly PaidInvoiceFact[], asOf: IsoDate): Score
   ];
 }
 
-function creditFactor(openBalance: bigint, creditLimit: bigint | null): ScoreFactor {
+function creditFactor(openBalance: bigint, creditLimit: bigint | null, rules: ScoringRules): ScoreFactor {
   if (creditLimit === null || creditLimit <= 0n) {
     return { name: 'creditUsage', value: null, unit: 'percent', points: 0, explanation: 'no credit limit set' };
   }
   // Integer percent from bigints: money never goes through a float.
   const usage = Number((openBalance * 100n) / creditLimit);
-  const points = usage > 100 ? MAX_CREDIT : usage > 80 ? MAX_CREDIT / 2 : 0;
+  const points = usage > 100 ? rules.maxCredit : usage > rules.creditWarnPercent ? Math.round(rules.maxCredit / 2) : 0;
   return { name: 'creditUsage', value: usage, unit: 'percent', points, explanation: `open balance is ${usage}% of the credit limit` };
 }
 
 /** Risk classes by score: the boundaries segments rely on. */
-export function riskClassOf(score: number): RiskClass {
-  if (score >= 80) return 'low';
-  if (score >= 60) return 'medium';
-  if (score >= 40) return 'high';
+export function riskClassOf(score: number, thresholds: ScoringRules['thresholds'] = DEFAULT_SCORING.thresholds): RiskClass {
+  if (score >= thresholds.low) return 'low';
+  if (score >= thresholds.medium) return 'medium';
+  if (score >= thresholds.high) return 'high';
   return 'critical';
 }
 
 /** Scores one customer on `asOf` from its payment facts. */
-export function scorePayer(facts: PayerFacts, asOf: IsoDate): PayerScore {
+export function scorePayer(facts: PayerFacts, asOf: IsoDate, rules: ScoringRules = DEFAULT_SCORING): PayerScore {
   const window = facts.paid.filter((p) => daysBetween(p.paidOn, asOf) <= LOOK_BACK_DAYS && daysBetween(p.paidOn, asOf) >= 0);
-  const disputes = Math.min(MAX_DISPUTES, facts.openDisputes * POINTS_PER_DISPUTE);
+  const disputes = Math.min(rules.maxDisputes, facts.openDisputes * rules.pointsPerDispute);
   const factors: ScoreFactor[] = [
-    ...latenessFactors(window, asOf),
+    ...latenessFactors(window, asOf, rules),
     {
       name: 'disputes',
       value: facts.openDisputes,
@@ -125,8 +142,8 @@ export function scorePayer(facts: PayerFacts, asOf: IsoDate): PayerScore {
       points: disputes,
       explanation: facts.openDisputes === 0 ? 'no open dispute' : `${facts.openDisputes} open dispute(s)`,
     },
-    creditFactor(facts.openBalance, facts.creditLimit),
+    creditFactor(facts.openBalance, facts.creditLimit, rules),
   ];
   const score = Math.max(0, Math.min(100, 100 - factors.reduce((sum, f) => sum + f.points, 0)));
-  return { score, riskClass: riskClassOf(score), factors };
+  return { score, riskClass: riskClassOf(score, rules.thresholds), factors };
 }

@@ -41,6 +41,7 @@ import { scenarioRoutes } from './scenarios.ts';
 import { unappliedRoutes } from './unapplied.ts';
 import { orgTemplateRoutes } from './org-templates.ts';
 import { userStatusRoutes } from './user-status.ts';
+import { creditRoutes } from './credit.ts';
 
 export type { ApiDeps } from './context.ts';
 
@@ -67,6 +68,7 @@ export async function adminApiPlugin(app: FastifyInstance, deps: ApiDeps & { pro
   reportScheduleRoutes(app, scope);
   templateRoutes(app, scope);
   userStatusRoutes(app, scope);
+  creditRoutes(app, scope);
   // Built once every route above is declared; the document route itself is public.
   const document = openApiDocument(scope.registry.routes);
   app.get('/api/openapi.json', async () => document);

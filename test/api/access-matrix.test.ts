@@ -38,6 +38,12 @@ beforeAll(async () => {
             ('00000000-0000-4000-8000-0000000000f2', $1, $2, 'payment', '00000000-0000-4000-8000-0000000000f0', ARRAY[$3::uuid], ARRAY[100000::bigint], 'EUR', 'invoice_set', 500, 'another reading')`,
     [w.orgA, w.customers.beta, w.invoices.beta1],
   );
+  // A pending credit limit request of beta, for the approval endpoint (core/credit).
+  await w.db.pool.query(
+    `INSERT INTO credit_requests (id, organization_id, customer_id, kind, amount_minor, currency, reason, requested_by)
+     VALUES ('00000000-0000-4000-8000-0000000000b1', $1, $2, 'limit', 500000, 'EUR', 'first order', 'user:x')`,
+    [w.orgA, w.customers.beta],
+  );
   // A group of A alone, for the group reports.
   await w.db.pool.query(`INSERT INTO groups (id, name, reporting_currency) VALUES ('00000000-0000-4000-8000-0000000000e1', 'Holding A', 'EUR')`);
   await w.db.pool.query(`INSERT INTO group_memberships (group_id, organization_id) VALUES ('00000000-0000-4000-8000-0000000000e1', $1)`, [w.orgA]);
@@ -122,6 +128,27 @@ const ENDPOINTS: Record<string, Endpoint> = {
   'get report schedule': { method: 'GET', url: (w) => `${A(w)}/report-schedule`, level: 'read', ok: 200 },
   'put report schedule': { method: 'PUT', url: (w) => `${A(w)}/report-schedule`, body: () => ({ recipients: ['dg@a.example'], weekday: 1, hour: 8, language: 'fr' }), level: 'administer', ok: 200 },
   'delete report schedule': { method: 'DELETE', url: (w) => `${A(w)}/report-schedule`, level: 'administer', ok: 200 },
+  'get credit settings': { method: 'GET', url: (w) => `${A(w)}/credit/settings`, level: 'read', ok: 200 },
+  'put credit settings': { method: 'PUT', url: (w) => `${A(w)}/credit/settings`, body: () => ({ holdPastDueDays: 90 }), level: 'administer', ok: 200 },
+  'customer credit': { method: 'GET', url: (w) => `${A(w)}/customers/${w.customers.alpha}/credit`, level: 'read', ok: 200 },
+  'ask for credit': { method: 'POST', url: (w) => `${A(w)}/customers/${w.customers.alpha}/credit/requests`, body: () => ({ kind: 'terms', termsDays: 45, reason: 'asked' }), level: 'collect', ok: 201 },
+  'list credit requests': { method: 'GET', url: (w) => `${A(w)}/credit/requests`, level: 'read', ok: 200 },
+  'approve credit request': { method: 'POST', url: (w) => `${A(w)}/credit/requests/00000000-0000-4000-8000-0000000000b1/approve`, body: () => ({}), level: 'administer', ok: 200 },
+  'set insured limit': { method: 'PUT', url: (w) => `${A(w)}/customers/${w.customers.beta}/credit/insured-limit`, body: () => ({ amount: '800.00', currency: 'EUR' }), level: 'administer', ok: 200 },
+  'get insurance policy': { method: 'GET', url: (w) => `${A(w)}/credit/insurance`, level: 'read', ok: 200 },
+  'put insurance policy': { method: 'PUT', url: (w) => `${A(w)}/credit/insurance`, body: () => ({ insurer: 'Coface', insuredSharePercent: '90', maxExtensionDays: 60, declarationDeadlineDays: 150 }), level: 'administer', ok: 200 },
+  'insurance exposure': { method: 'GET', url: (w) => `${A(w)}/credit/insurance/exposure`, level: 'read', ok: 200 },
+  'debts to declare': { method: 'GET', url: (w) => `${A(w)}/credit/insurance/declarations`, level: 'read', ok: 200 },
+  'credit alerts': { method: 'GET', url: (w) => `${A(w)}/credit/alerts`, level: 'read', ok: 200 },
+  'credit review': { method: 'POST', url: (w) => `${A(w)}/credit/review`, level: 'collect', ok: 200 },
+  'get scoring rules': { method: 'GET', url: (w) => `${A(w)}/credit/scoring`, level: 'read', ok: 200 },
+  'preview scoring rules': { method: 'POST', url: (w) => `${A(w)}/credit/scoring/preview`, body: () => ({ maxLateness: 40 }), level: 'read', ok: 200 },
+  'put scoring rules': { method: 'PUT', url: (w) => `${A(w)}/credit/scoring`, body: () => ({ maxLateness: 40 }), level: 'administer', ok: 200 },
+  'score history': { method: 'GET', url: (w) => `${A(w)}/customers/${w.customers.alpha}/score-history`, level: 'read', ok: 200 },
+  'list hand-overs': { method: 'GET', url: (w) => `${A(w)}/handovers`, level: 'read', ok: 200 },
+  'delete insurance policy': { method: 'DELETE', url: (w) => `${A(w)}/credit/insurance`, level: 'administer', ok: 204 },
+  // Stops alpha's reminders: after every endpoint that acts on them.
+  'hand over': { method: 'POST', url: (w) => `${A(w)}/customers/${w.customers.alpha}/handover`, body: () => ({ kind: 'agency', party: 'Recouvre SA' }), level: 'administer', ok: 201 },
   // Last: it changes what the others see.
   'disconnect': { method: 'POST', url: (w) => `${A(w)}/connections/${w.connA}/disconnect`, level: 'administer', ok: 200 },
 };

@@ -30,6 +30,6 @@ describe('payer score', () => {
   it('ignores payments outside the 12-month look-back and has class boundaries at 80/60/40', () => {
     const s = scorePayer({ paid: [{ dueDate: '2024-01-01', paidOn: '2024-06-01' }], openDisputes: 0, openBalance: 0n, creditLimit: null }, asOf);
     expect(s.score).toBe(100);
-    expect([80, 79, 60, 59, 40, 39].map(riskClassOf)).toEqual(['low', 'medium', 'medium', 'high', 'high', 'critical']);
+    expect([80, 79, 60, 59, 40, 39].map((s) => riskClassOf(s))).toEqual(['low', 'medium', 'medium', 'high', 'high', 'critical']);
   });
 });

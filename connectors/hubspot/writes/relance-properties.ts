@@ -34,6 +34,11 @@ export const RELANCE_PROPERTIES: readonly PropertyDefinition[] = [
   { name: 'relance_next_action_date', label: 'Next action date', type: 'date', fieldType: 'date', description: 'When the next planned action is due.' },
   { name: 'relance_promise_date', label: 'Promise to pay date', type: 'date', fieldType: 'date', description: 'The date the customer promised to pay by.' },
   { name: 'relance_portal_link', label: 'Payment portal link', type: 'string', fieldType: 'text', description: "The customer's Relance portal link." },
+  // Credit (core/credit): written by Relance, for the salesperson to read before quoting.
+  { name: 'relance_credit_limit', label: 'Credit limit', type: 'string', fieldType: 'text', description: 'The credit limit granted in Relance, with its currency ("5000.00 EUR").' },
+  { name: 'relance_credit_hold', label: 'Credit hold', type: 'bool', fieldType: 'booleancheckbox', description: 'Set by Relance while the customer is on credit hold: no new order on credit.', options: YES_NO },
+  { name: 'relance_credit_hold_reason', label: 'Credit hold reason', type: 'string', fieldType: 'text', description: 'Why Relance put the customer on credit hold.' },
+  { name: 'relance_amount_over_limit', label: 'Amount over credit limit', type: 'string', fieldType: 'text', description: 'How far the open balance exceeds the credit limit ("1200.00 EUR").' },
 ];
 
 export const RELANCE_PROPERTY_NAMES: readonly string[] = RELANCE_PROPERTIES.map((p) => p.name);

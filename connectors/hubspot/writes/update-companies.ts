@@ -26,6 +26,28 @@ export interface CompanyDunningState {
   portalLink: string | null;
 }
 
+/** Credit properties (core/credit): only ever written partially, by their own changes. */
+export interface CompanyCreditState {
+  creditLimit?: string | null;
+  creditHold?: boolean;
+  creditHoldReason?: string | null;
+  amountOverLimit?: string | null;
+}
+
+const CREDIT_NAMES: Record<keyof CompanyCreditState, string> = {
+  creditLimit: 'relance_credit_limit', creditHold: 'relance_credit_hold', creditHoldReason: 'relance_credit_hold_reason', amountOverLimit: 'relance_amount_over_limit',
+};
+
+function creditProperties(given: CompanyCreditState): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, name] of Object.entries(CREDIT_NAMES) as [keyof CompanyCreditState, string][]) {
+    const value = given[key];
+    if (value === undefined) continue;
+    out[name] = value === null ? '' : String(value);
+  }
+  return out;
+}
+
 export interface BatchItemResult {
   companyId: string;
   ok: boolean;
@@ -50,7 +72,11 @@ export function toCompanyProperties(state: CompanyDunningState): Record<string, 
 }
 
 /** Only the properties given (the outbox's `set_company_properties`): the others stay as HubSpot has them. */
-export function toPartialCompanyProperties(given: Partial<Omit<CompanyDunningState, 'companyId'>>): Record<string, string> {
+export function toPartialCompanyProperties(given: Partial<Omit<CompanyDunningState, 'companyId'>> & CompanyCreditState): Record<string, string> {
+  return { ...dunningProperties(given), ...creditProperties(given) };
+}
+
+function dunningProperties(given: Partial<Omit<CompanyDunningState, 'companyId'>>): Record<string, string> {
   const full = toCompanyProperties({
     companyId: '', stage: null, overdueAmount: null, currency: null, oldestOverdueDays: null, disputed: false, paused: false,
     nextAction: null, nextActionDate: null, promiseDate: null, portalLink: null, ...given,

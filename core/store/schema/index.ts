@@ -16,3 +16,4 @@ export * from './crm.ts';
 export * from './console.ts';
 export * from './security.ts';
 export * from './dunning-run-parts.ts';
+export * from './credit.ts';
