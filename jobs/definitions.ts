@@ -7,6 +7,7 @@ import { defineOutboxJobs } from './outbox.ts';
 import { defineReconcileJobs } from './reconcile.ts';
 import { defineCrmJobs } from './crm.ts';
 import { defineReportJobs } from './reports.ts';
+import { defineInboxJobs } from './inbox.ts';
 
 export interface JobDeps {
   logger: Logger;
@@ -32,5 +33,9 @@ export function defineJobs(agenda: Agenda, deps: JobDeps): void {
     defineDunningJobs(agenda, deps.dunning, deps.logger);
     // The weekly report goes out through the dunning jobs' email channel.
     defineReportJobs(agenda, deps.dunning, deps.logger);
+  }
+  // The inbox reads the mailbox (its password under the key ring) and answers through the dunning channels.
+  if (deps.sync && deps.dunning) {
+    defineInboxJobs(agenda, { db: deps.dunning.db, keys: deps.sync.keys, send: deps.dunning.send, publicUrl: deps.dunning.send.portalLinks?.publicUrl ?? null, logger: deps.logger });
   }
 }
