@@ -108,7 +108,7 @@ service auth {
 `);
   const child: ChildProcess = spawn(DOVECOT_BIN, ['-F', '-c', path.join(dir, 'dovecot.conf')], { stdio: 'ignore' });
   await Promise.all([waitForPort(imapPort, 10_000), waitForPort(lmtpPort, 10_000)]);
-  const lmtp = nodemailer.createTransport({ host: '127.0.0.1', port: lmtpPort, lmtp: true, secure: false, ignoreTLS: true });
+  const lmtp = nodemailer.createTransport({ host: '127.0.0.1', port: lmtpPort, lmtp: true, secure: false, ignoreTLS: true, pool: true, maxConnections: 4 });
   return {
     imapPort, lmtpPort, dir,
     async deliver(raw, to, from = 'mailer-daemon@relance.test') {
