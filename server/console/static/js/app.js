@@ -19,6 +19,7 @@ import { unappliedPage } from './pages/unapplied.js';
 import { templatesPage } from './pages/templates.js';
 import { mappingsPage } from './pages/mappings.js';
 import { settingsPage } from './pages/settings.js';
+import { conversationPage, inboxPage } from './pages/conversation.js';
 
 const ROUTES = [
   { pattern: /^\/dashboard$/, page: dashboardPage, nav: 'dashboard' },
@@ -32,8 +33,10 @@ const ROUTES = [
   { pattern: /^\/templates(?:\/(email|sms|letter)\/([a-z0-9-]+)\/([a-z]{2}))?$/, page: templatesPage, nav: 'templates' },
   { pattern: /^\/mappings\/([0-9a-f-]{36})$/, page: mappingsPage, nav: 'connections' },
   { pattern: /^\/settings$/, page: settingsPage, nav: 'settings' },
+  { pattern: /^\/customers\/([0-9a-f-]{36})\/conversation$/, page: conversationPage, nav: 'customers' },
+  { pattern: /^\/inbox$/, page: inboxPage, nav: 'inbox' },
 ];
-const NAV = ['dashboard', 'customers', 'approvals', 'disputes', 'unapplied', 'connections', 'scenarios', 'templates', 'settings'];
+const NAV = ['dashboard', 'customers', 'approvals', 'disputes', 'unapplied', 'connections', 'scenarios', 'templates', 'settings', 'inbox'];
 // Pages only an organization's admin may use: hidden from the others' navigation.
 const ADMIN_ONLY = ['settings'];
 
