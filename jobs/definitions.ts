@@ -8,6 +8,7 @@ import { defineReconcileJobs } from './reconcile.ts';
 import { defineCrmJobs } from './crm.ts';
 import { defineReportJobs } from './reports.ts';
 import { defineCreditJobs } from './credit.ts';
+import { defineInboxJobs } from './inbox.ts';
 
 export interface JobDeps {
   logger: Logger;
@@ -35,5 +36,9 @@ export function defineJobs(agenda: Agenda, deps: JobDeps): void {
     defineReportJobs(agenda, deps.dunning, deps.logger);
     // Credit holds, limit reviews and insurance deadlines (core/credit).
     defineCreditJobs(agenda, { db: deps.dunning.db, logger: deps.logger });
+  }
+  // The inbox reads the mailbox (its password under the key ring) and answers through the dunning channels.
+  if (deps.sync && deps.dunning) {
+    defineInboxJobs(agenda, { db: deps.dunning.db, keys: deps.sync.keys, send: deps.dunning.send, publicUrl: deps.dunning.send.portalLinks?.publicUrl ?? null, logger: deps.logger });
   }
 }

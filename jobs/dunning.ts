@@ -19,6 +19,7 @@ import { rescoreCustomers } from '../core/scoring/index.ts';
 import { sendDueActions, type SendDeps } from '../core/sending/index.ts';
 import { renderWithOverrides } from '../core/messages/index.ts';
 import { todayIn } from '../core/calendar/index.ts';
+import { inboxThreading } from '../core/inbox/threading.ts';
 
 export interface DunningJobDeps {
   db: Db;
@@ -35,7 +36,7 @@ export interface SendJobData { organizationId?: string; limit?: number }
 
 export function defineDunningJobs(agenda: Agenda, deps: DunningJobDeps, logger: Logger): void {
   // An organization's own copy of a template (edited in the console) wins over the shipped file.
-  const send: SendDeps = { ...deps.send, render: renderWithOverrides(deps.db, deps.send.render) };
+  const send: SendDeps = { ...deps.send, render: renderWithOverrides(deps.db, deps.send.render), threading: deps.send.threading ?? inboxThreading(deps.db) };
   agenda.define('dunning.schedule', async () => {
     for (const run of await dueDailyRuns(deps.db, new Date())) {
       await agenda.now('dunning.run', run satisfies RunJobData);

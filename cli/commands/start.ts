@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { renderMessage } from '../../core/messages/index.ts';
 import { channelsFromConfig, type OpenedChannels } from '../../core/sending/channels-from-config.ts';
 import { scheduleDunning } from '../../jobs/dunning.ts';
+import { scheduleInbox } from '../../jobs/inbox.ts';
 import { scheduleOutbox } from '../../jobs/outbox.ts';
 import { scheduleReports } from '../../jobs/reports.ts';
 import { scheduleCredit } from '../../jobs/credit.ts';
@@ -44,6 +45,7 @@ export function registerStart(program: Command): void {
         await scheduleOutbox(worker.agenda);
         await scheduleReports(worker.agenda);
         await scheduleCredit(worker.agenda);
+        await scheduleInbox(worker.agenda);
         // Said once at start: an email step without SMTP fails visibly on its action, not silently.
         if (!opened.channels.email) logger.warn('no email channel configured: set RELANCE_SMTP_URL and RELANCE_MAIL_FROM');
         if (!config.publicUrl) logger.warn('no public URL: reminders go without their portal link; set RELANCE_PUBLIC_URL');

@@ -79,7 +79,7 @@ export class SmtpChannel implements Channel<EmailMessage> {
         subject: message.subject,
         html: message.html,
         text: message.text,
-        headers: { 'X-Relance-Action': message.idempotencyKey },
+        headers: { ...message.headers, 'X-Relance-Action': message.idempotencyKey },
         attachments: message.attachments?.map((a) => ({ filename: a.filename, content: Buffer.from(a.content), contentType: a.contentType })),
       });
     } catch (e) {

@@ -23,6 +23,8 @@ export interface EmailMessage {
   readonly html: string;
   readonly text: string;
   readonly attachments?: readonly { readonly filename: string; readonly content: Uint8Array; readonly contentType: string }[];
+  /** Extra headers, e.g. a collector's answer's In-Reply-To and References (core/inbox). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export interface SmsMessage {

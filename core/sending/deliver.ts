@@ -37,9 +37,11 @@ function addressedTo(a: ActionForSend, choice: RecipientChoice): ActionForSend {
 async function sendRendered(deps: SendDeps, a: ActionForSend, rendered: RenderedMessage): Promise<SendResult> {
   const key = a.idempotency_key;
   if (rendered.channel === 'email') {
+    // The inbox's reply address, so the answer is read and filed on this customer (core/inbox).
+    const thread = await deps.threading?.({ organizationId: a.organization_id, customerId: a.customer_id });
     const message: EmailMessage = {
       channel: 'email', idempotencyKey: key, to: { address: a.email ?? '', name: a.contact_name ?? a.customer_name },
-      replyTo: deps.replyTo ?? null, subject: rendered.subject, html: rendered.html, text: rendered.text,
+      replyTo: thread?.replyTo ?? deps.replyTo ?? null, subject: rendered.subject, html: rendered.html, text: rendered.text,
     };
     return deps.channels.email!.send(message);
   }

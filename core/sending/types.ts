@@ -25,6 +25,8 @@ export interface SendDeps {
   readonly portalUrl?: string | null;
   /** Where answers to reminders go (a collector's mailbox); the sender's address when absent. */
   readonly replyTo?: Address | null;
+  /** The reply address of a message to this customer (core/inbox: `relances+<token>@…`); replaces `replyTo` when it answers. */
+  readonly threading?: (target: { organizationId: string; customerId: string }) => Promise<{ readonly replyTo: Address } | null>;
   /** Whether a template exists for a channel (a fallback channel needs one); defaults to the shipped templates. */
   readonly hasTemplate?: (channel: MessageChannelKind, name: string) => Promise<boolean>;
 }

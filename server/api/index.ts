@@ -42,6 +42,7 @@ import { unappliedRoutes } from './unapplied.ts';
 import { orgTemplateRoutes } from './org-templates.ts';
 import { userStatusRoutes } from './user-status.ts';
 import { creditRoutes } from './credit.ts';
+import { inboxRoutes } from './inbox.ts';
 
 export type { ApiDeps } from './context.ts';
 
@@ -69,6 +70,7 @@ export async function adminApiPlugin(app: FastifyInstance, deps: ApiDeps & { pro
   templateRoutes(app, scope);
   userStatusRoutes(app, scope);
   creditRoutes(app, scope);
+  inboxRoutes(app, scope);
   // Built once every route above is declared; the document route itself is public.
   const document = openApiDocument(scope.registry.routes);
   app.get('/api/openapi.json', async () => document);

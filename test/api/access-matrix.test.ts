@@ -47,6 +47,15 @@ beforeAll(async () => {
   // A group of A alone, for the group reports.
   await w.db.pool.query(`INSERT INTO groups (id, name, reporting_currency) VALUES ('00000000-0000-4000-8000-0000000000e1', 'Holding A', 'EUR')`);
   await w.db.pool.query(`INSERT INTO group_memberships (group_id, organization_id) VALUES ('00000000-0000-4000-8000-0000000000e1', $1)`, [w.orgA]);
+  // The inbox: an unfiled message to attach, and a reply of alpha with a stored attachment.
+  await w.db.pool.query(
+    `INSERT INTO inbox_messages (id, organization_id, direction, kind, customer_id, from_address, subject, text_body)
+     VALUES ('00000000-0000-4000-8000-0000000000b1', $1, 'in', 'reply', NULL, 'who@else.example', 'Question', 'Bonjour'),
+            ('00000000-0000-4000-8000-0000000000b2', $1, 'in', 'reply', $2, 'C-ALPHA@example.com', 'Re: Rappel', 'Voici le justificatif')`,
+    [w.orgA, w.customers.alpha],
+  );
+  await w.db.pool.query(`INSERT INTO inbox_attachments (id, message_id, filename, content_type, size_bytes, content)
+     VALUES ('00000000-0000-4000-8000-0000000000b3', '00000000-0000-4000-8000-0000000000b2', 'preuve.pdf', 'application/pdf', 4, '\\x25504446')`);
 }, 60_000);
 afterAll(() => w.close());
 
@@ -149,6 +158,20 @@ const ENDPOINTS: Record<string, Endpoint> = {
   'delete insurance policy': { method: 'DELETE', url: (w) => `${A(w)}/credit/insurance`, level: 'administer', ok: 204 },
   // Stops alpha's reminders: after every endpoint that acts on them.
   'hand over': { method: 'POST', url: (w) => `${A(w)}/customers/${w.customers.alpha}/handover`, body: () => ({ kind: 'agency', party: 'Recouvre SA' }), level: 'administer', ok: 201 },
+  'get mailbox': { method: 'GET', url: (w) => `${A(w)}/inbox/mailbox`, level: 'read', ok: 200 },
+  'connect mailbox': { method: 'PUT', url: (w) => `${A(w)}/inbox/mailbox`, body: () => ({ host: '127.0.0.1', port: 1143, tls: false, username: 'relances', password: 'app-password', address: 'relances@a.example' }), level: 'administer', ok: 200 },
+  'set reply policy': { method: 'PUT', url: (w) => `${A(w)}/inbox/policies/standard`, body: () => ({ onReply: 'notify', postponeOnOutOfOffice: true }), level: 'administer', ok: 200 },
+  'unfiled messages': { method: 'GET', url: (w) => `${A(w)}/inbox/unfiled`, level: 'read', ok: 200 },
+  'file unfiled message': { method: 'POST', url: (w) => `${A(w)}/inbox/messages/00000000-0000-4000-8000-0000000000b1/file`, body: (w) => ({ customerId: w.customers.alpha }), level: 'collect', ok: 200 },
+  'conversation': { method: 'GET', url: (w) => `${A(w)}/customers/${w.customers.alpha}/conversation`, level: 'read', ok: 200 },
+  'answer customer': { method: 'POST', url: (w) => `${A(w)}/customers/${w.customers.alpha}/conversation/answer`, body: () => ({ text: 'Merci, bien reçu.' }), level: 'collect', ok: 201 },
+  'conversation handled': { method: 'POST', url: (w) => `${A(w)}/customers/${w.customers.alpha}/conversation/handled`, level: 'collect', ok: 200 },
+  'add comment': { method: 'POST', url: (w) => `${A(w)}/customers/${w.customers.alpha}/comments`, body: () => ({ body: 'Voir avec @collector-a' }), level: 'collect', ok: 201 },
+  'download attachment': { method: 'GET', url: (w) => `${A(w)}/inbox/attachments/00000000-0000-4000-8000-0000000000b3`, level: 'read', ok: 200 },
+  'my notifications': { method: 'GET', url: (w) => `${A(w)}/notifications`, level: 'read', ok: 200 },
+  'read notifications': { method: 'POST', url: (w) => `${A(w)}/notifications/read`, level: 'read', ok: 200 },
+  'list notification channels': { method: 'GET', url: (w) => `${A(w)}/notification-channels`, level: 'read', ok: 200 },
+  'add notification channel': { method: 'POST', url: (w) => `${A(w)}/notification-channels`, body: () => ({ kind: 'teams', name: 'Recouvrement', url: 'https://example.webhook.office.com/webhookb2/x' }), level: 'administer', ok: 201 },
   // Last: it changes what the others see.
   'disconnect': { method: 'POST', url: (w) => `${A(w)}/connections/${w.connA}/disconnect`, level: 'administer', ok: 200 },
 };

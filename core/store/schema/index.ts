@@ -17,3 +17,4 @@ export * from './console.ts';
 export * from './security.ts';
 export * from './dunning-run-parts.ts';
 export * from './credit.ts';
+export * from './inbox.ts';

@@ -20,6 +20,7 @@ import { templatesPage } from './pages/templates.js';
 import { mappingsPage } from './pages/mappings.js';
 import { settingsPage } from './pages/settings.js';
 import { creditPage, customerCreditPage } from './pages/credit.js';
+import { conversationPage, inboxPage } from './pages/conversation.js';
 
 const ROUTES = [
   { pattern: /^\/dashboard$/, page: dashboardPage, nav: 'dashboard' },
@@ -35,8 +36,10 @@ const ROUTES = [
   { pattern: /^\/settings$/, page: settingsPage, nav: 'settings' },
   { pattern: /^\/credit$/, page: creditPage, nav: 'credit' },
   { pattern: /^\/credit\/([0-9a-f-]{36})$/, page: customerCreditPage, nav: 'credit' },
+  { pattern: /^\/customers\/([0-9a-f-]{36})\/conversation$/, page: conversationPage, nav: 'customers' },
+  { pattern: /^\/inbox$/, page: inboxPage, nav: 'inbox' },
 ];
-const NAV = ['dashboard', 'customers', 'approvals', 'disputes', 'unapplied', 'credit', 'connections', 'scenarios', 'templates', 'settings'];
+const NAV = ['dashboard', 'customers', 'approvals', 'disputes', 'unapplied', 'credit', 'inbox', 'connections', 'scenarios', 'templates', 'settings'];
 // Pages only an organization's admin may use: hidden from the others' navigation.
 const ADMIN_ONLY = ['settings'];
 

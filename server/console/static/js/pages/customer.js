@@ -47,6 +47,7 @@ export async function customerPage(main, [customerId], { errorBox }) {
   }
   mount(main,
     h('h1', {}, c.name, c.paused ? h('span', { class: 'badge' }, t('customers.paused')) : null),
+    h('p', {}, h('a', { id: 'conversation-link', href: `#/customers/${customerId}/conversation` }, t('inbox.conversation'))),
     h('p', { class: 'muted' }, [c.email, c.phone, c.language ? `${t('customer.language')}: ${c.language}` : null].filter(Boolean).join(' · ')),
     h('div', { class: 'cards' }, c.open.map((o) => h('div', { class: 'card' },
       h('div', { class: 'card-label' }, `${t('customer.open')} · ${t('customer.openInvoices', { count: o.invoices })}`),
