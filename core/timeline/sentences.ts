@@ -63,6 +63,7 @@ function day(iso: string | null, lang: Language): string {
   if (!iso) return '';
   const d = new Date(`${iso.slice(0, 10)}T12:00:00Z`);
   if (Number.isNaN(d.getTime())) return iso;
+  // "12 March 2026" in English as in French: the day first reads the same to every collector.
   return new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(d);
 }
 
@@ -73,7 +74,7 @@ function money(amount: unknown, currency: unknown, lang: Language): string {
   if (!c) return a;
   try {
     // A decimal string is formatted exactly (Intl.NumberFormat v3), never through a float.
-    return new Intl.NumberFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { style: 'currency', currency: c }).format(a as unknown as number);
+    return new Intl.NumberFormat(lang === 'fr' ? 'fr-FR' : 'en', { style: 'currency', currency: c }).format(a as unknown as number);
   } catch {
     return `${a} ${c}`;
   }
@@ -110,7 +111,8 @@ export function describeActivity(a: ActivityIn, ctx: SentenceContext): Sentence 
   const reminder = step ? `${w.reminder} ${step}` : w.reminder;
   const invoicesOf = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : action?.invoices ?? []);
   // A sentence opens with a capital, unless it opens with a person's name as they wrote it.
-  const s = (text: string, tone: Sentence['tone'] = 'normal'): Sentence => ({ text: text.startsWith(who) ? text : cap(text), tone, actionId });
+  const named = a.actor.startsWith('user:') && ctx.users.has(a.actor.slice(5));
+  const s = (text: string, tone: Sentence['tone'] = 'normal'): Sentence => ({ text: named && text.startsWith(who) ? text : cap(text), tone, actionId });
 
   switch (a.kind) {
     case 'reminder.sent': {

@@ -62,7 +62,7 @@ export async function listUnapplied(db: Executor, q: { organizationId: string; v
        ORDER BY due_date NULLS LAST, number LIMIT 100`);
     const openItems = open.map((i) => ({ id: i.id, number: i.number, dueDate: i.due_date, balance: BigInt(i.balance) }));
     const numberOf = new Map(open.map((i) => [i.id, i.number]));
-    const suggestions = suggestApplications({ amount: BigInt(m.amount), currency: m.currency, memo: m.memo }, openItems, { limit: 5 });
+    const suggestions = suggestApplications({ amount: BigInt(m.amount), currency: m.currency, memo: m.memo }, openItems, { limit: 5, includeWeak: true });
     items.push({
       source: m.source, id: m.id, kind: m.source === 'payment' ? ((m.raw_kind as 'overpayment' | 'prepayment' | null) ?? 'payment') : 'credit_note',
       customer: { id: m.customer_id, name: m.customer_name }, provider: m.provider, providerReference: m.external_id, reference: m.reference,

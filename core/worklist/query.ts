@@ -10,7 +10,7 @@
  * Invoices in another currency than the customer's are not added to its amounts.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import { formatMinor } from '../money.ts';
+import { EXPONENTS, formatMinor } from '../money.ts';
 import type { Executor } from '../store/index.ts';
 
 export const WORKLIST_SORTS = ['name', 'number', 'open', 'overdue', 'oldestDays', 'stage', 'nextDate', 'lastContact', 'risk', 'collector'] as const;
@@ -25,8 +25,8 @@ export interface WorklistFilter {
   flags?: Partial<Record<WorklistFlag, boolean>>;
   /** Only customers with something overdue. */
   overdueOnly?: boolean;
-  /** Overdue at least this much (a decimal string in the customer's currency). */
-  minOverdueMinor?: bigint;
+  /** Overdue at least this much, a decimal string compared in each customer's currency. */
+  minOverdue?: string;
   riskClass?: string;
   /** The step number of the last reminder sent; 0: none sent yet. */
   stage?: number;
@@ -83,11 +83,20 @@ interface Row extends Record<string, unknown> {
   total: number;
 }
 
+/** The currency's exponent in SQL, so that amounts in JPY and in EUR sort by value, not by minor units. */
+const exponentSql = (() => {
+  const by = new Map<number, string[]>();
+  for (const [code, e] of Object.entries(EXPONENTS)) by.set(e, [...(by.get(e) ?? []), code]);
+  const arms = [...by].map(([e, codes]) => sql`WHEN cur.currency IN (${sql.join(codes.map((c) => sql`${c}`), sql`, `)}) THEN ${sql.raw(String(e))}`);
+  return sql`CASE ${sql.join(arms, sql` `)} ELSE 2 END`;
+})();
+const value = (column: string) => sql`(${sql.raw(column)}::numeric / (10::numeric ^ w.exponent))`;
+
 const ORDER: Record<WorklistSort, SQL> = {
   name: sql`lower(w.name)`,
   number: sql`w.external_id`,
-  open: sql`w.open_minor`,
-  overdue: sql`w.overdue_minor`,
+  open: value('w.open_minor'),
+  overdue: value('w.overdue_minor'),
   oldestDays: sql`w.oldest_days`,
   stage: sql`w.stage_step`,
   nextDate: sql`w.next_date`,
@@ -105,7 +114,7 @@ function outerFilters(f: WorklistFilter): SQL[] {
     if (value !== undefined) where.push(value ? FLAG_COLUMN[flag] : sql`NOT ${FLAG_COLUMN[flag]}`);
   }
   if (f.overdueOnly) where.push(sql`w.overdue_minor > 0`);
-  if (f.minOverdueMinor !== undefined) where.push(sql`w.overdue_minor >= ${f.minOverdueMinor.toString()}::bigint`);
+  if (f.minOverdue !== undefined) where.push(sql`${value('w.overdue_minor')} >= ${f.minOverdue}::numeric`);
   if (f.riskClass) where.push(sql`w.risk_class = ${f.riskClass}`);
   if (f.stage !== undefined) where.push(f.stage === 0 ? sql`w.stage_step IS NULL` : sql`w.stage_step = ${f.stage}`);
   if (f.collector === 'none') where.push(sql`w.collectors IS NULL`);
@@ -134,7 +143,7 @@ export async function listWorklist(db: Executor, q: WorklistQuery): Promise<{ it
   const direction = q.direction === 'asc' ? sql`ASC` : sql`DESC`;
   const { rows } = await db.execute<Row>(sql`
     SELECT w.*, count(*) OVER ()::int AS total FROM (
-      SELECT c.id, c.name, c.external_id, c.email, c.tags, c.connection_id, cur.currency,
+      SELECT c.id, c.name, c.external_id, c.email, c.tags, c.connection_id, cur.currency, ${exponentSql} AS exponent,
              coalesce(f.open_minor, 0)::text AS open_minor, coalesce(f.overdue_minor, 0)::text AS overdue_minor, coalesce(f.open_count, 0)::int AS open_count,
              f.oldest_days, st.step AS stage_step, st.template AS stage_template, st.sent_at AS stage_at,
              nx.step AS next_step, nx.channel::text AS next_channel, nx.scheduled_for::text AS next_date, nx.status::text AS next_status,

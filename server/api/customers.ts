@@ -2,7 +2,7 @@
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
-import { formatMinor, toMinor } from '../../core/money.ts';
+import { formatMinor } from '../../core/money.ts';
 import { todayIn } from '../../core/calendar/index.ts';
 import { MAX_ROWS } from '../../core/exports/index.ts';
 import type { Db } from '../../core/store/index.ts';
@@ -41,8 +41,7 @@ function worklistFilter(q: WorklistParams, userId: string): WorklistFilter {
   const flags = Object.fromEntries(WORKLIST_FLAGS.map((f) => [f, flag(q[f])]).filter(([, v]) => v !== undefined));
   return {
     q: q.q || undefined, flags, overdueOnly: q.overdueOnly === 'true', riskClass: q.riskClass, stage: q.stage, currency: q.currency, tag: q.tag,
-    // Amounts are compared in minor units of two decimals: a collector types "1000" or "1000.00".
-    minOverdueMinor: q.minOverdue === undefined ? undefined : toMinor(q.minOverdue, q.currency ?? 'EUR', 'minOverdue'),
+    minOverdue: q.minOverdue,
     collector: q.mine === 'true' ? userId : q.collector,
   };
 }
@@ -119,7 +118,7 @@ export function customerRoutes(app: FastifyInstance, scope: ApiScope): void {
     };
   });
 
-  defineRoute(app, registry, { method: 'GET', url: '/api/organizations/:orgId/customers/:customerId/timeline', summary: "The customer's timeline, newest first; filter kind (prefix)", tag: 'customers', params: customerParams, query: timelineQuery }, async ({ principal, params, query }) => {
+  defineRoute(app, registry, { method: 'GET', url: '/api/organizations/:orgId/customers/:customerId/timeline', summary: "The customer's timeline in words (lang en or fr), newest first; audit rows only when asked for by kind (prefix)", tag: 'customers', params: customerParams, query: timelineQuery }, async ({ principal, params, query }) => {
     const membership = requireOrg(principal, params.orgId, 'read', 'reading customers');
     await requireVisibleCustomer(db, principal, membership, params.customerId);
     const [c] = await db.select({ id: customers.id }).from(customers).where(and(eq(customers.id, params.customerId), eq(customers.organizationId, params.orgId)));
@@ -134,6 +133,8 @@ export function customerRoutes(app: FastifyInstance, scope: ApiScope): void {
         and(
           eq(activities.customerId, c.id),
           query.kind ? sql`${activities.kind} LIKE ${query.kind.replace(/[%_\\]/g, '\\$&') + '%'}` : undefined,
+          // The audit rows repeat, as "who did what", what the cores' own rows already say: asked for by kind only.
+          query.kind ? undefined : sql`${activities.kind} NOT LIKE 'audit.%'`,
           after && afterAt ? sql`(${activities.occurredAt}, ${activities.id}) < (${afterAt}, ${after.id}::uuid)` : undefined,
         ),
       )
