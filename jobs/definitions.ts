@@ -7,6 +7,7 @@ import { defineOutboxJobs } from './outbox.ts';
 import { defineReconcileJobs } from './reconcile.ts';
 import { defineCrmJobs } from './crm.ts';
 import { defineReportJobs } from './reports.ts';
+import { defineHoldJobs } from './holds.ts';
 
 export interface JobDeps {
   logger: Logger;
@@ -32,5 +33,7 @@ export function defineJobs(agenda: Agenda, deps: JobDeps): void {
     defineDunningJobs(agenda, deps.dunning, deps.logger);
     // The weekly report goes out through the dunning jobs' email channel.
     defineReportJobs(agenda, deps.dunning, deps.logger);
+    // Holds placed by hand resume by themselves after their last day (core/holds).
+    defineHoldJobs(agenda, deps.dunning, deps.logger);
   }
 }

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { renderMessage } from '../../core/messages/index.ts';
 import { channelsFromConfig, type OpenedChannels } from '../../core/sending/channels-from-config.ts';
 import { scheduleDunning } from '../../jobs/dunning.ts';
+import { scheduleHolds } from '../../jobs/holds.ts';
 import { scheduleOutbox } from '../../jobs/outbox.ts';
 import { scheduleReports } from '../../jobs/reports.ts';
 import { createWorker, type Worker } from '../../jobs/worker.ts';
@@ -40,6 +41,8 @@ export function registerStart(program: Command): void {
         });
         await worker.start();
         await scheduleDunning(worker.agenda);
+  await scheduleHolds(worker.agenda);
+        await scheduleHolds(worker.agenda);
         await scheduleOutbox(worker.agenda);
         await scheduleReports(worker.agenda);
         // Said once at start: an email step without SMTP fails visibly on its action, not silently.
