@@ -176,3 +176,16 @@ describe('unapplied money', () => {
     expect(timeline.items[0].text).toBe('collector@a.example applied PAY-BETA-1 to F-B2 (€600.00)');
   });
 });
+
+describe('connection status', () => {
+  it('says a sync run in-process (no scheduler job) finished, from the cursors it saved', async () => {
+    const before = (await get(`${A()}/connections/${w.connA}`)).json();
+    expect(before.sync).toBeNull();
+    await w.db.pool.query(`INSERT INTO sync_cursors (connection_id, entity, cursor) VALUES ($1, 'invoice', '{"since":"2026-03-01"}')`, [w.connA]);
+    const after = (await get(`${A()}/connections/${w.connA}`)).json();
+    expect(after.sync).toMatchObject({ state: 'done', error: null });
+    expect(Date.parse(after.sync.finishedAt)).toBeGreaterThan(Date.now() - 60_000);
+    await w.db.pool.query(`UPDATE connections SET status = 'needs_reauth', last_error = '{"code":"auth_expired","message":"the refresh token was revoked"}' WHERE id = $1`, [w.connA]);
+    expect((await get(`${A()}/connections/${w.connA}`)).json().sync).toMatchObject({ state: 'failed', error: 'the refresh token was revoked' });
+  });
+});
