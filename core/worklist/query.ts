@@ -118,20 +118,21 @@ function outerFilters(f: WorklistFilter): SQL[] {
   if (f.riskClass) where.push(sql`w.risk_class = ${f.riskClass}`);
   if (f.stage !== undefined) where.push(f.stage === 0 ? sql`w.stage_step IS NULL` : sql`w.stage_step = ${f.stage}`);
   if (f.collector === 'none') where.push(sql`w.collectors IS NULL`);
-  else if (f.collector) where.push(sql`EXISTS (SELECT 1 FROM customer_assignments ca WHERE ca.customer_id = w.id AND ca.user_id = ${f.collector}::uuid)`);
   return where;
 }
 
 function innerFilters(q: WorklistQuery): SQL[] {
   const where: SQL[] = [sql`c.organization_id = ${q.organizationId}::uuid`];
   if (q.visible !== null) where.push(sql`c.id = ANY(${sql.param(q.visible)}::uuid[])`);
+  // "My customers" narrows the customers themselves: the grouped passes then read only theirs.
+  if (q.filter.collector && q.filter.collector !== 'none') where.push(sql`c.id IN (SELECT ca.customer_id FROM customer_assignments ca WHERE ca.user_id = ${q.filter.collector}::uuid)`);
   if (q.filter.tag) where.push(sql`${q.filter.tag} = ANY(c.tags)`);
   if (q.filter.currency) where.push(sql`coalesce(c.currency, o.base_currency) = ${q.filter.currency}`);
   const text = q.filter.q?.trim();
   if (text) {
     const like = `%${text.replace(/[%_\\]/g, '\\$&')}%`;
     where.push(sql`(c.name ILIKE ${like} OR c.email ILIKE ${like} OR c.external_id = ${text}
-      OR EXISTS (SELECT 1 FROM invoices n WHERE n.customer_id = c.id AND n.number = ${text}))`);
+      OR c.id IN (SELECT n.customer_id FROM invoices n WHERE n.organization_id = ${q.organizationId}::uuid AND n.number = ${text}))`);
   }
   return where;
 }
@@ -145,11 +146,13 @@ export async function listWorklist(db: Executor, q: WorklistQuery): Promise<{ it
   // Each figure is one grouped pass over the organization's rows, hash-joined to its customers:
   // on 100,000 customers that is a few scans, where a lateral subquery per customer is 100,000
   // index probes per figure (bench/worklist.ts measured both).
-  // The customers the filters keep, once: every grouped pass reads only theirs (a search is small).
-  const mine = (column: string) => sql`AND ${sql.raw(column)} IN (SELECT id FROM base)`;
+  // The customers the filters keep, once: when they narrow the organization's (a search, "mine", a
+  // restricted collector), every grouped pass reads only theirs; the whole list reads everything once.
+  const inner = innerFilters(q);
+  const mine = (column: string) => (inner.length > 1 ? sql`AND ${sql.raw(column)} IN (SELECT id FROM base)` : sql``);
   const statement = sql`
     WITH base AS MATERIALIZED (
-      SELECT c.id FROM customers c JOIN organizations o ON o.id = c.organization_id WHERE ${sql.join(innerFilters(q), sql` AND `)})
+      SELECT c.id FROM customers c JOIN organizations o ON o.id = c.organization_id WHERE ${sql.join(inner, sql` AND `)})
     SELECT w.*, count(*) OVER ()::int AS total FROM (
       SELECT c.id, c.name, c.external_id, c.email, c.tags, c.connection_id, cur.currency, ${exponentSql} AS exponent,
              coalesce(f.open_minor, 0)::text AS open_minor, coalesce(f.overdue_minor, 0)::text AS overdue_minor, coalesce(f.open_count, 0)::int AS open_count,
