@@ -25,6 +25,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   template: async () => (await import('./commands/template.ts')).registerTemplate,
   actions: async () => (await import('./commands/actions.ts')).registerActions,
   user: async () => (await import('./commands/user.ts')).registerUser,
+  org: async () => (await import('./commands/org.ts')).registerOrg,
 };
 
 /** The command named on the line (the first word that is not an option), if it is one of ours. */

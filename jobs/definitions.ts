@@ -9,6 +9,7 @@ import { defineCrmJobs } from './crm.ts';
 import { defineReportJobs } from './reports.ts';
 import { defineCreditJobs } from './credit.ts';
 import { defineInboxJobs } from './inbox.ts';
+import { defineHoldJobs } from './holds.ts';
 
 export interface JobDeps {
   logger: Logger;
@@ -36,6 +37,8 @@ export function defineJobs(agenda: Agenda, deps: JobDeps): void {
     defineReportJobs(agenda, deps.dunning, deps.logger);
     // Credit holds, limit reviews and insurance deadlines (core/credit).
     defineCreditJobs(agenda, { db: deps.dunning.db, logger: deps.logger });
+    // Holds placed by hand resume by themselves after their last day (core/holds).
+    defineHoldJobs(agenda, deps.dunning, deps.logger);
   }
   // The inbox reads the mailbox (its password under the key ring) and answers through the dunning channels.
   if (deps.sync && deps.dunning) {

@@ -51,7 +51,7 @@ async function singleOrganizationId(db: Executor): Promise<string> {
   const { rows } = await db.execute<{ id: string }>(sql`SELECT id FROM organizations ORDER BY created_at LIMIT 2`);
   if (rows.length !== 1) {
     throw new InvalidInput(
-      rows.length === 0 ? 'report: the store has no organization yet; pass --input FILE (a ledger file)' : 'report: several organizations; pass --organization ID or --group ID',
+      rows.length === 0 ? 'report: the store has no organization yet; pass --input FILE (a ledger file)' : 'report: several organizations; pass --organization ID (`relance org list` shows them) or --group ID',
       { field: 'organization' },
     );
   }

@@ -5,6 +5,7 @@ import { renderMessage } from '../../core/messages/index.ts';
 import { channelsFromConfig, type OpenedChannels } from '../../core/sending/channels-from-config.ts';
 import { scheduleDunning } from '../../jobs/dunning.ts';
 import { scheduleInbox } from '../../jobs/inbox.ts';
+import { scheduleHolds } from '../../jobs/holds.ts';
 import { scheduleOutbox } from '../../jobs/outbox.ts';
 import { scheduleReports } from '../../jobs/reports.ts';
 import { scheduleCredit } from '../../jobs/credit.ts';
@@ -42,6 +43,7 @@ export function registerStart(program: Command): void {
         });
         await worker.start();
         await scheduleDunning(worker.agenda);
+        await scheduleHolds(worker.agenda);
         await scheduleOutbox(worker.agenda);
         await scheduleReports(worker.agenda);
         await scheduleCredit(worker.agenda);

@@ -70,6 +70,7 @@ export async function runDemo(rt: Runtime, opts: DemoOptions): Promise<DemoSumma
   const { store, keys } = rt;
   const { sandbox, mail } = opts;
   const notes: string[] = [];
+  const earlier = await earlierRun(store);
   const { connections, missing } = await connectSandbox({ pool: store.pool, keys }, sandbox);
   for (const p of missing) notes.push(`${p}: no connector registered yet; not synced`);
 
@@ -108,6 +109,13 @@ export async function runDemo(rt: Runtime, opts: DemoOptions): Promise<DemoSumma
   const writtenBack = { quickbooks: 0, xero: 0, hubspot: 0 } as Record<Provider, number>;
   for (const provider of ['quickbooks', 'xero', 'hubspot'] as const) writtenBack[provider] = sandbox.controls[provider].writtenBack().length;
 
+  // A re-run on the same data: say what was found, rather than a bare "0 emails".
+  if (earlier.customers > 0) {
+    const caught = mail.messages.length - caughtBefore;
+    notes.push(`this data already held ${earlier.customers} customers and ${earlier.sent} reminders sent by an earlier run; ` +
+      `this run synced the changes, sent the ${caught} reminder${caught === 1 ? '' : 's'} newly due and left ${actions.awaitingApproval} awaiting approval` +
+      (caught === 0 ? ' (a reminder is never sent twice: the earlier ones are on each customer\'s timeline in the console)' : ''));
+  }
   const reports = organizationIds[0] ? await organizationReports(rt, organizationIds[0], opts.asOf) : { aging: null, dso: null };
   const user = await ensureDemoUser(store.db, organizationIds);
   const portal = await demoPortalLink(store.db, keys, { organizationIds, asOf: opts.asOf, publicUrl: opts.publicUrl });
@@ -165,4 +173,11 @@ async function organizationReports(rt: Runtime, organizationId: string, asOf: st
   const aging = agingToJson(agedBalances(customers, organization, asOf));
   const [dso] = dsoReports(customers, organization, asOf, 90);
   return { aging, dso: dso && dso.dsoTenths !== null ? formatTenths(dso.dsoTenths) : null };
+}
+
+/** What a data directory already holds before this run: customers, and reminders sent by an earlier run. */
+async function earlierRun(store: Pick<Store, 'pool'>): Promise<{ customers: number; sent: number }> {
+  const { rows } = await store.pool.query<{ customers: number; sent: number }>(
+    `SELECT (SELECT count(*) FROM customers)::int AS customers, (SELECT count(*) FROM actions WHERE status = 'sent')::int AS sent`);
+  return rows[0] ?? { customers: 0, sent: 0 };
 }

@@ -9,6 +9,7 @@ import type { KeyRing } from '../../core/crypto.ts';
 import type { Logger } from '../../core/logging.ts';
 import type { OpenedStore } from '../../core/store/open.ts';
 import { scheduleDunning } from '../../jobs/dunning.ts';
+import { scheduleHolds } from '../../jobs/holds.ts';
 import { scheduleOutbox } from '../../jobs/outbox.ts';
 import { createWorker, type Worker } from '../../jobs/worker.ts';
 import type { RunningSandbox } from '../../sandbox/index.ts';
@@ -71,6 +72,7 @@ export async function serveDemo(o: DemoServeOptions): Promise<ServedDemo> {
   });
   await worker.start();
   await scheduleDunning(worker.agenda);
+  await scheduleHolds(worker.agenda);
   await scheduleOutbox(worker.agenda);
   const app = buildServer({
     pool: o.store.pool, storeMode: o.store.mode, worker, logger: o.logger, keys: o.keys, publicUrl: url,

@@ -3,6 +3,7 @@ import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import { formatMinor } from '../money.ts';
 import { actions, connections, contacts, customers, invoices, organizationBranding, organizations } from '../store/schema/index.ts';
 import type { Executor } from '../store/index.ts';
+import { loadPortalHistory, type PortalHistory } from './history.ts';
 import { invoiceLinks } from './invoice-links.ts';
 import type { OpenedLink } from './links.ts';
 
@@ -27,6 +28,8 @@ export interface PortalPage {
   language: PortalLanguage;
   invoices: PortalInvoice[];
   reminders: { sentAt: string; channel: string }[];
+  /** The customer's promises, plan requests and disputes with their status (./history.ts). */
+  history?: PortalHistory;
 }
 
 /** The first supported language among the customer's, its billing contact's and the organization's. */
@@ -69,5 +72,6 @@ export async function loadPortalPage(db: Executor, link: OpenedLink): Promise<Po
       ...invoiceLinks(provider, i.raw, i.customFields, i.paymentUrl),
     })),
     reminders: sent.filter((a) => a.sentAt).map((a) => ({ sentAt: a.sentAt!.toISOString(), channel: a.channel })),
+    history: await loadPortalHistory(db, link),
   };
 }

@@ -18,6 +18,8 @@ export interface AgingLine {
 
 export interface CustomerAging extends AgingLine {
   readonly customerExternalId: string;
+  /** What people read: the customer's name (the external id stays the key). */
+  readonly customerName: string;
 }
 
 export interface AgingReport extends AgingLine {
@@ -54,7 +56,7 @@ export function agedBalance(customers: Iterable<CustomerLedger>, currency: strin
       if (inv.disputed) line.disputed += balance;
     }
     if (line.total === 0n) continue;
-    byCustomer.push({ customerExternalId: customer.externalId, ...line });
+    byCustomer.push({ customerExternalId: customer.externalId, customerName: customer.name || customer.externalId, ...line });
     for (const b of AGING_BUCKETS) report.buckets[b] += line.buckets[b];
     report.total += line.total;
     report.disputed += line.disputed;
@@ -85,6 +87,7 @@ function reportToJson(r: AgingReport): Record<string, unknown> {
     disputed: formatMinor(r.disputed, r.currency),
     byCustomer: r.byCustomer.map((c) => ({
       customerExternalId: c.customerExternalId,
+      customerName: c.customerName,
       buckets: bucketsToJson(c.buckets, r.currency),
       total: formatMinor(c.total, r.currency),
       disputed: formatMinor(c.disputed, r.currency),

@@ -15,7 +15,7 @@ export function agingTable(report: AgingReport): string {
   const money = (v: bigint): string => formatMinor(v, report.currency);
   const header = ['customer', ...AGING_BUCKETS, 'total', 'disputed'];
   const rows = report.byCustomer.map((c) => [
-    c.customerExternalId, ...AGING_BUCKETS.map((b) => money(c.buckets[b])), money(c.total), money(c.disputed),
+    c.customerName === c.customerExternalId ? c.customerName : `${c.customerName} (${c.customerExternalId})`, ...AGING_BUCKETS.map((b) => money(c.buckets[b])), money(c.total), money(c.disputed),
   ]);
   const total = ['TOTAL', ...AGING_BUCKETS.map((b) => money(report.buckets[b])), money(report.total), money(report.disputed)];
   return `Aged balance as of ${report.asOf} (${report.currency})\n${table([header, ...rows, total])}\n`;

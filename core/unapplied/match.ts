@@ -34,10 +34,15 @@ export interface MatchOptions {
   readonly maxSetsTried?: number;
   /** Suggestions kept, best first (default 5). */
   readonly limit?: number;
+  /**
+   * Also the guesses a collector may want to start from when nothing fits (`oldest_first`: the
+   * oldest invoices first, as most payers mean), scored below every rule above.
+   */
+  readonly includeWeak?: boolean;
 }
 
 export interface Suggestion {
-  readonly rule: 'reference' | 'exact_amount' | 'invoice_set';
+  readonly rule: 'reference' | 'exact_amount' | 'invoice_set' | 'oldest_first';
   /** 0–1000; higher is better. */
   readonly score: number;
   readonly invoiceIds: readonly string[];
@@ -121,6 +126,17 @@ function bySet(money: Money, items: readonly OpenItem[], tolerance: bigint, o: R
   return found;
 }
 
+/** A guess: the money spread over the oldest open invoices, as most payers mean a part-payment. */
+function oldestFirst(money: Money, items: readonly OpenItem[]): Suggestion[] {
+  const amounts = spread(items, money.amount);
+  const used = items.filter((_, k) => amounts[k]! > 0n);
+  if (used.length === 0) return [];
+  return [{
+    rule: 'oldest_first', score: 300, invoiceIds: used.map((i) => i.id), amounts: amounts.slice(0, used.length),
+    explanation: `a guess: nothing matches the amount or the reference; ${formatMinor(money.amount, money.currency)} spread over the oldest open invoice${used.length > 1 ? 's' : ''} (${used.map((i) => i.number ?? i.id).join(', ')})`,
+  }];
+}
+
 /** Ranked suggestions for one sum of unapplied money over the customer's open invoices (same currency). */
 export function suggestApplications(money: Money, openItems: readonly OpenItem[], options: MatchOptions = {}): Suggestion[] {
   if (money.amount <= 0n) return [];
@@ -130,6 +146,7 @@ export function suggestApplications(money: Money, openItems: readonly OpenItem[]
     ...byReference(money, items),
     ...byAmount(money, items, tolerance),
     ...bySet(money, items, tolerance, { maxCandidates: options.maxCandidates ?? 20, maxSetSize: options.maxSetSize ?? 4, maxSetsTried: options.maxSetsTried ?? 20_000 }),
+    ...(options.includeWeak ? oldestFirst(money, items) : []),
   ];
   const seen = new Set<string>();
   return all

@@ -12,7 +12,7 @@ import { enqueuePushChange } from '../outbox/index.ts';
 import type { Db, Executor, Tx } from '../store/index.ts';
 import { suggestApplications, type MatchOptions, type OpenItem } from './match.ts';
 
-interface MoneyRow extends Record<string, unknown> {
+export interface MoneyRow extends Record<string, unknown> {
   source: 'payment' | 'credit_note'; id: string; customer_id: string; connection_id: string; provider: string;
   external_id: string; currency: string; amount: string; memo: string | null; raw_kind: string | null;
 }
@@ -77,39 +77,73 @@ export async function acceptSuggestion(tx: Tx, suggestionId: string, decidedBy: 
   const s = rows[0];
   if (!s) throw new NotFound(`suggestion ${suggestionId} does not exist`, { field: 'suggestionId' });
   if (s.status !== 'suggested') throw new Conflict(`suggestion ${suggestionId} is already ${s.status}`, { field: 'status' });
-  const [m] = (await unappliedMoney(tx, s.organization_id)).filter((r) => r.id === s.money_id);
+  const m = await lockMoney(tx, s.organization_id, s.source as 'payment' | 'credit_note', s.money_id);
   const total = s.amounts.reduce((sum, a) => sum + BigInt(a), 0n);
   if (!m || BigInt(m.amount) < total) throw new Conflict(`suggestion ${suggestionId}: the money is no longer unapplied (synced since?)`, { field: 'suggestionId' });
-  const { rows: invoices } = await tx.execute<{ id: string; external_id: string; balance_minor: string }>(sql`
-    SELECT id, external_id, balance_minor::text FROM invoices WHERE id = ANY(${sql.param(s.invoice_ids)}::uuid[]) FOR UPDATE`);
-  const today = todayIn(null);
-  const applications: { invoiceExternalId: string; amount: string }[] = [];
-  for (const [k, invoiceId] of s.invoice_ids.entries()) {
+  const applications = s.invoice_ids.map((invoiceId, k) => ({ invoiceId, amount: BigInt(s.amounts[k]!) }));
+  const result = await applyToInvoices(tx, m, applications, { decidedBy, today: todayIn(null), idempotencyKey: `unapplied:${suggestionId}`, payload: { suggestionId } });
+  await tx.execute(sql`UPDATE unapplied_suggestions SET status = 'accepted', decided_by = ${decidedBy}, decided_at = now() WHERE id = ${suggestionId}::uuid`);
+  return { allocations: applications.length, writeBack: result.writeBack };
+}
+
+/** The money row, locked, when it still has something unapplied in the organization. */
+export async function lockMoney(tx: Tx, organizationId: string, source: 'payment' | 'credit_note', moneyId: string): Promise<MoneyRow | null> {
+  const { rows } = await tx.execute<MoneyRow>(source === 'payment'
+    ? sql`SELECT 'payment' AS source, p.id, p.customer_id, p.connection_id, c.provider::text AS provider, p.external_id, p.currency::text AS currency,
+                 p.unapplied_minor::text AS amount, p.reference AS memo,
+                 CASE WHEN p.raw ? 'OverpaymentID' THEN 'overpayment' WHEN p.raw ? 'PrepaymentID' THEN 'prepayment' END AS raw_kind
+            FROM payments p JOIN connections c ON c.id = p.connection_id
+           WHERE p.id = ${moneyId}::uuid AND p.organization_id = ${organizationId}::uuid AND p.unapplied_minor > 0 AND p.customer_id IS NOT NULL FOR UPDATE OF p`
+    : sql`SELECT 'credit_note' AS source, n.id, n.customer_id, n.connection_id, c.provider::text AS provider, n.external_id, n.currency::text AS currency,
+                 n.remaining_minor::text AS amount, n.number AS memo, NULL AS raw_kind
+            FROM credit_notes n JOIN connections c ON c.id = n.connection_id
+           WHERE n.id = ${moneyId}::uuid AND n.organization_id = ${organizationId}::uuid AND n.remaining_minor > 0 AND n.customer_id IS NOT NULL FOR UPDATE OF n`);
+  return rows[0] ?? null;
+}
+
+/**
+ * Records the applications of locked money `m` (allocations, lower balances, the money's unapplied
+ * part, its open suggestions dismissed, the timeline) and queues the provider's application where
+ * it can take one. `created: false` when the same key was applied before: the caller rolls back.
+ */
+export async function applyToInvoices(
+  tx: Tx, m: MoneyRow, applications: readonly { invoiceId: string; amount: bigint }[],
+  o: { decidedBy: string; today: string; idempotencyKey: string; payload: Record<string, unknown> },
+): Promise<{ created: boolean; writeBack: WriteBack }> {
+  const { rows: seen } = await tx.execute(sql`SELECT 1 FROM activities WHERE customer_id = ${m.customer_id}::uuid AND kind = 'payment.applied' AND payload->>'key' = ${o.idempotencyKey}`);
+  if (seen.length) return { created: false, writeBack: { status: 'not_possible', reason: 'already applied' } };
+  const ids = applications.map((a) => a.invoiceId);
+  const { rows: invoices } = await tx.execute<{ id: string; external_id: string; number: string | null; balance_minor: string }>(sql`
+    SELECT id, external_id, number, balance_minor::text FROM invoices WHERE id = ANY(${sql.param(ids)}::uuid[]) FOR UPDATE`);
+  const written: { invoiceExternalId: string; invoice: string; amount: string }[] = [];
+  let total = 0n;
+  for (const { invoiceId, amount } of applications) {
     const inv = invoices.find((i) => i.id === invoiceId);
-    const amount = BigInt(s.amounts[k]!);
-    if (!inv || BigInt(inv.balance_minor) < amount) throw new Conflict(`suggestion ${suggestionId}: invoice ${inv?.external_id ?? invoiceId} no longer owes ${formatMinor(amount, s.currency)}`, { field: 'invoiceIds' });
+    if (!inv || BigInt(inv.balance_minor) < amount) throw new Conflict(`invoice ${inv?.external_id ?? invoiceId} no longer owes ${formatMinor(amount, m.currency)}`, { field: 'invoiceIds' });
     await tx.execute(sql`
       INSERT INTO allocations (organization_id, source, payment_id, credit_note_id, invoice_external_id, invoice_id, currency, amount_minor, date)
-      VALUES (${s.organization_id}::uuid, ${s.source}::allocation_source, ${m.source === 'payment' ? m.id : null}::uuid, ${m.source === 'credit_note' ? m.id : null}::uuid,
-              ${inv.external_id}, ${inv.id}::uuid, ${s.currency}, ${amount.toString()}::bigint, ${today}::date)`);
+      SELECT organization_id, ${m.source}::allocation_source, ${m.source === 'payment' ? m.id : null}::uuid, ${m.source === 'credit_note' ? m.id : null}::uuid,
+             ${inv.external_id}, ${inv.id}::uuid, ${m.currency}, ${amount.toString()}::bigint, ${o.today}::date FROM invoices WHERE id = ${inv.id}::uuid`);
     await tx.execute(sql`UPDATE invoices SET balance_minor = balance_minor - ${amount.toString()}::bigint, updated_at = now(),
       status = CASE WHEN balance_minor - ${amount.toString()}::bigint = 0 THEN 'paid'::invoice_status ELSE status END WHERE id = ${inv.id}::uuid`);
-    applications.push({ invoiceExternalId: inv.external_id, amount: formatMinor(amount, s.currency) });
+    written.push({ invoiceExternalId: inv.external_id, invoice: inv.number ?? inv.external_id, amount: formatMinor(amount, m.currency) });
+    total += amount;
   }
   await tx.execute(m.source === 'payment'
     ? sql`UPDATE payments SET unapplied_minor = unapplied_minor - ${total.toString()}::bigint, updated_at = now() WHERE id = ${m.id}::uuid`
     : sql`UPDATE credit_notes SET remaining_minor = remaining_minor - ${total.toString()}::bigint, updated_at = now() WHERE id = ${m.id}::uuid`);
-  await tx.execute(sql`UPDATE unapplied_suggestions SET status = 'accepted', decided_by = ${decidedBy}, decided_at = now() WHERE id = ${suggestionId}::uuid`);
-  await tx.execute(sql`UPDATE unapplied_suggestions SET status = 'dismissed', decided_by = ${decidedBy}, decided_at = now()
+  await tx.execute(sql`UPDATE unapplied_suggestions SET status = 'dismissed', decided_by = ${o.decidedBy}, decided_at = now()
     WHERE ${m.source === 'payment' ? sql`payment_id` : sql`credit_note_id`} = ${m.id}::uuid AND status = 'suggested'`);
   await tx.execute(sql`INSERT INTO activities (organization_id, customer_id, actor, kind, payload)
-    VALUES (${s.organization_id}::uuid, ${m.customer_id}::uuid, ${`user:${decidedBy}`}, 'payment.applied',
-            ${JSON.stringify({ suggestionId, source: m.source, externalId: m.external_id, currency: s.currency, applications })}::jsonb)`);
+    SELECT organization_id, ${m.customer_id}::uuid, ${`user:${o.decidedBy}`}, 'payment.applied',
+           ${JSON.stringify({ ...o.payload, key: o.idempotencyKey, source: m.source, externalId: m.external_id, currency: m.currency, applications: written })}::jsonb
+      FROM customers WHERE id = ${m.customer_id}::uuid`);
   const source = writeBackSource(m);
-  if (!['payment', 'credit_note', 'overpayment', 'prepayment'].includes(source)) return { allocations: applications.length, writeBack: { status: 'not_possible', reason: source } };
+  if (!['payment', 'credit_note', 'overpayment', 'prepayment'].includes(source)) return { created: true, writeBack: { status: 'not_possible', reason: source } };
+  const { rows: org } = await tx.execute<{ organization_id: string }>(sql`SELECT organization_id FROM customers WHERE id = ${m.customer_id}::uuid`);
   const queued = await enqueuePushChange(tx, {
-    organizationId: s.organization_id, connectionId: m.connection_id, idempotencyKey: `unapplied:${suggestionId}`,
-    change: { kind: 'apply_payment', source: source as 'payment', sourceExternalId: m.external_id, currency: s.currency, applications },
+    organizationId: org[0]!.organization_id, connectionId: m.connection_id, idempotencyKey: o.idempotencyKey,
+    change: { kind: 'apply_payment', source: source as 'payment', sourceExternalId: m.external_id, currency: m.currency, applications: written.map(({ invoiceExternalId, amount }) => ({ invoiceExternalId, amount })) },
   });
-  return { allocations: applications.length, writeBack: { status: 'queued', outboxIds: [queued.id] } };
+  return { created: true, writeBack: { status: 'queued', outboxIds: [queued.id] } };
 }

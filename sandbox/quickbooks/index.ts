@@ -19,6 +19,7 @@ import { requestGuard } from './request-guard.ts';
 import { seedCompany } from './seed.ts';
 import { TokenBook } from './tokens.ts';
 import { WebhookSender, type WebhookFormat } from './webhooks.ts';
+import { payPage } from '../shared/pay-page.ts';
 
 export { QBO_LIMIT_RULES, QBO_RULES } from './limits.ts';
 export { CUSTOM_FIELDS } from './seed.ts';
@@ -92,6 +93,15 @@ export function createQuickBooksSimulator(options: SimulatorOptions): QuickBooks
   registerOAuthRoutes(app, book, { clientId: credentials.clientId, clientSecret: credentials.clientSecret, realmId });
   const guard = requestGuard({ realmId, book, limiter, faults, held });
   void app.register(apiRoutes(ctx, guard), { prefix: '/v3/company/:realmId' });
+  // The invoice link's page (include=invoiceLink), so the portal's "Pay online" opens in the demo.
+  app.get<{ Params: { realm: string; id: string } }>('/comm/invoice/:realm/:id', async (req, reply) => {
+    const row = req.params.realm === realmId ? ctx.store.get('Invoice', req.params.id) : undefined;
+    if (!row) return reply.code(404).type('text/plain').send('no such invoice');
+    const b = row.body as { DocNumber?: string; Balance?: number; DueDate?: string; CurrencyRef?: { value?: string }; CustomerRef?: { name?: string } };
+    return reply.type('text/html; charset=utf-8').send(payPage({
+      provider: 'QuickBooks', number: b.DocNumber ?? row.id, customer: b.CustomerRef?.name ?? '', amountDue: String(b.Balance ?? ''), currency: b.CurrencyRef?.value ?? '', dueDate: b.DueDate ?? null,
+    }));
+  });
 
   return {
     app,

@@ -164,11 +164,13 @@ function registerInvoiceRoutes(api: FastifyInstance, deps: AccountingDeps): void
   }));
 
   // https://developer.xero.com/documentation/api/accounting/invoices#get-online-invoice
-  api.get('/Invoices/:id/OnlineInvoice', withInvoice((inv, _req, reply) => {
+  api.get('/Invoices/:id/OnlineInvoice', withInvoice((inv, req, reply) => {
     if (inv.Type !== 'ACCREC' || inv.Status === 'DRAFT' || inv.Status === 'SUBMITTED' || inv.Status === 'DELETED') {
       return validationError(reply, ['An online invoice can only be retrieved for an approved sales invoice.']);
     }
-    const url = `https://in.xero.com/${inv.InvoiceID.replace(/-/g, '')}`;
+    // Xero's answer is https://in.xero.com/<id>; the sandbox serves its own stand-in page instead,
+    // so the demo's "Pay online" opens something and never leaves this machine.
+    const url = `http://${req.headers.host ?? '127.0.0.1'}/in.xero.com/${inv.InvoiceID.replace(/-/g, '')}`;
     return reply.send({ OnlineInvoices: [{ OnlineInvoiceUrl: url }] });
   }));
 }

@@ -20,6 +20,7 @@ import { XeroLimits } from './limits.ts';
 import { seedStore } from './seed.ts';
 import { TokenIssuer } from './tokens.ts';
 import { WebhookSender, type IntentResult } from './webhooks.ts';
+import { payPage } from '../shared/pay-page.ts';
 
 export { XERO_RULE_NAMES, TENANT_RULES, APP_RULES } from './limits.ts';
 export { signBody } from './webhooks.ts';
@@ -65,6 +66,14 @@ export function createXeroSimulator(options: XeroSimulatorOptions): XeroSimulato
   const webhooks = new WebhookSender(webhookKey, store.tenantId, () => baseUrlOf(app));
   addFormParser(app);
   registerIdentity(app, ident, tokens);
+  // The online invoice's page (GET …/OnlineInvoice), so the portal's "Pay online" opens in the demo.
+  app.get<{ Params: { id: string } }>('/in.xero.com/:id', async (req, reply) => {
+    const inv = [...store.invoices.since(null)].map((r) => r.json).find((i) => i.InvoiceID.replace(/-/g, '') === req.params.id);
+    if (!inv) return reply.code(404).type('text/plain').send('no such invoice');
+    return reply.type('text/html; charset=utf-8').send(payPage({
+      provider: 'Xero', number: inv.InvoiceNumber, customer: inv.Contact?.Name ?? '', amountDue: String(inv.AmountDue), currency: inv.CurrencyCode, dueDate: inv.DueDateString?.slice(0, 10) ?? null,
+    }));
+  });
   app.register(
     async (api) => {
       api.addHook('onRequest', makeGate({ faults, tokens, limits: new XeroLimits(options.limits, now), tenantId: store.tenantId, now, timeoutHoldMs: options.timeoutHoldMs ?? 30_000, holds }));

@@ -43,6 +43,7 @@ import { orgTemplateRoutes } from './org-templates.ts';
 import { userStatusRoutes } from './user-status.ts';
 import { creditRoutes } from './credit.ts';
 import { inboxRoutes } from './inbox.ts';
+import { workspaceRoutes } from './workspace.ts';
 
 export type { ApiDeps } from './context.ts';
 
@@ -71,6 +72,7 @@ export async function adminApiPlugin(app: FastifyInstance, deps: ApiDeps & { pro
   userStatusRoutes(app, scope);
   creditRoutes(app, scope);
   inboxRoutes(app, scope);
+  workspaceRoutes(app, scope);
   // Built once every route above is declared; the document route itself is public.
   const document = openApiDocument(scope.registry.routes);
   app.get('/api/openapi.json', async () => document);

@@ -37,14 +37,29 @@ export async function syncActivity(db: Db, connectionId: string): Promise<SyncAc
     UNION ALL SELECT 'company', count(*)::text FROM crm_records WHERE connection_id = ${connectionId} AND object_type = 'company'`);
   const records = counts.map((r) => ({ entity: r.entity, count: Number(r.count) })).filter((r) => r.count > 0);
   const { rows: [table] } = await db.execute<{ exists: boolean }>(sql`SELECT to_regclass('agenda_jobs') IS NOT NULL AS exists`);
-  if (!table?.exists) return { records, sync: null };
+  if (!table?.exists) return { records, sync: await syncWithoutJob(db, connectionId) };
   const { rows: [job] } = await db.execute<JobRow>(sql`
     SELECT ${EPOCH_MS('created_at')}, ${EPOCH_MS('last_run_at')}, ${EPOCH_MS('locked_at')}, ${EPOCH_MS('last_finished_at')}, ${EPOCH_MS('failed_at')}, fail_reason FROM agenda_jobs
     WHERE name = ${SYNC_PULL} AND data->>'connectionId' = ${connectionId} ORDER BY created_at DESC LIMIT 1`);
-  if (!job) return { records, sync: null };
+  if (!job) return { records, sync: await syncWithoutJob(db, connectionId) };
   const state = jobState(job);
   return {
     records,
     sync: { state, queuedAt: iso(job.created_at)!, startedAt: iso(job.last_run_at), finishedAt: iso(job.last_finished_at), error: state === 'failed' ? job.fail_reason : null },
   };
+}
+
+/**
+ * A sync run in-process (`relance demo`, `relance sync`) leaves no scheduler job: its real state is
+ * the cursors it saved (done, when the last one was saved) or the connection's refusal (failed, why).
+ */
+async function syncWithoutJob(db: Db, connectionId: string): Promise<SyncActivity['sync']> {
+  const { rows: [r] } = await db.execute<{ status: string; error: string | null; errored_at: string | null; synced_at: string | null }>(sql`
+    SELECT k.status::text AS status, k.last_error->>'message' AS error, (extract(epoch FROM k.updated_at) * 1000)::bigint::text AS errored_at,
+           (SELECT (extract(epoch FROM max(c.updated_at)) * 1000)::bigint::text FROM sync_cursors c WHERE c.connection_id = k.id) AS synced_at
+      FROM connections k WHERE k.id = ${connectionId}::uuid`);
+  if (!r) return null;
+  if (r.status === 'needs_reauth' && r.error) return { state: 'failed', queuedAt: iso(r.errored_at)!, startedAt: null, finishedAt: iso(r.errored_at), error: r.error };
+  if (r.synced_at === null) return null;
+  return { state: 'done', queuedAt: iso(r.synced_at)!, startedAt: null, finishedAt: iso(r.synced_at), error: null };
 }

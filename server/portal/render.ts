@@ -4,6 +4,7 @@
  */
 import type { PortalPage } from '../../core/portal/index.ts';
 import type { PortalTexts } from './texts.ts';
+import { historySection } from './history-section.ts';
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -81,6 +82,7 @@ export function renderPortal(
   const body = `${logo}<h1>${escapeHtml(page.organization.name)}</h1><p>${escapeHtml(t.greeting(page.customer.name))}</p>${notice}${error}
 <h2>${escapeHtml(t.openInvoices)}</h2>${invoiceTable(page, t)}
 <h2>${escapeHtml(t.reminders)}</h2>${reminderList(page, t)}
+${historySection(page.history, page.language)}
 ${forms(page, t, opts.action, opts.csrf, opts.offered)}`;
   return layout(page.language, t.title(page.organization.name), page.organization.primaryColor, body);
 }

@@ -44,6 +44,17 @@ beforeAll(async () => {
      VALUES ('00000000-0000-4000-8000-0000000000b1', $1, $2, 'limit', 500000, 'EUR', 'first order', 'user:x')`,
     [w.orgA, w.customers.beta],
   );
+  // The collector's workspace: a hold to release, a task to complete, unapplied money of alpha to apply by hand.
+  await w.db.pool.query(`INSERT INTO dunning_holds (id, organization_id, customer_id, reason) VALUES ('00000000-0000-4000-8000-0000000001b1', $1, $2, 'on the phone')`, [w.orgA, w.customers.alpha]);
+  await w.db.pool.query(
+    `INSERT INTO collector_tasks (id, organization_id, customer_id, title, due_date, assignee_id, created_by) VALUES ('00000000-0000-4000-8000-0000000001c1', $1, $2, 'Call back', '2026-03-01', $3, 'test')`,
+    [w.orgA, w.customers.alpha, w.users.collectorA.id],
+  );
+  await w.db.pool.query(
+    `INSERT INTO payments (id, organization_id, connection_id, external_id, customer_external_id, customer_id, currency, date, amount_minor, unapplied_minor)
+     VALUES ('00000000-0000-4000-8000-0000000001f9', $1, $2, 'PAY-M9', 'C-ALPHA', $3, 'EUR', '2026-02-20', 5000, 5000)`,
+    [w.orgA, w.connA, w.customers.alpha],
+  );
   // A group of A alone, for the group reports.
   await w.db.pool.query(`INSERT INTO groups (id, name, reporting_currency) VALUES ('00000000-0000-4000-8000-0000000000e1', 'Holding A', 'EUR')`);
   await w.db.pool.query(`INSERT INTO group_memberships (group_id, organization_id) VALUES ('00000000-0000-4000-8000-0000000000e1', $1)`, [w.orgA]);
@@ -156,8 +167,6 @@ const ENDPOINTS: Record<string, Endpoint> = {
   'score history': { method: 'GET', url: (w) => `${A(w)}/customers/${w.customers.alpha}/score-history`, level: 'read', ok: 200 },
   'list hand-overs': { method: 'GET', url: (w) => `${A(w)}/handovers`, level: 'read', ok: 200 },
   'delete insurance policy': { method: 'DELETE', url: (w) => `${A(w)}/credit/insurance`, level: 'administer', ok: 204 },
-  // Stops alpha's reminders: after every endpoint that acts on them.
-  'hand over': { method: 'POST', url: (w) => `${A(w)}/customers/${w.customers.alpha}/handover`, body: () => ({ kind: 'agency', party: 'Recouvre SA' }), level: 'administer', ok: 201 },
   'get mailbox': { method: 'GET', url: (w) => `${A(w)}/inbox/mailbox`, level: 'read', ok: 200 },
   'connect mailbox': { method: 'PUT', url: (w) => `${A(w)}/inbox/mailbox`, body: () => ({ host: '127.0.0.1', port: 1143, tls: false, username: 'relances', password: 'app-password', address: 'relances@a.example' }), level: 'administer', ok: 200 },
   'set reply policy': { method: 'PUT', url: (w) => `${A(w)}/inbox/policies/standard`, body: () => ({ onReply: 'notify', postponeOnOutOfOffice: true }), level: 'administer', ok: 200 },
@@ -172,6 +181,22 @@ const ENDPOINTS: Record<string, Endpoint> = {
   'read notifications': { method: 'POST', url: (w) => `${A(w)}/notifications/read`, level: 'read', ok: 200 },
   'list notification channels': { method: 'GET', url: (w) => `${A(w)}/notification-channels`, level: 'read', ok: 200 },
   'add notification channel': { method: 'POST', url: (w) => `${A(w)}/notification-channels`, body: () => ({ kind: 'teams', name: 'Recouvrement', url: 'https://example.webhook.office.com/webhookb2/x' }), level: 'administer', ok: 201 },
+  'worklist view': { method: 'GET', url: (w) => `${A(w)}/worklist-view`, level: 'read', ok: 200 },
+  'save worklist view': { method: 'PUT', url: (w) => `${A(w)}/worklist-view`, body: () => ({ sort: 'overdue', direction: 'desc' }), level: 'read', ok: 200 },
+  'customer holds': { method: 'GET', url: (w) => `${A(w)}/customers/${w.customers.alpha}/holds`, level: 'read', ok: 200 },
+  'pause customer': { method: 'POST', url: (w) => `${A(w)}/customers/${w.customers.alpha}/holds`, body: () => ({ reason: 'waiting for the PO', until: inDays(10) }), level: 'collect', ok: 201 },
+  'pause customers in bulk': { method: 'POST', url: (w) => `${A(w)}/holds`, body: (w) => ({ customerIds: [w.customers.alpha, w.customers.beta], reason: 'year-end freeze' }), level: 'collect', ok: 201 },
+  'release hold': { method: 'POST', url: (w) => `${A(w)}/holds/00000000-0000-4000-8000-0000000001b1/release`, level: 'collect', ok: 200 },
+  'add note': { method: 'POST', url: (w) => `${A(w)}/customers/${w.customers.alpha}/notes`, body: () => ({ body: 'asked for a copy' }), level: 'collect', ok: 201 },
+  'log call': { method: 'POST', url: (w) => `${A(w)}/customers/${w.customers.alpha}/calls`, body: () => ({ outcome: 'voicemail' }), level: 'collect', ok: 201 },
+  'create task': { method: 'POST', url: (w) => `${A(w)}/customers/${w.customers.alpha}/tasks`, body: (w) => ({ title: 'Send a copy', dueDate: inDays(3), assigneeId: w.users.collectorA.id }), level: 'collect', ok: 201 },
+  'customer tasks': { method: 'GET', url: (w) => `${A(w)}/customers/${w.customers.alpha}/tasks`, level: 'read', ok: 200 },
+  'my tasks': { method: 'GET', url: (w) => `${A(w)}/tasks`, level: 'read', ok: 200 },
+  'complete task': { method: 'POST', url: (w) => `${A(w)}/tasks/00000000-0000-4000-8000-0000000001c1/done`, level: 'collect', ok: 200 },
+  'list unapplied money': { method: 'GET', url: (w) => `${A(w)}/unapplied`, level: 'read', ok: 200 },
+  'allocate by hand': { method: 'POST', url: (w) => `${A(w)}/unapplied/payment/00000000-0000-4000-8000-0000000001f9/allocate`, body: (w) => ({ allocations: [{ invoiceId: w.invoices.alpha1, amount: '10.00' }] }), level: 'collect', ok: 200 },
+  // Stops alpha's reminders: after every endpoint that acts on them.
+  'hand over': { method: 'POST', url: (w) => `${A(w)}/customers/${w.customers.alpha}/handover`, body: () => ({ kind: 'agency', party: 'Recouvre SA' }), level: 'administer', ok: 201 },
   // Last: it changes what the others see.
   'disconnect': { method: 'POST', url: (w) => `${A(w)}/connections/${w.connA}/disconnect`, level: 'administer', ok: 200 },
 };

@@ -103,6 +103,10 @@ describe('QuickBooks invoice links', () => {
     const html = await openUntilQuiet(path);
     expect(asked.slice(before).sort()).toEqual(ids);
     for (const id of ids) expect(html).toContain(`href="${sandbox.quickbooks.baseUrl}/comm/invoice/${realm}/${id}?locale=en_US"`);
+    // The sandbox serves the invoice link's page: "Pay online" opens in the demo.
+    const pay = await fetch(`${sandbox.quickbooks.baseUrl}/comm/invoice/${realm}/${ids[0]}?locale=en_US`);
+    expect(pay.status).toBe(200);
+    expect(await pay.text()).toMatch(/QuickBooks payment page[\s\S]*id="amount-due">\d+(\.\d+)? [A-Z]{3}</);
     expect((await stored(ids)).every((r) => r.checked && r.payment_url?.includes('/comm/invoice/'))).toBe(true);
 
     const again = await open(path);
@@ -142,12 +146,16 @@ describe('Xero online invoices', () => {
     }
     expect(ids.length).toBeGreaterThan(0);
     expect(html).toContain('<table>');
-    expect(html).not.toContain('https://in.xero.com/');
+    expect(html).not.toContain('/in.xero.com/');
     expect((await stored(ids)).every((r) => !r.checked)).toBe(true);
     expect(logged).toContain('payment link not fetched');
     expect(logged).not.toContain(sandbox.xero.accessToken!);
 
     const later = await openUntilQuiet(path);
-    for (const id of ids) expect(later).toContain(`href="https://in.xero.com/${id.replace(/-/g, '')}"`);
+    for (const id of ids) expect(later).toContain(`href="${sandbox.xero.baseUrl}/in.xero.com/${id.replace(/-/g, '')}"`);
+    // The sandbox serves the online invoice's page: "Pay online" opens in the demo.
+    const pay = await fetch(`${sandbox.xero.baseUrl}/in.xero.com/${ids[0]!.replace(/-/g, '')}`);
+    expect(pay.status).toBe(200);
+    expect(await pay.text()).toContain('Xero payment page');
   });
 });

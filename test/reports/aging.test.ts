@@ -10,7 +10,7 @@ describe('aged balance', () => {
     ]);
   });
 
-  it('totals open balances by bucket and customer, disputed apart, one report per currency', () => {
+  it('totals open balances by bucket and customer (named), disputed apart, one report per currency', () => {
     const l = parseLedger(agingFile);
     const json = agingToJson(agedBalances(l.customers, l.organization, '2026-03-31'));
     expect(json).toEqual({
@@ -22,12 +22,14 @@ describe('aged balance', () => {
       byCustomer: [
         {
           customerExternalId: 'C2',
+          customerName: 'Customer C2',
           buckets: { current: '380.00', '1-30': '200.00', '31-60': '0.00', '61-90': '0.00', '91+': '0.00' },
           total: '580.00',
           disputed: '200.00',
         },
         {
           customerExternalId: 'C1',
+          customerName: 'Customer C1',
           buckets: { current: '100.00', '1-30': '30.00', '31-60': '70.00', '61-90': '110.00', '91+': '70.00' },
           total: '380.00',
           disputed: '0.00',
@@ -43,6 +45,7 @@ describe('aged balance', () => {
           byCustomer: [
             {
               customerExternalId: 'C2',
+              customerName: 'Customer C2',
               buckets: { current: '0.00', '1-30': '75.00', '31-60': '0.00', '61-90': '0.00', '91+': '0.00' },
               total: '75.00',
               disputed: '0.00',

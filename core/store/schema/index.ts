@@ -18,3 +18,4 @@ export * from './security.ts';
 export * from './dunning-run-parts.ts';
 export * from './credit.ts';
 export * from './inbox.ts';
+export * from './workspace.ts';

@@ -9,6 +9,7 @@ import { h, mount } from '../dom.js';
 import { formatDate, formatMoney, t } from '../i18n.js';
 import { can } from '../roles.js';
 import { orgPath } from '../session.js';
+import { unappliedMoneySection } from './unapplied-money.js';
 
 const STATUSES = ['suggested', 'accepted', 'dismissed'];
 
@@ -82,9 +83,12 @@ export async function unappliedPage(main, _params, { errorBox }) {
     }
   }
 
+  // Every unapplied item first, suggestions or not (the demo computes none); the stored suggestions below.
+  const money = await unappliedMoneySection(errorBox);
   mount(main,
     h('div', { class: 'row-between' }, h('h1', {}, t('unapplied.title')),
       collect ? h('button', { type: 'button', class: 'secondary', id: 'unapplied-refresh', onclick: refresh }, t('unapplied.refresh')) : null),
+    money,
     h('p', { class: 'muted' }, t('unapplied.intro')),
     h('div', { class: 'filters' }, h('label', { for: 'unapplied-status' }, t('unapplied.statusFilter')), status),
     notice,
