@@ -40,6 +40,7 @@ import { RouteRegistry } from './route.ts';
 import { scenarioRoutes } from './scenarios.ts';
 import { unappliedRoutes } from './unapplied.ts';
 import { orgTemplateRoutes } from './org-templates.ts';
+import { letterRoutes } from './letters.ts';
 
 export type { ApiDeps } from './context.ts';
 
@@ -65,6 +66,7 @@ export async function adminApiPlugin(app: FastifyInstance, deps: ApiDeps & { pro
   reportRoutes(app, scope);
   reportScheduleRoutes(app, scope);
   templateRoutes(app, scope);
+  letterRoutes(app, scope);
   // Built once every route above is declared; the document route itself is public.
   const document = openApiDocument(scope.registry.routes);
   app.get('/api/openapi.json', async () => document);
