@@ -23,6 +23,8 @@ interface ContextRow {
   policy: StoredPolicy;
   details: { fees?: { asOf?: string; perInvoice?: Record<string, { interest: string; fixed: string }> }; blocks?: Record<string, string> } | null;
   history: { date: string; channel: MessageChannel }[];
+  /** The action's invoices: external id → store id (the planner keys its fees by the store id). */
+  invoice_ids: Record<string, string>;
   [key: string]: unknown;
 }
 
@@ -36,7 +38,9 @@ async function loadContext(db: Executor, actionId: string): Promise<ContextRow |
              WHERE p.customer_id = a.customer_id AND p.id <> a.id AND p.status = 'sent' AND p.sent_at IS NOT NULL
                AND p.channel IN ('email', 'sms', 'letter')
                AND EXISTS (SELECT 1 FROM action_invoices x JOIN action_invoices y ON y.invoice_id = x.invoice_id
-                            WHERE x.action_id = p.id AND y.action_id = a.id)) AS history
+                            WHERE x.action_id = p.id AND y.action_id = a.id)) AS history,
+           (SELECT COALESCE(json_object_agg(i.external_id, i.id), '{}') FROM action_invoices ai JOIN invoices i ON i.id = ai.invoice_id
+             WHERE ai.action_id = a.id) AS invoice_ids
       FROM actions a JOIN customers c ON c.id = a.customer_id JOIN organizations o ON o.id = a.organization_id
      WHERE a.id = ${actionId}::uuid`);
   return rows[0] ?? null;
@@ -60,7 +64,7 @@ export async function withStoreContext(db: Executor, input: RenderMessageInput):
       languageOverride: input.customer.languageOverride ?? row.language_override,
     },
     items: input.items.map((item) => {
-      const f = perInvoice[item.externalId];
+      const f = perInvoice[item.externalId] ?? perInvoice[row.invoice_ids[item.externalId] ?? ''];
       return f && !item.fees ? { ...item, fees: { interest: toMinor(f.interest, item.currency), fixed: toMinor(f.fixed, item.currency) } } : item;
     }),
     fees: input.fees && row.details?.fees?.asOf ? { ...input.fees, asOf: input.fees.asOf ?? row.details.fees.asOf } : input.fees ?? null,

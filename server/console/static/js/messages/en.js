@@ -309,4 +309,11 @@ export default {
   'settings.outboxEmpty': 'No parked change: every write-back went through or is under way.',
   'settings.retry': 'Retry',
   'settings.retried': '{kind} is back in the queue.',
+  // Letters and text blocks (issue 15).
+  'approvals.letterPdf': 'Download the letter (PDF)',
+  'approvals.heldBecause': 'Held, not sent: {reason}. Fix it, then approve again.',
+  'approvals.block.greeting': 'Greeting',
+  'approvals.block.intro': 'Opening paragraph',
+  'approvals.block.body': 'Body paragraph',
+  'approvals.block.closing': 'Closing',
 };

@@ -309,4 +309,11 @@ export default {
   'settings.outboxEmpty': 'Aucune modification bloquée : chaque réécriture est passée ou en cours.',
   'settings.retry': 'Réessayer',
   'settings.retried': '{kind} est de nouveau dans la file.',
+  // Letters and text blocks (issue 15).
+  'approvals.letterPdf': 'Télécharger le courrier (PDF)',
+  'approvals.heldBecause': 'Retenu, non envoyé : {reason}. Corrigez, puis approuvez à nouveau.',
+  'approvals.block.greeting': 'Formule d’appel',
+  'approvals.block.intro': 'Premier paragraphe',
+  'approvals.block.body': 'Paragraphe principal',
+  'approvals.block.closing': 'Formule de politesse',
 };
