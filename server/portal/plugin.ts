@@ -65,7 +65,7 @@ export async function portalPlugin(app: FastifyInstance, deps: PortalDeps): Prom
     const opened = await open(request, reply);
     if (!opened) return reply;
     if (deps.paymentLinks) await refreshPaymentLinks(deps.db, opened.link, { source: deps.paymentLinks, logger: deps.logger });
-    const page = await loadPortalPage(deps.db, opened.link);
+    const page = await loadPortalPage(deps.db, opened.link, request.headers['accept-language'] ?? null);
     const notice = (request.query as Record<string, unknown>).done === '1' ? 'thanks' : null;
     return show(reply, page, opened.token, opened.link, notice, null);
   });
@@ -86,7 +86,7 @@ export async function portalPlugin(app: FastifyInstance, deps: PortalDeps): Prom
         const lang = languageFromHeader(request.headers['accept-language']);
         return secureHeaders(reply).status(403).send(renderInvalid(lang, PORTAL_TEXTS[lang]));
       }
-      const page = await loadPortalPage(deps.db, opened.link);
+      const page = await loadPortalPage(deps.db, opened.link, request.headers['accept-language'] ?? null);
       const form = shape.safeParse(body);
       const problem = form.success ? await act(opened.link, page, form.data).catch(refusal) : String(form.error.issues[0]?.path[0] ?? 'form');
       if (problem) return show(reply, page, opened.token, opened.link, null, problem, 400);
