@@ -59,7 +59,7 @@ export interface DemoSummary {
   /** Where the caught reminders can be read (`GET`, JSON) while the demo serves; else null. */
   mailUrl: string | null;
   /** The letters sent to the local outbox and the folder their PDFs are in (added field). */
-  letters: { sent: number; held: number; directory: string | null };
+  letters: { sent: number; awaitingApproval: number; held: number; directory: string | null };
 }
 
 /** The demo's send dependencies: email to the mail catcher, letters to the local outbox (`lettersDir`), each customer's portal link. */
@@ -167,13 +167,14 @@ async function countActions(rt: Runtime, organizationIds: string[], byStep: Reco
   return out;
 }
 
-async function countLetters(rt: Runtime, organizationIds: string[]): Promise<{ sent: number; held: number }> {
-  const { rows } = await rt.store.pool.query<{ sent: number; held: number }>(
-    `SELECT count(*) FILTER (WHERE status = 'sent')::int AS sent, count(*) FILTER (WHERE details ? 'holdReason' AND status = 'awaiting_approval')::int AS held
+async function countLetters(rt: Runtime, organizationIds: string[]): Promise<{ sent: number; awaitingApproval: number; held: number }> {
+  const { rows } = await rt.store.pool.query<{ sent: number; awaitingApproval: number; held: number }>(
+    `SELECT count(*) FILTER (WHERE status = 'sent')::int AS sent, count(*) FILTER (WHERE status = 'awaiting_approval')::int AS "awaitingApproval",
+            count(*) FILTER (WHERE details ? 'holdReason' AND status = 'awaiting_approval')::int AS held
        FROM actions WHERE organization_id = ANY($1::uuid[]) AND channel = 'letter'`,
     [organizationIds],
   );
-  return rows[0] ?? { sent: 0, held: 0 };
+  return rows[0] ?? { sent: 0, awaitingApproval: 0, held: 0 };
 }
 
 async function organizationReports(rt: Runtime, organizationId: string, asOf: string): Promise<DemoSummary['reports']> {

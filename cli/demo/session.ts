@@ -47,7 +47,10 @@ function printAccess(s: DemoSummary): string {
   const lines = ['', `console: ${s.consoleUrl}  user: ${s.user.email}  password: ${s.user.password}`];
   if (s.portalUrl) lines.push(`portal (${s.portalCustomer}): ${s.portalUrl}`);
   if (s.mailUrl) lines.push(`caught mail: ${s.mailUrl}`);
-  if (s.letters.directory) lines.push(`letters: ${s.letters.sent} PDF(s) in ${s.letters.directory}${s.letters.held ? ` (${s.letters.held} held for an admin: see the approval queue)` : ''}`);
+  if (s.letters?.directory) {
+    const waiting = s.letters.awaitingApproval ? `; ${s.letters.awaitingApproval} awaiting approval in the console${s.letters.held ? ` (${s.letters.held} held: a missing postal address…)` : ''}` : '';
+    lines.push(`letters: ${s.letters.sent} sent, their PDFs in ${s.letters.directory}${waiting}`);
+  }
   return lines.join('\n') + '\n';
 }
 
