@@ -149,10 +149,10 @@ describe.skipIf(!hasChromium)('collector pages in Chromium', () => {
     expect(await page.textContent('#approvals-readonly')).toContain('read the queue');
     expect(await page.isDisabled(`tr[data-action-id="${ACTIONS.alpha3}"] input[type=checkbox]`)).toBe(true);
     await page.click(`[data-open="${ACTIONS.alpha3}"]`);
-    await page.waitForSelector('#approval-text');
+    await page.waitForSelector('#approval-block-body');
     // Alpha reads French: the message is rendered in French.
     expect(await page.textContent('.message-editor')).toContain('"fr"');
-    expect(await page.getAttribute('#approval-text', 'readonly')).not.toBeNull();
+    expect(await page.getAttribute('#approval-block-body', 'readonly')).not.toBeNull();
     expect(await page.locator('#approval-save-approve').count()).toBe(0);
     expect((await statusOf(world, ACTIONS.alpha3)).status).toBe('awaiting_approval');
     await logOut();
