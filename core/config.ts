@@ -8,6 +8,7 @@ import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from './errors.ts';
+import type { LetterSettings } from './letters/channel-from-settings.ts';
 
 const postgresUrl = z
   .string()
@@ -85,6 +86,11 @@ const settingsSchema = z.object({
   RELANCE_SMS_AUTH_TOKEN: z.string().min(1).optional(),
   RELANCE_SMS_FROM: z.string().regex(/^\+[1-9]\d{6,14}$/, 'expected an E.164 number like +33612345678').optional(),
   RELANCE_SMS_MESSAGING_SERVICE_SID: z.string().min(1).optional(),
+  // Letters: the local outbox (PDFs under the data directory) or a print-and-post provider.
+  RELANCE_LETTER_PROVIDER: z.enum(['outbox', 'lob'], { error: 'expected outbox or lob' }).default('outbox'),
+  RELANCE_LOB_API_KEY: z.string().min(1).optional(),
+  RELANCE_LOB_BASE_URL: z.url({ error: 'expected an absolute URL' }).optional(),
+  RELANCE_LOB_EXTRA_SERVICE: z.enum(['certified', 'certified_return_receipt', 'registered'], { error: 'expected certified, certified_return_receipt or registered' }).optional(),
   ...providerAppSettings(),
   ...securitySettings(),
 });
@@ -113,6 +119,8 @@ export interface Config {
   trustedProxies: string[];
   /** RELANCE_PROMISE_HORIZON_DAYS: how far ahead the portal accepts a promise date. */
   promiseHorizonDays: number;
+  /** Letters: the local outbox (default) or Lob (RELANCE_LETTER_PROVIDER=lob with RELANCE_LOB_API_KEY). */
+  letters: LetterSettings;
 }
 
 /** One provider's OAuth app; a null URL means the provider's own (connectors/<provider>/profile.ts). */
@@ -213,6 +221,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     providerApps: providerApps(s),
     trustedProxies: s.RELANCE_TRUSTED_PROXIES,
     promiseHorizonDays: s.RELANCE_PROMISE_HORIZON_DAYS,
+    letters: {
+      provider: s.RELANCE_LETTER_PROVIDER, lobApiKey: s.RELANCE_LOB_API_KEY ?? null,
+      lobBaseUrl: s.RELANCE_LOB_BASE_URL ?? null, lobExtraService: s.RELANCE_LOB_EXTRA_SERVICE ?? null,
+    },
   };
 }
 
@@ -250,6 +262,7 @@ function missingTogether(s: Settings): string[] {
     if (!id && (secret || others.length)) lines.push(`RELANCE_${p}_CLIENT_ID: required with RELANCE_${p}_${secret ? 'CLIENT_SECRET' : others[0]}`);
     if (id && !secret) lines.push(`RELANCE_${p}_CLIENT_SECRET: required with RELANCE_${p}_CLIENT_ID`);
   }
+  if (s.RELANCE_LETTER_PROVIDER === 'lob' && !s.RELANCE_LOB_API_KEY) lines.push('RELANCE_LOB_API_KEY: required with RELANCE_LETTER_PROVIDER=lob');
   return lines;
 }
 
@@ -286,6 +299,10 @@ export const SETTINGS_HELP: Record<keyof Settings, string> = {
   RELANCE_SMS_AUTH_TOKEN: 'SMS auth token (never logged)',
   RELANCE_SMS_FROM: 'sending number in E.164 (`+33612345678`)',
   RELANCE_SMS_MESSAGING_SERVICE_SID: 'or a messaging service instead of RELANCE_SMS_FROM',
+  RELANCE_LETTER_PROVIDER: '`outbox` (default: letter PDFs written under `<data dir>/letters` to print and post) or `lob` (printed and posted by Lob)',
+  RELANCE_LOB_API_KEY: 'Lob API key (never logged); required with RELANCE_LETTER_PROVIDER=lob',
+  RELANCE_LOB_BASE_URL: 'Lob API base (default `https://api.lob.com`)',
+  RELANCE_LOB_EXTRA_SERVICE: '`certified`, `certified_return_receipt` or `registered` mail for Lob letters; unset: ordinary mail',
   ...providerAppHelp('QUICKBOOKS', 'QuickBooks Online', 'https://appcenter.intuit.com/connect/oauth2', 'https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer', 'https://quickbooks.api.intuit.com'),
   ...providerAppHelp('XERO', 'Xero', 'https://login.xero.com/identity/connect/authorize', 'https://identity.xero.com/connect/token', 'https://api.xero.com/api.xro/2.0'),
   ...providerAppHelp('HUBSPOT', 'HubSpot', 'https://app.hubspot.com/oauth/authorize', 'https://api.hubapi.com/oauth/v1/token', 'https://api.hubapi.com'),

@@ -17,7 +17,8 @@ import { dueDailyRuns, joinRun, runCustomer, runOrganization } from '../core/age
 import { loadOrganization } from '../core/agenda/organization.ts';
 import { rescoreCustomers } from '../core/scoring/index.ts';
 import { sendDueActions, type SendDeps } from '../core/sending/index.ts';
-import { renderWithOverrides } from '../core/messages/index.ts';
+import { renderWithOverrides, setLanguageFallbackLogger } from '../core/messages/index.ts';
+import { archivingLetters } from '../core/letters/index.ts';
 import { todayIn } from '../core/calendar/index.ts';
 import { inboxThreading } from '../core/inbox/threading.ts';
 
@@ -36,7 +37,12 @@ export interface SendJobData { organizationId?: string; limit?: number }
 
 export function defineDunningJobs(agenda: Agenda, deps: DunningJobDeps, logger: Logger): void {
   // An organization's own copy of a template (edited in the console) wins over the shipped file.
-  const send: SendDeps = { ...deps.send, render: renderWithOverrides(deps.db, deps.send.render), threading: deps.send.threading ?? inboxThreading(deps.db) };
+  // Each sent letter's PDF is kept with its action (core/letters), for download after sending.
+  const send: SendDeps = {
+    ...deps.send, channels: archivingLetters(deps.db, deps.send.channels), render: renderWithOverrides(deps.db, deps.send.render),
+    threading: deps.send.threading ?? inboxThreading(deps.db),
+  };
+  setLanguageFallbackLogger((message, meta) => logger.warn(message, meta));
   agenda.define('dunning.schedule', async () => {
     for (const run of await dueDailyRuns(deps.db, new Date())) {
       await agenda.now('dunning.run', run satisfies RunJobData);

@@ -11,6 +11,7 @@ import { createHubspotSimulator } from './hubspot/index.ts';
 import { createQuickBooksSimulator } from './quickbooks/index.ts';
 import type { LimitSettings, SimControl, SimCredentials, Simulator, SimulatorOptions, World } from './shared/contract.ts';
 import { createXeroSimulator } from './xero/index.ts';
+import { createLetterSimulator, type LetterSimulator } from './letters/index.ts';
 
 export { generateWorld } from './generator/index.ts';
 export { buildControlApp, PROVIDERS, type ProviderName } from './control.ts';
@@ -52,6 +53,8 @@ export type RunningSandbox = SandboxInfo & {
   readonly world: World;
   readonly controls: Record<ProviderName, SimControl>;
   readonly simulators: Record<ProviderName, Simulator>;
+  /** The print-and-post simulator (sandbox/letters). */
+  readonly letters: { readonly baseUrl: string; readonly apiKey: string; readonly simulator: LetterSimulator };
 };
 
 export async function startSandbox(options: SandboxOptions): Promise<RunningSandbox> {
@@ -81,6 +84,11 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       controls: { value: controls, enumerable: false },
       simulators: { value: simulators, enumerable: false },
     });
+    // The print-and-post simulator (Lob's letters API): not in the FORMATS.md object, reached by tests and the demo.
+    const letterSim = createLetterSimulator();
+    const lettersUrl = await listen(letterSim.app, options.port === 0 ? 0 : options.port + SIMULATORS.length + 1, 'letters');
+    started.push(letterSim.app);
+    Object.defineProperty(running, 'letters', { value: { baseUrl: lettersUrl, apiKey: letterSim.apiKey, simulator: letterSim }, enumerable: false });
     return running as RunningSandbox;
   } catch (e) {
     await close();

@@ -9,8 +9,9 @@ import { connectorFor } from '../../connectors/index.ts';
 import { runCrmSync } from '../../core/crm-control/index.ts';
 import type { Provider } from '../../core/connections/index.ts';
 import { runOrganization } from '../../core/agenda/index.ts';
-import { SmtpChannel } from '../../core/channels/index.ts';
-import { renderMessage } from '../../core/messages/index.ts';
+import { LetterChannel, SmtpChannel } from '../../core/channels/index.ts';
+import { archivingLetters } from '../../core/letters/index.ts';
+import { renderMessage, renderWithOverrides } from '../../core/messages/index.ts';
 import { agedBalances, agingToJson, dsoReports, formatTenths } from '../../core/reports/index.ts';
 import { loadOrganization, loadOrganizationLedgers } from '../../core/reports/store/index.ts';
 import { installDefaultScenarios } from '../../core/scenarios/index.ts';
@@ -36,6 +37,8 @@ export interface DemoOptions {
   publicUrl: string;
   /** Progress lines for a person (stderr); silent with --json. */
   say: (line: string) => void;
+  /** Where the local letter outbox writes the letters' PDFs (null: kept in the store only). */
+  lettersDir?: string | null;
 }
 
 /** FORMATS.md's `relance demo --json` object. */
@@ -55,12 +58,15 @@ export interface DemoSummary {
   portalCustomer: string | null;
   /** Where the caught reminders can be read (`GET`, JSON) while the demo serves; else null. */
   mailUrl: string | null;
+  /** The letters sent to the local outbox and the folder their PDFs are in (added field). */
+  letters: { sent: number; awaitingApproval: number; held: number; directory: string | null };
 }
 
-/** The demo's send dependencies: email to the mail catcher, each customer's portal link. */
-export function demoSendDeps(mail: MailCatcher, portalLinks: PortalLinkSource, workerId: string): SendDeps & { channels: { email: SmtpChannel } } {
+/** The demo's send dependencies: email to the mail catcher, letters to the local outbox (`lettersDir`), each customer's portal link. */
+export function demoSendDeps(mail: MailCatcher, portalLinks: PortalLinkSource, workerId: string, lettersDir: string | null = null): SendDeps & { channels: { email: SmtpChannel } } {
   const email = new SmtpChannel({ host: mail.host, port: mail.port, from: { address: 'relances@relance.example', name: 'Relance demo' } });
-  return { channels: { email }, render: (input) => renderMessage(input), workerId, portalLinks };
+  const letter = new LetterChannel({ directory: lettersDir });
+  return { channels: { email, letter }, render: (input) => renderMessage(input), workerId, portalLinks };
 }
 
 // The demo sends at any hour it is run: its organizations accept sends all week, all day.
@@ -93,7 +99,9 @@ export async function runDemo(rt: Runtime, opts: DemoOptions): Promise<DemoSumma
 
   opts.say('sending reminders to the local mail catcher…');
   const caughtBefore = mail.messages.length;
-  const deps = demoSendDeps(mail, { keys, publicUrl: opts.publicUrl }, `demo-${process.pid}`);
+  const base = demoSendDeps(mail, { keys, publicUrl: opts.publicUrl }, `demo-${process.pid}`, opts.lettersDir ?? null);
+  // As the send job does it: the store's context in each message, each sent letter's PDF kept with its action.
+  const deps = { ...base, channels: archivingLetters(store.db, base.channels), render: renderWithOverrides(store.db, base.render) };
   try {
     for (;;) {
       const pass = await sendDueActions(store.db, deps, { limit: 200 });
@@ -123,6 +131,7 @@ export async function runDemo(rt: Runtime, opts: DemoOptions): Promise<DemoSumma
     synced, actions, emailsCaught: mail.messages.length - caughtBefore, writtenBack, reports,
     consoleUrl: new URL('/console/', opts.publicUrl).toString(), portalUrl: portal?.url ?? null, notes,
     user, portalCustomer: portal?.customerName ?? null, mailUrl: mail.webUrl,
+    letters: { ...(await countLetters(rt, organizationIds)), directory: opts.lettersDir ?? null },
   };
 }
 
@@ -164,6 +173,16 @@ async function countActions(rt: Runtime, organizationIds: string[], byStep: Reco
     byStep[key] = (byStep[key] ?? 0) + r.n;
   }
   return out;
+}
+
+async function countLetters(rt: Runtime, organizationIds: string[]): Promise<{ sent: number; awaitingApproval: number; held: number }> {
+  const { rows } = await rt.store.pool.query<{ sent: number; awaitingApproval: number; held: number }>(
+    `SELECT count(*) FILTER (WHERE status = 'sent')::int AS sent, count(*) FILTER (WHERE status = 'awaiting_approval')::int AS "awaitingApproval",
+            count(*) FILTER (WHERE details ? 'holdReason' AND status = 'awaiting_approval')::int AS held
+       FROM actions WHERE organization_id = ANY($1::uuid[]) AND channel = 'letter'`,
+    [organizationIds],
+  );
+  return rows[0] ?? { sent: 0, awaitingApproval: 0, held: 0 };
 }
 
 async function organizationReports(rt: Runtime, organizationId: string, asOf: string): Promise<DemoSummary['reports']> {

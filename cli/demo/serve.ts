@@ -19,6 +19,8 @@ import { sandboxProviderApps } from './connect-sandbox.ts';
 import { demoSendDeps } from './run-demo.ts';
 
 export interface DemoServeOptions {
+  /** The local letter outbox's folder (null or absent: letters kept in the store only). */
+  lettersDir?: string | null;
   store: Pick<OpenedStore, 'pool' | 'db' | 'url' | 'mode'>;
   keys: KeyRing;
   logger: Logger;
@@ -61,7 +63,7 @@ export async function choosePort(host: string, preferred: number): Promise<{ por
 
 export async function serveDemo(o: DemoServeOptions): Promise<ServedDemo> {
   const url = localUrl(o.host, o.port);
-  const send = demoSendDeps(o.mail, { keys: o.keys, publicUrl: url }, `demo-serve-${process.pid}`);
+  const send = demoSendDeps(o.mail, { keys: o.keys, publicUrl: url }, `demo-serve-${process.pid}`, o.lettersDir ?? null);
   const worker = createWorker({
     databaseUrl: o.store.url,
     logger: o.logger,

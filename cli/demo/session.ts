@@ -2,6 +2,7 @@
  * One `relance demo` session: the simulators and the mail catcher up, the run, its summary and
  * where to look; then, when serving, the real server until SIGINT or SIGTERM; everything closed.
  */
+import path from 'node:path';
 import { startSandbox, type RunningSandbox } from '../../sandbox/index.ts';
 import { startMailCatcher, type MailCatcher } from '../../sandbox/mail-catcher.ts';
 import { openRuntime, type Runtime } from '../runtime.ts';
@@ -46,6 +47,10 @@ function printAccess(s: DemoSummary): string {
   const lines = ['', `console: ${s.consoleUrl}  user: ${s.user.email}  password: ${s.user.password}`];
   if (s.portalUrl) lines.push(`portal (${s.portalCustomer}): ${s.portalUrl}`);
   if (s.mailUrl) lines.push(`caught mail: ${s.mailUrl}`);
+  if (s.letters?.directory) {
+    const waiting = s.letters.awaitingApproval ? `; ${s.letters.awaitingApproval} awaiting approval in the console${s.letters.held ? ` (${s.letters.held} held: a missing postal address…)` : ''}` : '';
+    lines.push(`letters: ${s.letters.sent} sent, their PDFs in ${s.letters.directory}${waiting}`);
+  }
   return lines.join('\n') + '\n';
 }
 
@@ -81,9 +86,10 @@ async function runThenServe(
   if (chosen?.fellBack) o.say(`port ${config.port} is taken: serving on ${chosen.port} instead`);
   // Not serving: the reminders and links point where `relance start` will serve them.
   const publicUrl = chosen ? localUrl(config.host, chosen.port) : (config.publicUrl ?? localUrl(config.host, config.port));
-  const summary = await runDemo(rt, { sandbox: o.sandbox, mail: o.mail, asOf: o.asOf, publicUrl, say: o.say });
+  const lettersDir = path.join(config.dataDir, 'letters');
+  const summary = await runDemo(rt, { sandbox: o.sandbox, mail: o.mail, asOf: o.asOf, publicUrl, say: o.say, lettersDir });
   const served = chosen
-    ? await serveDemo({ store: rt.store, keys: rt.keys, logger: rt.logger, sandbox: o.sandbox, mail: o.mail, host: config.host, port: chosen.port })
+    ? await serveDemo({ store: rt.store, keys: rt.keys, logger: rt.logger, sandbox: o.sandbox, mail: o.mail, host: config.host, port: chosen.port, lettersDir })
     : null;
   process.stdout.write(o.json ? JSON.stringify(summary, null, 2) + '\n' : printSummary(summary) + printAccess(summary));
   if (!served) {

@@ -4,7 +4,7 @@ import type { Db } from '../store/db.ts';
 import { organizations, type SendingHours } from '../store/schema/index.ts';
 import { NotFound } from '../errors.ts';
 import { toMinor } from '../money.ts';
-import { parsePercent, type LatePaymentPolicy } from '../fees/index.ts';
+import { effectivePolicy, parsePercent, type LatePaymentPolicy } from '../fees/index.ts';
 import type { LatePaymentPolicy as StoredPolicy } from '../store/schema/organizations.ts';
 import type { Organization } from '../ledger/index.ts';
 
@@ -47,7 +47,7 @@ export async function loadOrganization(db: Db, organizationId: string): Promise<
       currency: row.baseCurrency,
       timezone: row.timezone,
       language: row.locale,
-      latePayment: toFeesPolicy(row.latePaymentPolicy, row.baseCurrency),
+      latePayment: toFeesPolicy(effectivePolicy(row.latePaymentPolicy, row.country) as StoredPolicy, row.baseCurrency),
       businessDaysOnly: row.businessDaysOnly,
     },
   };

@@ -84,6 +84,10 @@ function toRow(w: BatchWrite, a: PlannedAction) {
         interest: formatMinor(a.fees.interest, a.currency),
         fixed: formatMinor(a.fees.fixed, a.currency),
         total: formatMinor(a.fees.total, a.currency),
+        asOf: w.asOf,
+        perInvoice: Object.fromEntries(
+          Object.entries(a.feesByInvoice ?? {}).map(([id, f]) => [id, { interest: formatMinor(f.interest, a.currency), fixed: formatMinor(f.fixed, a.currency) }]),
+        ),
       },
     },
   };

@@ -10,12 +10,16 @@ import type { Db } from '../store/db.ts';
 import { InvalidInput } from '../errors.ts';
 import { todayIn } from '../calendar/index.ts';
 import type { RenderedMessage } from '../messages/index.ts';
+import { parseTemplate } from '../messages/placeholders.ts';
+import { checkVariables } from '../messages/variable-model.ts';
 import { composeMessage, loadActionForSend } from '../sending/compose.ts';
 import type { MessageOverride, SendDeps } from '../sending/types.ts';
 
 export interface QueueEntry {
   id: string; customerId: string; customerName: string; step: number; channel: string; template: string;
   scenario: string | null; scheduledFor: string; currency: string | null; amountDue: string | null; invoiceCount: number;
+  /** Why the send job held it back (a missing postal address…), or null for a step that asks approval. */
+  holdReason: string | null;
 }
 
 /** The organization's actions awaiting approval, oldest first, `limit` at a time after `after` (an id). */
@@ -23,7 +27,7 @@ export async function listQueue(db: Db, organizationId: string, opts: { limit?: 
   const { rows } = await db.execute<QueueEntry & Record<string, unknown>>(sql`
     SELECT a.id, a.customer_id AS "customerId", c.name AS "customerName", a.step, a.channel::text AS channel,
            a.template, a.details->>'scenario' AS scenario, a.scheduled_for AS "scheduledFor", a.currency,
-           a.amount_due_minor::text AS "amountDue",
+           a.amount_due_minor::text AS "amountDue", a.details->>'holdReason' AS "holdReason",
            (SELECT count(*)::int FROM action_invoices ai WHERE ai.action_id = a.id) AS "invoiceCount"
       FROM actions a JOIN customers c ON c.id = a.customer_id
      WHERE a.organization_id = ${organizationId}::uuid AND a.status = 'awaiting_approval'
@@ -42,6 +46,8 @@ const overrideShape = z.strictObject({
   subject: z.string().min(1).max(300).optional(),
   text: z.string().min(1).optional(),
   html: z.string().min(1).optional(),
+  /** Rewritten text blocks of the template ({{#block name}}); the layout, table, fees and links stay. */
+  blocks: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9]*$/, 'a block name'), z.string().max(5000)).optional(),
 });
 
 /** Saves a collector's edit of a waiting message; only while it waits for approval. */
@@ -51,12 +57,33 @@ export async function editAction(db: Db, actionId: string, edit: MessageOverride
     const issue = parsed.error.issues[0]!;
     throw new InvalidInput(`edit ${issue.path.join('.') || '(body)'}: ${issue.message}`, { field: issue.path.join('.') });
   }
-  const updated = await db.execute(sql`
+  const { blocks, ...override } = parsed.data;
+  if (blocks) checkBlockTexts(blocks);
+  const updated = await db.execute<{ organization_id: string; customer_id: string }>(sql`
     UPDATE actions SET updated_at = now(),
-           details = details || jsonb_build_object('override', COALESCE(details->'override', '{}'::jsonb) || ${JSON.stringify(parsed.data)}::jsonb,
+           details = details || jsonb_build_object('override', COALESCE(details->'override', '{}'::jsonb) || ${JSON.stringify(override)}::jsonb,
+                                                   'blocks', COALESCE(details->'blocks', '{}'::jsonb) || ${JSON.stringify(blocks ?? {})}::jsonb,
                                                    'editedBy', ${by}::text)
-     WHERE id = ${actionId}::uuid AND status = 'awaiting_approval'`);
-  if ((updated.rowCount ?? 0) === 0) throw new InvalidInput(`action ${actionId}: not awaiting approval`, { field: 'actionId' });
+     WHERE id = ${actionId}::uuid AND status = 'awaiting_approval'
+    RETURNING organization_id, customer_id`);
+  const row = updated.rows[0];
+  if (!row) throw new InvalidInput(`action ${actionId}: not awaiting approval`, { field: 'actionId' });
+  // The edit on the customer's timeline: what the approver changed, block by block.
+  await db.execute(sql`
+    INSERT INTO activities (organization_id, customer_id, actor, kind, payload)
+    VALUES (${row.organization_id}, ${row.customer_id}, ${`user:${by}`}, 'reminder.edited',
+            jsonb_build_object('actionId', ${actionId}::text, 'blocks', ${JSON.stringify(blocks ?? {})}::jsonb, 'fields', ${JSON.stringify(Object.keys(parsed.data))}::jsonb))`);
+}
+
+/** An edited block may use the template's variables, never an unknown one: refused naming the block. */
+function checkBlockTexts(blocks: Readonly<Record<string, string>>): void {
+  for (const [name, text] of Object.entries(blocks)) {
+    try {
+      checkVariables(parseTemplate(text));
+    } catch (e) {
+      throw new InvalidInput(`blocks.${name}: ${(e as Error).message}`, { field: `blocks.${name}` });
+    }
+  }
 }
 
 export type Decision = 'approve' | 'reject';

@@ -3,6 +3,8 @@
  * the send job renders the message, calls `send`, and records the result or the error.
  */
 
+import type { PostalAddress } from '../store/schema/columns.ts';
+
 export type MessageChannelKind = 'email' | 'sms' | 'letter';
 
 export interface Address {
@@ -35,10 +37,21 @@ export interface SmsMessage {
   readonly text: string;
 }
 
+/** A postal party of a letter: the name on the first line, then the structured address. */
+export interface LetterParty {
+  readonly name: string;
+  readonly address: PostalAddress;
+}
+
 export interface LetterMessage {
   readonly channel: 'letter';
   readonly idempotencyKey: string;
   readonly pdf: Uint8Array;
+  /** What a print-and-post provider needs beside the PDF (the local outbox needs neither). */
+  readonly to?: LetterParty | null;
+  readonly from?: LetterParty | null;
+  /** A short label for the provider's dashboard ("Mise en demeure de payer — F-1, F-2"). */
+  readonly description?: string | null;
 }
 
 export type OutboundMessage = EmailMessage | SmsMessage | LetterMessage;

@@ -3,7 +3,7 @@
  * feed it customer by customer from the store, and `simulate` from a ledger file.
  */
 import { toDayNumber } from '../calendar/index.ts';
-import { feesFor } from '../fees/index.ts';
+import { feesFor, invoiceFees } from '../fees/index.ts';
 import { isOpenOn, openBalanceOn } from '../ledger/balance.ts';
 import type { CustomerLedger, Invoice, Scenario } from '../ledger/index.ts';
 import { itemLevel, type ItemLevel } from './levels.ts';
@@ -104,6 +104,7 @@ function planCurrency(ledger: CustomerLedger, scenario: Scenario, open: readonly
       amountDue: invoices.reduce((sum, inv) => sum + openBalanceOn(inv, asOf), 0n),
       currency,
       fees: feesFor(invoices, asOf, organization.latePayment),
+      feesByInvoice: Object.fromEntries(invoices.map((inv) => [inv.externalId, invoiceFees(inv, asOf, organization.latePayment)])),
     },
   };
 }

@@ -29,6 +29,8 @@ export interface PlannedAction {
   readonly amountDue: bigint;
   readonly currency: string;
   readonly fees: Fees;
+  /** The same fees per listed invoice (external id), for the fee line of each reminder and letter. */
+  readonly feesByInvoice?: Readonly<Record<string, Fees>>;
 }
 
 // `hold` (a hold on the customer, or on every item that would have been listed) comes from the store.

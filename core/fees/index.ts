@@ -4,3 +4,4 @@ export { fixedCompensation } from './fixed-compensation.ts';
 export { referenceRateOn } from './reference-rates.ts';
 export { POLICY_NAMES, type PolicyName, type LatePaymentPolicy, type ReferenceRate, usesReferenceRate } from './policy.ts';
 export { type PercentRate, parsePercent, addRates, percentPoints } from './rate.ts';
+export { defaultPolicyName, effectivePolicy, shippedReferenceRates, type StoredPolicyLike, type StoredReferenceRate } from './defaults.ts';

@@ -3,7 +3,11 @@
  * and text, SMS text, letter PDF) in the language of the contact, else the customer, else the
  * organization.
  */
-export { renderMessage, type RenderOptions } from './render.ts';
+export { renderMessage, setLanguageFallbackLogger, type RenderOptions } from './render.ts';
+export { withStoreContext } from './store-context.ts';
+export { addressLines, missingAddressPart, type PostalAddress } from './postal-address.ts';
+export { legalMention } from './legal-mentions.ts';
+export { acceptedLanguages, countryLanguage } from './language.ts';
 export type {
   MessageAmount,
   MessageChannel,
@@ -18,6 +22,7 @@ export type {
   RenderedMessage,
   RenderedSms,
   RenderMessageInput,
+  MessageHistoryEntry,
 } from './types.ts';
 export { chooseLanguage, DEFAULT_LANGUAGE, type LanguageChoice, type LanguageSources } from './language.ts';
 export { formatAmount, formatDate, formattingLocale } from './locale-format.ts';

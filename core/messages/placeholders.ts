@@ -4,6 +4,8 @@
  *   {{customer.name}}                       a value (HTML-escaped in email HTML, raw in text)
  *   {{#each items as item}} … {{/each}}     a loop over a list, binding each element to a name
  *   {{#if fees}} … {{else}} … {{/if}}        a section shown when a value is non-empty
+ *   {{#block greeting}} … {{/block}}         a text block an approver may rewrite (plain text,
+ *                                            placeholders allowed): the layout around it stays
  *
  * Templates are parsed once into a tree with the line of every tag, so that validation can name
  * the line of an unknown variable and rendering is a walk over the tree.
@@ -14,7 +16,8 @@ export type Node =
   | { readonly kind: 'text'; readonly text: string }
   | { readonly kind: 'value'; readonly path: readonly string[]; readonly line: number }
   | { readonly kind: 'each'; readonly path: readonly string[]; readonly as: string; readonly body: readonly Node[]; readonly line: number }
-  | { readonly kind: 'if'; readonly path: readonly string[]; readonly then: readonly Node[]; readonly otherwise: readonly Node[]; readonly line: number };
+  | { readonly kind: 'if'; readonly path: readonly string[]; readonly then: readonly Node[]; readonly otherwise: readonly Node[]; readonly line: number }
+  | { readonly kind: 'block'; readonly name: string; readonly body: readonly Node[]; readonly source: string; readonly line: number };
 
 /** A template error with the line it is on (1-based, counted in the source given to `parse`). */
 export class TemplateSyntaxError extends InvalidInput {
@@ -30,14 +33,17 @@ const IDENT = '[A-Za-z][A-Za-z0-9]*';
 const PATH = new RegExp(`^${IDENT}(?:\\.${IDENT})*$`);
 const EACH = new RegExp(`^#each\\s+(\\S+)\\s+as\\s+(${IDENT})$`);
 const IF = /^#if\s+(\S+)$/;
+const BLOCK = new RegExp(`^#block\\s+(${IDENT})$`);
 
 interface Frame {
-  readonly tag: 'root' | 'each' | 'if';
+  readonly tag: 'root' | 'each' | 'if' | 'block';
   readonly line: number;
   readonly nodes: Node[];
   /** For `if`: the nodes before `{{else}}`, once it has been seen. */
   then?: Node[];
-  readonly build?: (nodes: Node[], then: Node[] | undefined) => Node;
+  readonly build?: (nodes: Node[], then: Node[] | undefined, source: string) => Node;
+  /** Where the frame's content starts in the source (blocks keep their source text). */
+  readonly start?: number;
 }
 
 /** Parses template text into a tree; throws `TemplateSyntaxError` with the line of the first problem. */
@@ -58,7 +64,7 @@ export function parseTemplate(source: string, firstLine = 1): Node[] {
     if (close === -1) throw new TemplateSyntaxError(line, 'unclosed "{{" (no matching "}}")');
     const inner = source.slice(open + 2, close);
     if (inner.includes('{{')) throw new TemplateSyntaxError(line, `unclosed "{{" before "{{${inner.split('{{')[1]}"`);
-    handleTag(inner.trim(), line, stack);
+    handleTag(inner.trim(), line, stack, source, open, close + 2);
     line += countNewlines(inner);
     at = close + 2;
   }
@@ -69,10 +75,15 @@ export function parseTemplate(source: string, firstLine = 1): Node[] {
   return stack[0]!.nodes;
 }
 
-function handleTag(tag: string, line: number, stack: Frame[]): void {
+function handleTag(tag: string, line: number, stack: Frame[], source: string, open: number, end: number): void {
   const each = EACH.exec(tag);
   const cond = IF.exec(tag);
-  if (each) {
+  const block = BLOCK.exec(tag);
+  if (block) {
+    const name = block[1]!;
+    if (stack.some((f) => f.tag === 'block')) throw new TemplateSyntaxError(line, `{{#block ${name}}} inside another block`);
+    stack.push({ tag: 'block', line, nodes: [], start: end, build: (body, _then, text) => ({ kind: 'block', name, body, source: text, line }) });
+  } else if (each) {
     const path = toPath(each[1]!, line);
     const as = each[2]!;
     stack.push({ tag: 'each', line, nodes: [], build: (body) => ({ kind: 'each', path, as, body, line }) });
@@ -88,7 +99,7 @@ function handleTag(tag: string, line: number, stack: Frame[]): void {
     const frame = top(stack);
     if (frame.tag !== 'if' || frame.then) throw new TemplateSyntaxError(line, '{{else}} outside an {{#if}}');
     frame.then = frame.nodes.splice(0);
-  } else if (tag === '/each' || tag === '/if') {
+  } else if (tag === '/each' || tag === '/if' || tag === '/block') {
     const frame = top(stack);
     const name = tag.slice(1);
     if (frame.tag !== name) {
@@ -96,9 +107,9 @@ function handleTag(tag: string, line: number, stack: Frame[]): void {
       throw new TemplateSyntaxError(line, `{{${tag}}} does not close anything here: ${expected}`);
     }
     stack.pop();
-    top(stack).nodes.push(frame.build!(frame.nodes, frame.then));
+    top(stack).nodes.push(frame.build!(frame.nodes, frame.then, source.slice(frame.start ?? open, open)));
   } else if (tag.startsWith('#') || tag.startsWith('/')) {
-    throw new TemplateSyntaxError(line, `unknown block "{{${tag}}}" (blocks are #each … as …, #if, else)`);
+    throw new TemplateSyntaxError(line, `unknown block "{{${tag}}}" (blocks are #each … as …, #if, else, #block name)`);
   } else {
     top(stack).nodes.push({ kind: 'value', path: toPath(tag, line), line });
   }
@@ -125,8 +136,15 @@ export interface Scope {
   readonly [name: string]: ScopeValue;
 }
 
-/** Renders a parsed template; `escape` is applied to every value (HTML escaping for email HTML). */
-export function renderNodes(nodes: readonly Node[], scope: Scope, escape: (text: string) => string): string {
+/** The scope key of the approver's block texts: not a variable name, so no template can read it. */
+export const BLOCKS_KEY = '$blocks';
+
+/**
+ * Renders a parsed template; `escape` is applied to every value (HTML escaping for email HTML).
+ * A block the scope's `$blocks` rewrites renders that text instead, through `plain` (HTML: escaped,
+ * line breaks kept), its placeholders filled from the same scope.
+ */
+export function renderNodes(nodes: readonly Node[], scope: Scope, escape: (text: string) => string, plain: (text: string) => string = (t) => t): string {
   let out = '';
   for (const node of nodes) {
     switch (node.kind) {
@@ -142,13 +160,23 @@ export function renderNodes(nodes: readonly Node[], scope: Scope, escape: (text:
         const list = lookup(scope, node.path);
         if (!Array.isArray(list)) break;
         for (const element of list as readonly Scope[]) {
-          out += renderNodes(node.body, { ...scope, [node.as]: element }, escape);
+          out += renderNodes(node.body, { ...scope, [node.as]: element }, escape, plain);
         }
         break;
       }
       case 'if':
-        out += renderNodes(isPresent(lookup(scope, node.path)) ? node.then : node.otherwise, scope, escape);
+        out += renderNodes(isPresent(lookup(scope, node.path)) ? node.then : node.otherwise, scope, escape, plain);
         break;
+      case 'block': {
+        const edited = (scope[BLOCKS_KEY] as Scope | undefined)?.[node.name];
+        if (typeof edited !== 'string') {
+          out += renderNodes(node.body, scope, escape, plain);
+          break;
+        }
+        const parsed = parseTemplate(edited).map((n) => (n.kind === 'text' ? { ...n, text: plain(n.text) } : n));
+        out += renderNodes(parsed, scope, escape, plain);
+        break;
+      }
     }
   }
   return out;
@@ -174,4 +202,21 @@ const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
+}
+
+/** The `{{#block}}`s of a parsed template, in order, at any depth. */
+export function blocksOf(nodes: readonly Node[]): Extract<Node, { kind: 'block' }>[] {
+  const out: Extract<Node, { kind: 'block' }>[] = [];
+  const visit = (list: readonly Node[]): void => {
+    for (const n of list) {
+      if (n.kind === 'block') out.push(n);
+      else if (n.kind === 'each') visit(n.body);
+      else if (n.kind === 'if') {
+        visit(n.then);
+        visit(n.otherwise);
+      }
+    }
+  };
+  visit(nodes);
+  return out;
 }

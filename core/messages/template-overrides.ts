@@ -8,6 +8,7 @@ import { and, eq } from 'drizzle-orm';
 import type { Executor } from '../store/index.ts';
 import { templateOverrides } from '../store/schema/index.ts';
 import { renderMessage } from './render.ts';
+import { withStoreContext } from './store-context.ts';
 import type { CompiledTemplate } from './template-compile.ts';
 import { compileTemplate } from './template-compile.ts';
 import { templateFile, type TemplateRef } from './template-store.ts';
@@ -49,10 +50,12 @@ export type Render = (input: RenderMessageInput) => Promise<RenderedMessage>;
 
 /**
  * A renderer that uses the organization's copy of the template (in the language chosen for the
- * message) where it has one, and `fallback` for every other message.
+ * message) where it has one, and `fallback` for every other message; an input that names its
+ * action gets its store context first (addresses, history, fees, edited blocks).
  */
 export function renderWithOverrides(db: Executor, fallback: Render): Render {
-  return async (input) => {
+  return async (given) => {
+    const input = await withStoreContext(db, given);
     const organizationId = input.organization.id;
     const copies = organizationId ? await overridesOf(db, organizationId, input.channel, input.templateName) : new Map<string, TemplateOverride>();
     if (copies.size === 0) return fallback(input);

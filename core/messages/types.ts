@@ -4,6 +4,8 @@
  * amounts and dates for the language the message is written in.
  */
 
+import type { PostalAddress } from '../store/schema/columns.ts';
+
 export type MessageChannel = 'email' | 'sms' | 'letter';
 
 export interface MessageOrganization {
@@ -18,14 +20,24 @@ export interface MessageOrganization {
   readonly phone?: string | null;
   /** Postal address lines, as printed at the top of a letter. */
   readonly address?: readonly string[] | null;
+  /** The sender block of letters (organizations.sender_address); its city is the letter's place. */
+  readonly postalAddress?: PostalAddress | null;
+  /** The late-payment policy in force ("FR_B2B"): it chooses the legal mentions. */
+  readonly latePaymentPolicy?: string | null;
 }
 
 export interface MessageCustomer {
   readonly name: string;
   readonly reference?: string | null;
   readonly language?: string | null;
-  /** Postal address lines, for letters. */
+  /** Set by an admin: wins over every other language of the chain. */
+  readonly languageOverride?: string | null;
+  /** ISO 3166 alpha-2: its language is tried after the customer's own. */
+  readonly country?: string | null;
+  /** Postal address lines, for letters (when `postalAddress` is absent). */
   readonly address?: readonly string[] | null;
+  /** The structured postal address (customers.postal_address): the letter's recipient block. */
+  readonly postalAddress?: PostalAddress | null;
 }
 
 export interface MessageContact {
@@ -51,6 +63,15 @@ export interface MessageItem {
   readonly currency: string;
   readonly total: bigint;
   readonly balance: bigint;
+  /** This invoice's late fees to the message's date (core/fees, as `simulate` computes them). */
+  readonly fees?: { readonly interest: bigint; readonly fixed: bigint } | null;
+}
+
+/** A reminder this customer was already sent about (some of) these invoices. */
+export interface MessageHistoryEntry {
+  /** YYYY-MM-DD. */
+  readonly date: string;
+  readonly channel: MessageChannel;
 }
 
 export interface MessageAmount {
@@ -62,6 +83,8 @@ export interface MessageFees {
   readonly currency: string;
   readonly interest: bigint;
   readonly fixed: bigint;
+  /** The day they were computed to (YYYY-MM-DD); the message's date when absent. */
+  readonly asOf?: string | null;
 }
 
 export interface RenderMessageInput {
@@ -84,6 +107,14 @@ export interface RenderMessageInput {
   readonly paymentLinks?: Readonly<Record<string, string>> | null;
   /** The message's date (the run's as-of date); today in UTC when absent. */
   readonly date?: string | null;
+  /** What was already sent to this customer for these invoices, oldest first: templates never claim more. */
+  readonly history?: readonly MessageHistoryEntry[] | null;
+  /** The approver's text for the template's `{{#block name}}`s; absent blocks keep the template's text. */
+  readonly blocks?: Readonly<Record<string, string>> | null;
+  /** The stored action this message is for: the store fills in addresses, history, fees and edits from it. */
+  readonly action?: { readonly id: string; readonly customerId: string } | null;
+  /** The browser's Accept-Language, for the portal: tried after the customer's languages. */
+  readonly acceptLanguage?: string | null;
 }
 
 interface RenderedBase {
@@ -92,6 +123,10 @@ interface RenderedBase {
   readonly language: string;
   /** The locale amounts and dates were formatted in ("fr-FR"). */
   readonly locale: string;
+  /** The template's editable text blocks as this message reads them (an approver's text where they rewrote one). */
+  readonly blocks?: Readonly<Record<string, string>>;
+  /** Set when the language wanted had no template and another was used (it is logged too). */
+  readonly languageFallback?: { readonly wanted: string; readonly used: string } | null;
 }
 
 export interface RenderedEmail extends RenderedBase {
@@ -112,6 +147,9 @@ export interface RenderedLetter extends RenderedBase {
   readonly text: string;
   /** The letter as a PDF document, to store with the action. */
   readonly pdf: Uint8Array;
+  /** The addresses a print-and-post provider needs (null when the store has none). */
+  readonly to?: { readonly name: string; readonly address: PostalAddress } | null;
+  readonly from?: { readonly name: string; readonly address: PostalAddress } | null;
 }
 
 export type RenderedMessage = RenderedEmail | RenderedSms | RenderedLetter;

@@ -20,6 +20,7 @@ export const VARIABLES: Readonly<Record<string, VariableSpec>> = {
     email: text('its accounts-receivable address'),
     phone: text('its phone number'),
     address: text('its postal address, one line'),
+    city: text('the town letters are dated from'),
   }),
   customer: object('the debtor', { name: text('its name'), reference: text('its account number or id') }),
   contact: object('the person written to (may be empty)', {
@@ -44,16 +45,28 @@ export const VARIABLES: Readonly<Record<string, VariableSpec>> = {
       balance: text('open balance'),
       currency: text('ISO currency code'),
       daysOverdue: text('days past due (empty when not yet due)'),
+      paid: text('already paid or credited on it (empty when nothing)'),
+      interest: text('its late interest to the message date (empty when none)'),
+      fixed: text('its fixed recovery compensation (empty when none)'),
       paymentLink: text("the provider's online payment link for this invoice (may be empty)"),
     },
   },
   itemCount: text('how many invoices'),
+  invoiceNumbers: text('the invoice numbers, joined ("F-1, F-2 and F-3")'),
+  history: object('the reminders already sent to this customer for these invoices', {
+    count: text('how many (empty when none: a first contact)'),
+    first: text('the date of the first one (empty when none)'),
+    last: text('the date of the latest one (empty when none)'),
+    dates: text('their dates, joined (empty when none)'),
+  }),
+  legal: object('the legal mentions of the late-payment policy (empty when none)', { mention: text('the mention, one paragraph') }),
   totals: { kind: 'list', doc: 'open balance per currency', item: { currency: text('ISO code'), amount: text('amount') } },
   total: text('the open balance, all currencies joined with " + "'),
   fees: object('late-payment fees (empty when none)', {
     interest: text('late interest'),
     fixed: text('fixed recovery compensation'),
     total: text('interest + compensation'),
+    asOf: text('the date interest is computed to'),
   }),
   portalUrl: text('the customer portal link (may be empty)'),
   paymentLink: text('the online payment link when there is exactly one (may be empty)'),
@@ -75,6 +88,10 @@ export function variablesUsed(nodes: readonly Node[]): string[] {
   const visit = (list: readonly Node[]): void => {
     for (const node of list) {
       if (node.kind === 'text') continue;
+      if (node.kind === 'block') {
+        visit(node.body);
+        continue;
+      }
       seen.add(node.path.join('.'));
       if (node.kind === 'each') visit(node.body);
       if (node.kind === 'if') {
@@ -90,6 +107,10 @@ export function variablesUsed(nodes: readonly Node[]): string[] {
 function walk(nodes: readonly Node[], scope: ReadonlyMap<string, Binding>): void {
   for (const node of nodes) {
     if (node.kind === 'text') continue;
+    if (node.kind === 'block') {
+      walk(node.body, scope);
+      continue;
+    }
     const spec = resolve(node.path, scope, node.line);
     if (node.kind === 'value' && spec.kind !== 'text') {
       throw new TemplateSyntaxError(node.line, `"${node.path.join('.')}" is ${spec.kind === 'list' ? 'a list: use {{#each}}' : 'a group: name one of its fields'}`);

@@ -4,8 +4,9 @@
  */
 import { InvalidInput } from '../errors.ts';
 import { daysBetween, isIsoDate, todayIn } from '../calendar/index.ts';
-import { formatAmount, formatDate } from './locale-format.ts';
-import type { Scope } from './placeholders.ts';
+import { legalMention } from './legal-mentions.ts';
+import { baseLanguage, formatAmount, formatDate } from './locale-format.ts';
+import { BLOCKS_KEY, type Scope } from './placeholders.ts';
 import type { MessageAmount, RenderMessageInput } from './types.ts';
 
 /** Builds the template scope for one message in one locale. */
@@ -24,8 +25,13 @@ export function buildScope(input: RenderMessageInput, locale: string): Scope {
       currency: item.currency,
       daysOverdue: overdue > 0 ? String(overdue) : '',
       paymentLink: links[item.externalId] ?? '',
+      paid: item.total > item.balance ? formatAmount(item.total - item.balance, item.currency, locale) : '',
+      interest: item.fees && item.fees.interest > 0n ? formatAmount(item.fees.interest, item.currency, locale) : '',
+      fixed: item.fees && item.fees.fixed > 0n ? formatAmount(item.fees.fixed, item.currency, locale) : '',
     };
   });
+  const language = baseLanguage(locale);
+  const history = (input.history ?? []).map((h) => formatDate(h.date, locale));
   const totals = (input.totals ?? totalsOf(input.items)).map((t) => ({
     currency: t.currency,
     amount: formatAmount(t.amount, t.currency, locale),
@@ -38,6 +44,7 @@ export function buildScope(input: RenderMessageInput, locale: string): Scope {
       email: org.email ?? '',
       phone: org.phone ?? '',
       address: (org.address ?? []).join(', '),
+      city: org.postalAddress?.city?.trim() ?? '',
     },
     customer: { name: input.customer.name, reference: input.customer.reference ?? '' },
     contact: {
@@ -53,21 +60,41 @@ export function buildScope(input: RenderMessageInput, locale: string): Scope {
     date: formatDate(date, locale, 'long'),
     items,
     itemCount: String(items.length),
+    invoiceNumbers: joinList(items.map((i) => i.number).filter((n) => n !== ''), language),
+    history: {
+      count: history.length ? String(history.length) : '',
+      first: history[0] ?? '',
+      last: history[history.length - 1] ?? '',
+      dates: joinList(history, language),
+    },
+    legal: { mention: legalMention(org.latePaymentPolicy, language) },
     totals,
     total: totals.map((t) => t.amount).join(' + '),
-    fees: feesScope(input, locale),
+    fees: feesScope(input, locale, date),
     portalUrl: input.portalUrl ?? '',
     paymentLink: distinctLinks.length === 1 ? distinctLinks[0]! : '',
+    [BLOCKS_KEY]: input.blocks ?? null,
   };
 }
 
-function feesScope(input: RenderMessageInput, locale: string): Scope | null {
+/** "a, b and c" in the reader's language. */
+function joinList(parts: readonly string[], language: string): string {
+  if (parts.length === 0) return '';
+  try {
+    return new Intl.ListFormat(language, { style: 'long', type: 'conjunction' }).format(parts);
+  } catch {
+    return parts.join(', ');
+  }
+}
+
+function feesScope(input: RenderMessageInput, locale: string, date: string): Scope | null {
   const fees = input.fees;
   if (!fees || (fees.interest === 0n && fees.fixed === 0n)) return null;
   return {
     interest: formatAmount(fees.interest, fees.currency, locale),
     fixed: formatAmount(fees.fixed, fees.currency, locale),
     total: formatAmount(fees.interest + fees.fixed, fees.currency, locale),
+    asOf: formatDate(fees.asOf && isIsoDate(fees.asOf) ? fees.asOf : date, locale, 'long'),
   };
 }
 

@@ -1,4 +1,5 @@
 /** What a customer's portal page shows: the organization's branding, open invoices, reminders sent. */
+import { acceptedLanguages, countryLanguage } from '../messages/language.ts';
 import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import { formatMinor } from '../money.ts';
 import { actions, connections, contacts, customers, invoices, organizationBranding, organizations } from '../store/schema/index.ts';
@@ -41,7 +42,11 @@ export function portalLanguage(...candidates: (string | null | undefined)[]): Po
   return 'en';
 }
 
-export async function loadPortalPage(db: Executor, link: OpenedLink): Promise<PortalPage> {
+/**
+ * The portal page of a link. Its language: the admin's override on the customer, the customer's,
+ * its billing contact's, its country's, then the browser's Accept-Language, then the organization's.
+ */
+export async function loadPortalPage(db: Executor, link: OpenedLink, acceptLanguage: string | null = null): Promise<PortalPage> {
   const [row] = await db
     .select({ org: organizations, customer: customers, branding: organizationBranding })
     .from(customers)
@@ -65,7 +70,7 @@ export async function loadPortalPage(db: Executor, link: OpenedLink): Promise<Po
   return {
     organization: { name: row.org.name, logoUrl: row.branding?.logoUrl ?? null, primaryColor: row.branding?.primaryColor ?? '#1f4e79' },
     customer: { name: row.customer.name },
-    language: portalLanguage(row.customer.language, billing?.language, row.org.locale),
+    language: portalLanguage(row.customer.languageOverride, row.customer.language, billing?.language, countryLanguage(row.customer.country), ...acceptedLanguages(acceptLanguage), row.org.locale),
     invoices: open.map(({ invoice: i, provider }) => ({
       id: i.id, number: i.number, issueDate: i.issueDate, dueDate: i.dueDate, currency: i.currency,
       total: formatMinor(i.totalMinor, i.currency), balance: formatMinor(i.balanceMinor, i.currency), disputed: i.disputed,

@@ -6,3 +6,4 @@ export {
 export { defaultScenarios, DEFAULT_SCENARIO_NAMES } from './defaults.ts';
 export { saveScenario, installDefaultScenarios, loadScenarios, pinScenario } from './repository.ts';
 export { placeHold, releaseHold, type HoldInput } from './holds.ts';
+export { checkScenarioSteps } from './step-check.ts';

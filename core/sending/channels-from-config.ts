@@ -3,9 +3,9 @@
  * set, SMS when RELANCE_SMS_* are, letters always (PDFs under the data directory, to print and
  * post). An absent channel stays absent: its steps fail with "no … channel configured".
  */
-import path from 'node:path';
 import type { Config } from '../config.ts';
-import { LetterChannel, SmtpChannel, TwilioSmsChannel } from '../channels/index.ts';
+import { SmtpChannel, TwilioSmsChannel } from '../channels/index.ts';
+import { letterChannelFromSettings } from '../letters/channel-from-settings.ts';
 import type { SendChannels } from './types.ts';
 
 export interface OpenedChannels {
@@ -16,7 +16,7 @@ export interface OpenedChannels {
 }
 
 /** Builds the configured channels; validation errors name the setting. */
-export function channelsFromConfig(config: Pick<Config, 'mail' | 'sms' | 'dataDir'>): OpenedChannels {
+export function channelsFromConfig(config: Pick<Config, 'mail' | 'sms' | 'dataDir'> & Partial<Pick<Config, 'letters'>>): OpenedChannels {
   const m = config.mail;
   const email = m
     ? new SmtpChannel({
@@ -33,7 +33,7 @@ export function channelsFromConfig(config: Pick<Config, 'mail' | 'sms' | 'dataDi
         ...(s.messagingServiceSid !== null && { messagingServiceSid: s.messagingServiceSid }),
       })
     : undefined;
-  const letter = new LetterChannel({ directory: path.join(config.dataDir, 'letters') });
+  const letter = letterChannelFromSettings(config.letters ?? null, config.dataDir);
   const channels: SendChannels = { ...(email && { email }), ...(sms && { sms }), letter };
   return {
     channels,

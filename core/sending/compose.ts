@@ -62,6 +62,7 @@ export function messageInput(a: ActionForSend, channel: 'email' | 'sms' | 'lette
     fees: fees ? { currency, interest: toMinor(fees.interest, currency), fixed: toMinor(fees.fixed, currency) } : null,
     portalUrl,
     date,
+    action: { id: a.id, customerId: a.customer_id },
   };
 }
 

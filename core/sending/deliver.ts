@@ -49,7 +49,7 @@ async function sendRendered(deps: SendDeps, a: ActionForSend, rendered: Rendered
     const message: SmsMessage = { channel: 'sms', idempotencyKey: key, to: a.phone ?? '', text: rendered.text };
     return deps.channels.sms!.send(message);
   }
-  const message: LetterMessage = { channel: 'letter', idempotencyKey: key, pdf: rendered.pdf };
+  const message: LetterMessage = { channel: 'letter', idempotencyKey: key, pdf: rendered.pdf, to: rendered.to ?? null, from: rendered.from ?? null, description: rendered.subject };
   return deps.channels.letter!.send(message);
 }
 

@@ -15,6 +15,7 @@ import { recordFailure } from './failure.ts';
 import { reminderPortalUrl } from './portal-link.ts';
 import { planRecipient } from './recipients.ts';
 import { sendStopReason } from './stop-check.ts';
+import { holdIfNotReady } from '../send-readiness/index.ts';
 import type { SendDeps } from './types.ts';
 
 export { MAX_SEND_ATTEMPTS } from './failure.ts';
@@ -22,6 +23,7 @@ export { MAX_SEND_ATTEMPTS } from './failure.ts';
 export type SendOutcome =
   | { kind: 'sent'; providerMessageId: string | null; channel: Delivery['channel']; fellBack: boolean }
   | { kind: 'cancelled'; reason: string }
+  | { kind: 'held'; reason: string }
   | { kind: 'lost' }
   | { kind: 'retry'; error: string }
   | { kind: 'failed'; error: string };
@@ -95,6 +97,9 @@ export async function sendClaimedAction(db: Db, deps: SendDeps, actionId: string
   const cleared = await preflight(db, deps, actionId, now);
   if (cleared.kind !== 'cleared') return cleared;
   const action = await loadActionForSend(db, actionId);
+  // A missing piece (channel, template, postal address) holds the action with its reason: core/send-readiness.
+  const held = await holdIfNotReady(db, deps, action);
+  if (held) return held;
   let choice: RecipientChoice | null = null;
   let delivery: Delivery;
   try {

@@ -18,7 +18,7 @@ export async function sendDueActions(
   const now = opts.now ?? new Date();
   const organizationIds = await organizationsInSendingHours(db, now, opts.organizationId);
   const ids = await claimActions(db, { workerId: deps.workerId, limit: opts.limit ?? 100, now, leaseMs: deps.leaseMs, organizationIds });
-  const outcomes: SendPassResult['outcomes'] = { sent: 0, cancelled: 0, lost: 0, retry: 0, failed: 0 };
+  const outcomes: SendPassResult['outcomes'] = { sent: 0, cancelled: 0, held: 0, lost: 0, retry: 0, failed: 0 };
   for (const id of ids) outcomes[(await sendClaimedAction(db, deps, id, now)).kind]++;
   return { claimed: ids.length, outcomes };
 }

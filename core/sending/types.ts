@@ -42,4 +42,5 @@ export interface MessageOverride {
   readonly subject?: string;
   readonly text?: string;
   readonly html?: string;
+  readonly blocks?: Readonly<Record<string, string>>;
 }

@@ -14,12 +14,17 @@ import { formatMinor } from '../../core/money.ts';
 import { actions } from '../../core/store/schema/index.ts';
 import { customerScope, orgParams, requireOrg, visibleCustomers, type ApiScope } from './context.ts';
 import { notFound } from './http-errors.ts';
+import { previewPortalUrl } from './letters.ts';
 import { defineRoute } from './route.ts';
 
 const queueQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50), cursor: z.uuid().optional() });
 const idsBody = z.object({ ids: z.array(z.uuid()).min(1).max(500) });
 const rejectBody = idsBody.extend({ reason: z.string().trim().min(1).max(2000) });
-const editBody = z.strictObject({ subject: z.string().min(1).max(300).optional(), text: z.string().min(1).optional(), html: z.string().min(1).optional() });
+const editBody = z.strictObject({
+  subject: z.string().min(1).max(300).optional(), text: z.string().min(1).optional(), html: z.string().min(1).optional(),
+  // The template's text blocks ({{#block greeting}}…): the layout, invoice table, fee line and pay link stay.
+  blocks: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9]*$/), z.string().max(5000)).optional(),
+});
 
 export function actionRoutes(app: FastifyInstance, scope: ApiScope): void {
   const { db, registry } = scope;
@@ -47,10 +52,11 @@ export function actionRoutes(app: FastifyInstance, scope: ApiScope): void {
   defineRoute(app, registry, { method: 'GET', url: '/api/organizations/:orgId/actions/:actionId/preview', summary: 'The message of an action as it would leave today, with its edit: { channel, language, subject, text, html }', tag: 'actions', params: orgParams.extend({ actionId: z.uuid() }) }, async ({ principal, params }) => {
     const membership = requireOrg(principal, params.orgId, 'read', 'previewing messages');
     if (!(await ownIds(principal, membership, params.orgId, [params.actionId])).has(params.actionId)) throw notFound('action', 'actionId');
-    // Rendered as the send job renders it (the organization's own template copies first). No portal
-    // link is issued for a preview: the message shows where the link goes, not a live one.
-    const m = await previewAction(db, { render: renderWithOverrides(db, (input) => renderMessage(input)), portalUrl: null }, params.actionId);
-    return { channel: m.channel, language: m.language, subject: m.channel === 'sms' ? null : m.subject, text: m.text, html: m.channel === 'email' ? m.html : null };
+    // Rendered as the send job renders it (the organization's own template copies first), with the
+    // customer's portal link the send will use: the approver sees exactly what will leave.
+    const portalUrl = await previewPortalUrl(scope, params.orgId, params.actionId);
+    const m = await previewAction(db, { render: renderWithOverrides(db, (input) => renderMessage(input)), portalUrl }, params.actionId);
+    return { channel: m.channel, language: m.language, subject: m.channel === 'sms' ? null : m.subject, text: m.text, html: m.channel === 'email' ? m.html : null, blocks: m.blocks ?? {} };
   });
 
   defineRoute(app, registry, { method: 'PATCH', url: '/api/organizations/:orgId/actions/:actionId', summary: 'Edit the message of an action awaiting approval', tag: 'actions', params: orgParams.extend({ actionId: z.uuid() }), body: editBody }, async ({ principal, params, body }) => {

@@ -44,6 +44,7 @@ import { userStatusRoutes } from './user-status.ts';
 import { creditRoutes } from './credit.ts';
 import { inboxRoutes } from './inbox.ts';
 import { workspaceRoutes } from './workspace.ts';
+import { letterRoutes } from './letters.ts';
 
 export type { ApiDeps } from './context.ts';
 
@@ -73,6 +74,7 @@ export async function adminApiPlugin(app: FastifyInstance, deps: ApiDeps & { pro
   creditRoutes(app, scope);
   inboxRoutes(app, scope);
   workspaceRoutes(app, scope);
+  letterRoutes(app, scope);
   // Built once every route above is declared; the document route itself is public.
   const document = openApiDocument(scope.registry.routes);
   app.get('/api/openapi.json', async () => document);

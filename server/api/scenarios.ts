@@ -3,7 +3,7 @@ import { and, asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import { actorOf, recordAudit } from '../../core/access/index.ts';
-import { parseScenario, saveScenario, scenarioShape } from '../../core/scenarios/index.ts';
+import { checkScenarioSteps, parseScenario, saveScenario, scenarioShape } from '../../core/scenarios/index.ts';
 import type { Db } from '../../core/store/index.ts';
 import { scenarios } from '../../core/store/schema/index.ts';
 import { orgParams, requireOrg, type ApiScope } from './context.ts';
@@ -35,7 +35,9 @@ export function scenarioRoutes(app: FastifyInstance, scope: ApiScope): void {
 
   defineRoute(app, registry, { method: 'POST', url: '/api/organizations/:orgId/scenarios/validate', summary: 'Validate a scenario without saving it', tag: 'scenarios', params: orgParams, body: z.unknown() }, async ({ principal, params, body }) => {
     requireOrg(principal, params.orgId, 'read', 'validating scenarios');
-    return { valid: true, scenario: parseScenario(body) };
+    const scenario = parseScenario(body);
+    await checkScenarioSteps(db, params.orgId, scenario);
+    return { valid: true, scenario };
   });
 
   defineRoute(app, registry, { method: 'PUT', url: '/api/organizations/:orgId/scenarios/:name', summary: 'Create or replace a scenario', tag: 'scenarios', params: nameParams, body: scenarioShape,
@@ -43,6 +45,7 @@ export function scenarioRoutes(app: FastifyInstance, scope: ApiScope): void {
     before: ({ principal, params }) => void requireOrg(principal, params.orgId, 'administer', 'editing scenarios') }, async ({ principal, params, body }) => {
     requireOrg(principal, params.orgId, 'administer', 'editing scenarios');
     if (body.name !== params.name) throw new HttpError(400, 'invalid', `name: must be "${params.name}" as in the URL`, 'name');
+    await checkScenarioSteps(db, params.orgId, body);
     return db.transaction(async (tx) => {
       // saveScenario asks for the store handle; a transaction offers the same query builder.
       const id = await saveScenario(tx as unknown as Db, params.orgId, body);

@@ -67,7 +67,7 @@ export async function portalPlugin(app: FastifyInstance, deps: PortalDeps): Prom
     const opened = await open(request, reply);
     if (!opened) return reply;
     if (deps.paymentLinks) await refreshPaymentLinks(deps.db, opened.link, { source: deps.paymentLinks, logger: deps.logger });
-    const page = await loadPortalPage(deps.db, opened.link);
+    const page = await loadPortalPage(deps.db, opened.link, request.headers['accept-language'] ?? null);
     const notice = (request.query as Record<string, unknown>).done === '1' ? 'thanks' : null;
     return show(reply, page, opened.token, opened.link, notice, null);
   });
@@ -88,7 +88,7 @@ export async function portalPlugin(app: FastifyInstance, deps: PortalDeps): Prom
         const lang = languageFromHeader(request.headers['accept-language']);
         return secureHeaders(reply).status(403).send(renderInvalid(lang, PORTAL_TEXTS[lang]));
       }
-      const page = await loadPortalPage(deps.db, opened.link);
+      const page = await loadPortalPage(deps.db, opened.link, request.headers['accept-language'] ?? null);
       // Per link, in PostgreSQL (every server process counts the same posts): a script looping on a form stops here.
       const reserved = await reserveAttempt(deps.db, [{ key: `portal-form:${opened.link.tokenId}`, rule: PORTAL_FORM_LIMIT }]);
       if (!reserved.allowed) {

@@ -182,7 +182,7 @@ describe('the daily run on the store', () => {
     await runOrganization(t.db, { organizationId: g.organizationId, asOf: '2026-03-01' });
     const [a] = await actionsOf(g);
     expect(a!.amount_due_minor).toBe('100000');
-    expect(a!.details.fees).toEqual({ interest: '9.32', fixed: '40.00', total: '49.32' });
+    expect(a!.details.fees).toMatchObject({ interest: '9.32', fixed: '40.00', total: '49.32' });
   });
 
   it('selects scenarios by risk class segment, and an admin pin overrides the segments', async () => {

@@ -41,7 +41,7 @@ async function seedQueue(w: World) {
 }
 
 async function statusOf(w: World, actionId: string) {
-  const { rows } = await w.db.pool.query<{ status: string; details: { override?: { subject?: string; text?: string } } }>(`SELECT status::text, details FROM actions WHERE id = $1`, [actionId]);
+  const { rows } = await w.db.pool.query<{ status: string; details: { override?: { subject?: string; text?: string }; blocks?: Record<string, string> } }>(`SELECT status::text, details FROM actions WHERE id = $1`, [actionId]);
   return rows[0]!;
 }
 
@@ -122,13 +122,15 @@ describe.skipIf(!hasChromium)('collector pages in Chromium', () => {
     await noHorizontalScroll();
     await shot('approvals');
     await page.fill('#approval-subject', 'Beta: a call before we go further');
-    await page.fill('#approval-text', 'Hello,\n\nPlease call us about invoice F-C-BETA.');
+    // The collector rewrites a text block; the layout, the invoice table and the pay link stay (issue 15).
+    await page.fill('#approval-block-body', 'Please call us about invoice F-C-BETA.');
     await page.click('#approval-save-approve');
     await expect.poll(() => page.textContent('#approvals-notice')).toContain('1 reminder(s) approved');
     expect(await queueIds()).toEqual([ACTIONS.alpha3]);
     const stored = await statusOf(world, ACTIONS.beta3);
     expect(stored.status).toBe('planned');
-    expect(stored.details.override).toMatchObject({ subject: 'Beta: a call before we go further', text: 'Hello,\n\nPlease call us about invoice F-C-BETA.' });
+    expect(stored.details.override).toMatchObject({ subject: 'Beta: a call before we go further' });
+    expect(stored.details).toMatchObject({ blocks: { body: 'Please call us about invoice F-C-BETA.' } });
   });
 
   it('a rejection needs a reason', async () => {
@@ -147,10 +149,10 @@ describe.skipIf(!hasChromium)('collector pages in Chromium', () => {
     expect(await page.textContent('#approvals-readonly')).toContain('read the queue');
     expect(await page.isDisabled(`tr[data-action-id="${ACTIONS.alpha3}"] input[type=checkbox]`)).toBe(true);
     await page.click(`[data-open="${ACTIONS.alpha3}"]`);
-    await page.waitForSelector('#approval-text');
+    await page.waitForSelector('#approval-block-body');
     // Alpha reads French: the message is rendered in French.
     expect(await page.textContent('.message-editor')).toContain('"fr"');
-    expect(await page.getAttribute('#approval-text', 'readonly')).not.toBeNull();
+    expect(await page.getAttribute('#approval-block-body', 'readonly')).not.toBeNull();
     expect(await page.locator('#approval-save-approve').count()).toBe(0);
     expect((await statusOf(world, ACTIONS.alpha3)).status).toBe('awaiting_approval');
     await logOut();

@@ -45,13 +45,17 @@ describe('rendering', () => {
   it('fills the email: subject, escaped HTML, text part with the invoice table and totals', async () => {
     const m = await renderMessage(sampleMessageInput('reminder-2', 'email', 'en'));
     if (m.channel !== 'email') throw new Error('email expected');
-    expect(m.subject).toBe('Second reminder: €3,345.50 + £500.00 outstanding — Boulangerie Martin & Fils');
+    expect(m.subject).toBe('Second reminder: €3,345.50 + £500.00 still due on F-2026-001, F-2026-014, and F-2026-020 — Boulangerie Martin & Fils');
     expect(m.html).toContain('Boulangerie Martin &amp; Fils');
     expect(m.html).not.toContain('{{');
     expect(m.html).toContain('href="https://pay.atelier-dupont.example/p/9f3a2c"');
-    expect(m.text).toMatch(/F-2026-001 {2}4 Feb 2026 {2}26 {2}€1,000.00 {2}Pay: https:\/\/connect\.intuit\.example\/pay\/I1/);
-    expect(m.text).toContain('Total due (GBP)  £500.00');
-    expect(m.text).toContain('Late-payment interest  €9.32');
+    // What was invoiced, what was paid or credited, what is still due: the amount after partial payments.
+    expect(m.text).toMatch(/F-2026-001 {2}4 Feb 2026 {2}26 {2}€1,200.00 {2}€200.00 {2}€1,000.00 {2}Pay: https:\/\/connect\.intuit\.example\/pay\/I1/);
+    expect(m.text).toContain('Total still due (GBP), after the payments and credit notes received  £500.00');
+    // The fee line per invoice, and the sample's one earlier reminder named by its date.
+    expect(m.text).toContain('F-2026-001  €7.52  €40.00');
+    expect(m.text).toContain('Total fees  €9.32  €80.00');
+    expect(m.text).toContain('Despite our reminder of 11 Feb 2026');
     expect(m.text).not.toContain('{{');
   });
 
@@ -76,7 +80,7 @@ describe('rendering', () => {
     expect(doc.getTitle()).toContain('Boulangerie Martin & Fils');
     expect(text).toContain('Boulangerie Martin & Fils');
     expect(text).toContain('F-2026-014');
-    expect(text).toContain('Objet : mise en demeure de payer — compte C-1042');
+    expect(text).toContain('Objet : Mise en demeure de payer — factures F-2026-001, F-2026-014 et F-2026-020');
     // The narrow no-break space of French amounts is not in the PDF fonts' encoding: a no-break space.
     expect(text).toContain('2\u00a0345,50\u00a0€');
   });

@@ -25,7 +25,7 @@ describe('relance template', () => {
     const r = await runCli(['template', 'validate', '--channel', 'sms', file]);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toBe(`relance: ${file} line 2: unknown variable "totl" (known: organization, customer, contact, collector, date, items, itemCount, totals, total, fees, portalUrl, paymentLink)\n`);
+    expect(r.stderr).toBe(`relance: ${file} line 2: unknown variable "totl" (known: organization, customer, contact, collector, date, items, itemCount, invoiceNumbers, history, legal, totals, total, fees, portalUrl, paymentLink)\n`);
   });
 
   it('preview writes a letter PDF and prints what it rendered', async () => {

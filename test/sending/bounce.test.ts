@@ -123,12 +123,13 @@ describe('a hard bounce (550 5.1.1)', () => {
 });
 
 describe('a step whose channel is not configured', () => {
-  it('fails with "no email channel configured" on the action and the timeline, and nothing is sent', async () => {
+  // Issue 15: a missing piece at send time holds the action for an admin, with its reason, rather than failing it away.
+  it('is held with "no email channel configured" in the queue and on the timeline, and nothing is sent', async () => {
     const { f, customerId } = await seedCustomer('unconfigured');
     const sms = new RecordingChannel<SmsMessage>('sms');
-    expect((await pass(f, { sms })).outcomes).toMatchObject({ failed: 1 });
-    expect(await actionRow(f)).toEqual({ status: 'failed', error: 'no email channel configured (set RELANCE_SMTP_URL)' });
-    expect(await timeline(customerId)).toMatchObject([{ kind: 'reminder.failed', payload: { code: 'config', final: true } }]);
+    expect((await pass(f, { sms })).outcomes).toMatchObject({ held: 1 });
+    expect(await actionRow(f)).toEqual({ status: 'awaiting_approval', error: null });
+    expect(await timeline(customerId)).toMatchObject([{ kind: 'reminder.held', payload: { reason: 'no email channel configured (set RELANCE_SMTP_URL)' } }]);
     expect(sms.sent).toHaveLength(0);
   });
 });

@@ -19,3 +19,4 @@ export * from './dunning-run-parts.ts';
 export * from './credit.ts';
 export * from './inbox.ts';
 export * from './workspace.ts';
+export * from './letters.ts';

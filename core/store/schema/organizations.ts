@@ -9,6 +9,8 @@ export interface LatePaymentPolicy {
   referenceRates?: { from: string; rate: string }[];
   annualRate?: string;
   fixedAmount?: string;
+  /** Set when an admin chose the policy; absent, the policy follows the country (core/fees defaults.ts). */
+  chosen?: boolean;
 }
 
 /** When reminders may leave, in the organization's time zone ("09:00"–"18:00", ISO weekdays 1–7). */

@@ -415,4 +415,11 @@ export default {
   'inbox.comments': "Internal comments",
   'inbox.commentHint': "Only colleagues see this; @name notifies them",
   'inbox.comment': "Comment",
+  // Letters and text blocks (issue 15).
+  'approvals.letterPdf': 'Download the letter (PDF)',
+  'approvals.heldBecause': 'Held, not sent: {reason}. Fix it, then approve again.',
+  'approvals.block.greeting': 'Greeting',
+  'approvals.block.intro': 'Opening paragraph',
+  'approvals.block.body': 'Body paragraph',
+  'approvals.block.closing': 'Closing',
 };

@@ -415,4 +415,11 @@ export default {
   'inbox.comments': "Commentaires internes",
   'inbox.commentHint': "Visible des collègues seulement ; @nom les prévient",
   'inbox.comment': "Commenter",
+  // Letters and text blocks (issue 15).
+  'approvals.letterPdf': 'Télécharger le courrier (PDF)',
+  'approvals.heldBecause': 'Retenu, non envoyé : {reason}. Corrigez, puis approuvez à nouveau.',
+  'approvals.block.greeting': 'Formule d’appel',
+  'approvals.block.intro': 'Premier paragraphe',
+  'approvals.block.body': 'Paragraphe principal',
+  'approvals.block.closing': 'Formule de politesse',
 };
