@@ -9,5 +9,5 @@ export { DeliveryRejected, isHardBounce } from './errors.ts';
 export { SmtpChannel, smtpConfigSchema, messageIdFor, classifySmtpError, type SmtpConfig } from './smtp-channel.ts';
 export { TwilioSmsChannel, smsConfigSchema, classifySmsFailure, type SmsConfig } from './sms-channel.ts';
 export { LetterChannel, type LetterConfig } from './letter-channel.ts';
-export { decideSendRetry, SEND_BACKOFF, type SendFailureOutcome } from './retry-policy.ts';
+export { decideSendRetry, SEND_BACKOFF, SEND_MAX_ATTEMPTS, type SendFailureOutcome } from './retry-policy.ts';
 export { chooseRecipient, type RecipientChoice, type RecipientContact, type RecipientQuery } from './recipient-fallback.ts';

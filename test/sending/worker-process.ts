@@ -15,7 +15,7 @@ const config = loadConfig();
 const databaseUrl = config.databaseUrl;
 if (!databaseUrl) throw new Error('DATABASE_URL is required');
 const organizationId = process.env.ORGANIZATION_ID;
-const logger = createLogger({ level: 'error', format: 'json' });
+const logger = createLogger({ level: (process.env.WORKER_LOG_LEVEL ?? 'error') as 'error', format: 'json' });
 const store = openStore(databaseUrl, { max: 3 });
 const { channels } = channelsFromConfig(config);
 const worker = createWorker({
