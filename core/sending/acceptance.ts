@@ -8,7 +8,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Db } from '../store/db.ts';
-import { todayIn } from '../calendar/index.ts';
+import { localDay } from './sending-hours.ts';
 import type { ActionForSend } from './compose.ts';
 import type { Delivery } from './deliver.ts';
 
@@ -29,7 +29,7 @@ const WRITE_TRIES = 3;
 export async function recordAcceptance(db: Pick<Db, 'execute'>, workerId: string, a: ActionForSend, d: Delivery, now: Date): Promise<boolean> {
   const pending: AcceptedDelivery = {
     providerMessageId: d.providerMessageId, channel: d.channel, to: d.to, fellBack: d.fellBack,
-    invoices: a.items.map((i) => i.number ?? i.externalId), date: todayIn(a.org_timezone, now),
+    invoices: a.items.map((i) => i.number ?? i.externalId), date: localDay(a.org_timezone, now),
   };
   const statement = sql`
     UPDATE actions SET status = 'sent', sent_at = now(), next_attempt_at = NULL, last_error = NULL, updated_at = now(),

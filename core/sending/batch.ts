@@ -33,8 +33,12 @@ export type SendOutcome =
 
 /** A stop rule checked longer ago than this is checked again before the next message leaves. */
 export const RECHECK_MS = 1000;
-/** Messages in flight at once per worker, by default. */
-export const DEFAULT_IN_FLIGHT = 8;
+/**
+ * Messages in flight at once per worker, by default. Each holds a store connection for its
+ * acceptance write the moment it is accepted, so the store's pool needs this many and a few more
+ * (the claim, the lease renewal, the finalization's two transactions): `relance start` opens 10.
+ */
+export const DEFAULT_IN_FLIGHT = 6;
 
 export interface BatchRun {
   db: Db;
@@ -148,30 +152,43 @@ export async function runBatch(
     })().finally(() => (rechecking = null));
     return rechecking;
   };
-  const sendOne = async (r: Ready): Promise<void> => {
+  /**
+   * Composes and sends one message and starts its acceptance write the moment the channel
+   * accepts it; resolves once that write is under way (with the write's own promise). `previous`, the
+   * runner's last acceptance write, is awaited before the message leaves, so each runner holds at
+   * most one store connection for them and its next message's composing overlaps that commit.
+   */
+  const sendOne = async (r: Ready, previous: Promise<void>): Promise<{ recording: Promise<void> }> => {
     const a = r.action;
-    if (run.lost.has(a.id)) return done(a.id, { kind: 'lost' });
+    if (run.lost.has(a.id)) return done(a.id, { kind: 'lost' }), { recording: previous };
     let delivery: Delivery;
     try {
-      delivery = await transmit(deps, await composeOutbound(deps, a, r.choice, run.clock(), r.portalUrl));
+      const outbound = await composeOutbound(deps, a, r.choice, run.clock(), r.portalUrl);
+      await previous;
+      delivery = await transmit(deps, outbound);
     } catch (e) {
-      return done(a.id, await recordFailure(db, deps, a, r.choice, e, run.clock()));
+      await previous;
+      return done(a.id, await recordFailure(db, deps, a, r.choice, e, run.clock())), { recording: Promise.resolve() };
     }
     // The window: the channel accepted the message; until this write leaves, a crash re-sends it later.
-    if (await recordAcceptance(db, deps.workerId, a, delivery, run.clock())) {
-      accepted.push(a.id);
-      done(a.id, { kind: 'sent', providerMessageId: delivery.providerMessageId, channel: delivery.channel, fellBack: delivery.fellBack });
-    } else {
-      done(a.id, { kind: 'lost' });
-    }
+    const recording = recordAcceptance(db, deps.workerId, a, delivery, run.clock()).then((ours) => {
+      if (ours) accepted.push(a.id);
+      done(a.id, ours ? { kind: 'sent', providerMessageId: delivery.providerMessageId, channel: delivery.channel, fellBack: delivery.fellBack } : { kind: 'lost' });
+    });
+    return { recording };
   };
   const runner = async () => {
-    for (;;) {
-      if (queue.length > 0 && run.clock().getTime() - checkedAt.getTime() > RECHECK_MS) await recheck();
-      await rechecking;
-      const next = queue.shift();
-      if (!next) return;
-      await sendOne(next);
+    let recording: Promise<void> = Promise.resolve();
+    try {
+      for (;;) {
+        if (queue.length > 0 && run.clock().getTime() - checkedAt.getTime() > RECHECK_MS) await recheck();
+        await rechecking;
+        const next = queue.shift();
+        if (!next) return;
+        ({ recording } = await sendOne(next, recording));
+      }
+    } finally {
+      await recording;
     }
   };
   const width = Math.max(1, Math.min(deps.inFlight ?? DEFAULT_IN_FLIGHT, queue.length));

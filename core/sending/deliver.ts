@@ -5,7 +5,7 @@
  */
 import type { EmailMessage, LetterMessage, OutboundMessage, RecipientChoice, SendResult, SmsMessage } from '../channels/index.ts';
 import { DeliveryRejected } from '../channels/index.ts';
-import { todayIn } from '../calendar/index.ts';
+import { localDay } from './sending-hours.ts';
 import type { RenderedMessage } from '../messages/index.ts';
 import { composeMessage, type ActionForSend } from './compose.ts';
 import { CUSTOMER_RECIPIENT_PREFIX } from './recipients.ts';
@@ -69,7 +69,7 @@ export async function composeOutbound(deps: SendDeps, a: ActionForSend, choice: 
     throw new DeliveryRejected(`no reachable recipient for a ${a.channel} step: every address is missing or bounced`, false, null, { field: 'recipient' });
   }
   const addressed = addressedTo(a, choice);
-  const rendered = await composeMessage({ render: deps.render, portalUrl }, addressed, todayIn(a.org_timezone, now));
+  const rendered = await composeMessage({ render: deps.render, portalUrl }, addressed, localDay(a.org_timezone, now));
   return { message: channelMessage(deps, addressed, rendered), delivery: { channel: choice.channel, to: choice.address, fellBack: choice.fellBack } };
 }
 

@@ -19,6 +19,9 @@ interface Accepted {
 
 async function finalizeWhere(db: Db, which: SQL): Promise<number> {
   return db.transaction(async (tx) => {
+    // No need to wait for the disk: a database crash that lost this commit rolls the whole of it
+    // back, the actions stay `finalize_pending`, and the next pass finalizes them (finalizeOrphans).
+    await tx.execute(sql`SET LOCAL synchronous_commit = off`);
     const { rows } = await tx.execute<Accepted & Record<string, unknown>>(sql`
       WITH taken AS (
         SELECT id, finalize_pending FROM actions WHERE id IN (${which}) AND finalize_pending IS NOT NULL FOR UPDATE)
@@ -55,10 +58,24 @@ async function finalizeWhere(db: Db, which: SQL): Promise<number> {
   });
 }
 
-/** Finalizes these accepted actions (a batch this worker just sent); returns how many it finalized. */
-export function finalizeAccepted(db: Db, ids: readonly string[]): Promise<number> {
-  if (ids.length === 0) return Promise.resolve(0);
-  return finalizeWhere(db, sql`SELECT unnest(${uuidList(ids)})`);
+/** A batch is finalized in chunks of this many actions, this many transactions at once. */
+const FINALIZE_CHUNK = 50;
+const FINALIZE_PARALLEL = 2;
+
+/**
+ * Finalizes these accepted actions (a batch this worker just sent); returns how many it finalized.
+ * The write-back producers take a few statements per action, so the batch goes as a few
+ * transactions side by side: their round trips overlap, and each is still all or nothing.
+ */
+export async function finalizeAccepted(db: Db, ids: readonly string[]): Promise<number> {
+  const chunks: string[][] = [];
+  for (let i = 0; i < ids.length; i += FINALIZE_CHUNK) chunks.push(ids.slice(i, i + FINALIZE_CHUNK));
+  let done = 0;
+  const lane = async () => {
+    for (let chunk = chunks.shift(); chunk; chunk = chunks.shift()) done += await finalizeWhere(db, sql`SELECT unnest(${uuidList(chunk)})`);
+  };
+  await Promise.all(Array.from({ length: Math.min(FINALIZE_PARALLEL, chunks.length) }, lane));
+  return done;
 }
 
 /** Finalizes accepted actions whose worker died before finalizing them (lease run out); returns how many. */

@@ -21,7 +21,7 @@ export interface SendDeps {
   readonly leaseMs?: number;
   /** Actions claimed at once (default 200). */
   readonly batchSize?: number;
-  /** Messages in flight at once (default 8); the SMTP channel's pool spreads them over its connections. */
+  /** Messages in flight at once (default 6); the SMTP channel's pool spreads them over its connections. */
   readonly inFlight?: number;
   /** Signs each customer's portal link; absent, or without a public URL, reminders carry no link. */
   readonly portalLinks?: PortalLinkSource;
