@@ -8,23 +8,17 @@ import { sql } from 'drizzle-orm';
 import { renderMessage } from '../../core/messages/index.ts';
 import { DEFAULT_BATCH_SIZE, sendDueActions } from '../../core/sending/index.ts';
 import { seedDueReminders } from '../../bench/send.ts';
-import type { SmtpChannel } from '../../core/channels/index.ts';
-import type { TestDatabase } from '../support/db.ts';
-import type { SmtpSink } from './smtp-sink.ts';
-import { closeSendTestbed, openSendTestbed } from './testbed.ts';
+import { closeSendTestbed, openSendTestbed, type SendTestbed } from './testbed.ts';
 
 const REMINDERS = 5000;
 
-let t: TestDatabase;
-let sink: SmtpSink;
-let smtp: SmtpChannel;
-beforeAll(async () => {
-  ({ t, sink, smtp } = await openSendTestbed());
-});
-afterAll(() => closeSendTestbed({ t, sink, smtp }));
+let bed: SendTestbed;
+beforeAll(async () => void (bed = await openSendTestbed()));
+afterAll(() => closeSendTestbed(bed ?? {}));
 
 describe('a send pass', () => {
   it(`sends all of ${REMINDERS} due reminders in one pass sequence, each once`, { timeout: 240_000 }, async () => {
+    const { t, sink, smtp } = bed;
     const org = await seedDueReminders(t, REMINDERS);
     const pass = await sendDueActions(t.db, { channels: { email: smtp }, render: (i) => renderMessage(i), workerId: 'w1' }, { organizationId: org });
     expect(pass.claimed).toBe(REMINDERS);
