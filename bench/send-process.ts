@@ -44,6 +44,7 @@ function startSink(): void {
       });
     },
   });
+  server.on('error', () => {}); // a client's reset connection is not the server's failure
   server.listen(0, '127.0.0.1', () => send({ ready: true, port: (server.server.address() as AddressInfo).port }));
   process.on('message', (m: { count?: boolean }) => m.count && send({ count: received }));
   process.on('disconnect', () => process.exit(0));

@@ -4,7 +4,7 @@
  * times (random moments, only while reminders are unsent) and restarted; then trials without any
  * crash against a slow SMTP server (3.5 s a message, longer than the lease). Prints the counts
  * and the targets: duplicates ≤ 1 per 20 kills, 0 without a crash, 0 lost, 0 stuck.
- * Run: `node --import tsx bench/reliability/send-kills.ts [--trials 60] [--reminders 120]` (DATABASE_URL
+ * Run: `node --import tsx bench/reliability/send-kills.ts [--trials 60] [--reminders 120] [--lease 5000]` (DATABASE_URL
  * names the PostgreSQL server; a scratch database is made there and dropped, also on Ctrl-C).
  */
 import os from 'node:os';
@@ -15,11 +15,12 @@ import { startSmtpSink } from '../../test/sending/smtp-sink.ts';
 import { runSendTrial, totalOf, type SendTrialCounts } from '../../test/reliability/send-trial.ts';
 import { createScratchDatabase } from '../scratch-database.ts';
 
-const { values } = parseArgs({ options: { trials: { type: 'string', default: '60' }, reminders: { type: 'string', default: '120' }, slow: { type: 'string', default: '2' } } });
+const { values } = parseArgs({ options: { trials: { type: 'string', default: '60' }, reminders: { type: 'string', default: '120' }, slow: { type: 'string', default: '2' }, lease: { type: 'string', default: '5000' } } });
 const trials = Number(values.trials);
 const reminders = Number(values.reminders);
 const slowTrials = Number(values.slow);
-for (const [name, v] of Object.entries({ trials, reminders, slow: slowTrials })) {
+const leaseMs = Number(values.lease);
+for (const [name, v] of Object.entries({ trials, reminders, slow: slowTrials, lease: leaseMs })) {
   if (!Number.isInteger(v) || v < 0) {
     process.stderr.write(`--${name}: a whole number is required, got "${String(v)}"\n`);
     process.exit(2);
@@ -41,7 +42,7 @@ try {
   for (let i = 0; i < trials; i++) {
     loads.push(os.loadavg()[0]!);
     const kills = 1 + Math.floor(Math.random() * 3);
-    const trial = await runSendTrial({ databaseUrl: scratch.url, db: store.db, sink, reminders, kills, leaseMs: 1500, batchSize: 20 });
+    const trial = await runSendTrial({ databaseUrl: scratch.url, db: store.db, sink, reminders, kills, leaseMs, batchSize: 20 });
     killed.push(trial);
     log(`trial ${i + 1}/${trials}: ${JSON.stringify(trial)}`);
   }
@@ -58,6 +59,7 @@ try {
   const bound = k.kills / 20;
   const report = {
     bench: 'reliability send-kills',
+    leaseMs,
     withKills: { ...k, duplicatesPer20Kills: k.kills ? Math.round((k.duplicates / k.kills) * 20 * 100) / 100 : 0 },
     slowSmtpWithoutCrash: s,
     targets: { duplicatesAtMost: bound, duplicatesWithoutCrash: 0, lost: 0, stuck: 0 },

@@ -89,6 +89,8 @@ export function startSmtpSink(): Promise<SmtpSink> {
       });
     },
   });
+  // A sender killed mid-session resets its connection: that is the client's end, not the server's.
+  server.on('error', () => {});
   return new Promise((resolve) => {
     server.listen(0, '127.0.0.1', () => {
       resolve(Object.assign(sink, {
