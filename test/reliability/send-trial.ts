@@ -82,7 +82,9 @@ export async function runSendTrial(o: SendTrialOptions): Promise<SendTrialCounts
   const organizationId = await seedDueReminders({ db: o.db }, o.reminders);
   const { rows: keyRows } = await o.db.execute<{ key: string }>(sql`SELECT idempotency_key AS key FROM actions WHERE organization_id = ${organizationId}`);
   const keys = new Set(keyRows.map((r) => r.key));
-  const workers: RunningWorker[] = await Promise.all([startWorker(o, organizationId), startWorker(o, organizationId)]);
+  // One after the other: two Agenda backends creating their tables at once race (issue #14, item 3).
+  const workers: RunningWorker[] = [await startWorker(o, organizationId)];
+  workers.push(await startWorker(o, organizationId));
   let kills = 0;
   try {
     // Kill only while reminders are unsent: a kill after the end proves nothing.
