@@ -82,9 +82,12 @@ export async function runSendTrial(o: SendTrialOptions): Promise<SendTrialCounts
   const organizationId = await seedDueReminders({ db: o.db }, o.reminders);
   const { rows: keyRows } = await o.db.execute<{ key: string }>(sql`SELECT idempotency_key AS key FROM actions WHERE organization_id = ${organizationId}`);
   const keys = new Set(keyRows.map((r) => r.key));
+  // Held back until both workers are up, so that both send from the start.
+  await o.db.execute(sql`UPDATE actions SET next_attempt_at = now() + interval '1 day' WHERE organization_id = ${organizationId}`);
   // One after the other: two Agenda backends creating their tables at once race (issue #14, item 3).
   const workers: RunningWorker[] = [await startWorker(o, organizationId)];
   workers.push(await startWorker(o, organizationId));
+  await o.db.execute(sql`UPDATE actions SET next_attempt_at = NULL WHERE organization_id = ${organizationId}`);
   let kills = 0;
   try {
     // Kill only while reminders are unsent: a kill after the end proves nothing.
