@@ -1,28 +1,31 @@
 /**
- * The send benchmark: N reminders through the real send path — claim under SKIP LOCKED, last
- * stop-rule check, render (MJML, the contact's language), SmtpChannel, mark sent with activity and
- * write-back in one transaction — to a local in-process SMTP server, in a scratch PostgreSQL
- * database. The limit is measured in the same run: the same number of pre-rendered messages sent
- * by nodemailer alone, the same way (a pooled transport, one message at a time, as SmtpChannel), to the
- * same server. The ratio says what the store, the rendering and the bookkeeping cost on top of SMTP.
+ * The send benchmark: N reminders through the real send path — claim under SKIP LOCKED, one query
+ * loading the batch with its stop rules, render (MJML, the contact's language), SmtpChannel with
+ * several messages in flight, the acceptance written on each 250, the batch's activities and
+ * write-back in one transaction — in a scratch PostgreSQL database, to an SMTP server in its own
+ * process. The limit is measured in the same run: nodemailer alone sending as many pre-rendered
+ * messages the same way (a pool of the same size, as many in flight) to the same server. Then the
+ * same reminders again with two worker processes at once: the ratio of their throughput to one's.
+ * Every sender is its own process (bench/send-process.ts); the bench only seeds, starts and counts.
  */
-import type { AddressInfo } from 'node:net';
-import nodemailer from 'nodemailer';
+import { fork, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import os from 'node:os';
 import { sql } from 'drizzle-orm';
-import { SMTPServer } from 'smtp-server';
 import { runOrganization } from '../core/agenda/index.ts';
 import { addDays, todayIn } from '../core/calendar/index.ts';
-import { SmtpChannel } from '../core/channels/index.ts';
-import { renderMessage, sampleMessageInput, type RenderedEmail } from '../core/messages/index.ts';
 import { saveScenario } from '../core/scenarios/index.ts';
-import { sendDueActions } from '../core/sending/index.ts';
 import { openStore, type Store } from '../core/store/db.ts';
 import { migrate } from '../core/store/migrate.ts';
 import type { BenchResult } from './ingest.ts';
 import { createScratchDatabase } from './scratch-database.ts';
 
-export const SEND_LIMIT = 'nodemailer alone sending the same number of pre-rendered messages to the same SMTP server, same run';
-const FROM = { address: 'relances@bench.example', name: 'Bench SAS' };
+export const SEND_LIMIT =
+  'nodemailer alone sending the same number of pre-rendered messages, pooled and as many in flight, to the same SMTP server (its own process), same run';
+/** The targets (issue #16): 500 reminders/s per worker or 0.8 of nodemailer alone; two workers 1.7× one. */
+export const SEND_TARGETS = { perSecond: 500, ratio: 0.8, twoWorkers: 1.7 };
+const SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'send-process.ts');
 
 export interface SendBenchOptions {
   messages: number;
@@ -30,32 +33,40 @@ export interface SendBenchOptions {
   progress?: (line: string) => void;
 }
 
-/** An SMTP server that accepts everything and keeps only a count. */
-function startSink(): Promise<{ port: number; count: () => number; close: () => Promise<void> }> {
-  let received = 0;
-  const server = new SMTPServer({
-    authOptional: true, disabledCommands: ['STARTTLS', 'AUTH'], logger: false, closeTimeout: 200,
-    // smtp-server looks up each client's hostname by default: a DNS round trip per connection on loopback.
-    disableReverseLookup: true,
-    onData(stream, _session, callback) {
-      stream.on('data', () => {});
-      stream.on('end', () => {
-        received++;
-        callback();
-      });
-    },
+interface Child { process: ChildProcess; next(): Promise<Record<string, unknown>> }
+
+function start(mode: string, env: Record<string, string>): Child {
+  const child = fork(SCRIPT, [mode], { execArgv: ['--import', 'tsx', ...(process.env.BENCH_PROF && mode === 'worker' ? ['--cpu-prof', '--cpu-prof-dir=/tmp/send-prof'] : [])], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const inbox: Record<string, unknown>[] = [];
+  const waiting: ((m: Record<string, unknown>) => void)[] = [];
+  child.on('message', (m: Record<string, unknown>) => (waiting.length ? waiting.shift()!(m) : inbox.push(m)));
+  child.on('exit', (code) => {
+    if (code !== 0) for (const w of waiting.splice(0)) w({ error: `${mode} process exited with ${code}` });
   });
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => resolve({
-      port: (server.server.address() as AddressInfo).port,
-      count: () => received,
-      close: () => new Promise<void>((r) => server.close(() => r())),
-    }));
-  });
+  return {
+    process: child,
+    next: () => new Promise((resolve, reject) => {
+      const take = (m: Record<string, unknown>) => (m.error ? reject(new Error(String(m.error))) : resolve(m));
+      if (inbox.length) take(inbox.shift()!);
+      else waiting.push(take);
+    }),
+  };
 }
 
-/** One organization open around the clock, one email step, N customers with one overdue invoice each, planned. */
-async function seed(store: Store, messages: number): Promise<string> {
+/** Starts the processes, lets them warm up, then says go to all at once; the time is from go to the last one done. */
+async function race(children: Child[]): Promise<{ seconds: number; replies: Record<string, unknown>[] }> {
+  await Promise.all(children.map((c) => c.next()));
+  const started = process.hrtime.bigint();
+  for (const c of children) c.process.send({ go: true });
+  const replies = await Promise.all(children.map((c) => c.next()));
+  return { seconds: Number(process.hrtime.bigint() - started) / 1e9, replies };
+}
+
+/**
+ * One organization open around the clock, one email step, N customers with one overdue invoice
+ * each, planned by the daily run; returns the organization's id. The send tests seed with it too.
+ */
+export async function seedDueReminders(store: Pick<Store, 'db'>, messages: number): Promise<string> {
   const { rows } = await store.db.execute<{ id: string }>(sql`
     INSERT INTO organizations (name, base_currency, country, timezone, late_payment_policy, sending_hours)
     VALUES ('Bench SAS', 'EUR', 'FR', 'UTC', '{"policy":"NONE"}', '{"from":"00:00","to":"24:00","days":[1,2,3,4,5,6,7]}')
@@ -76,81 +87,90 @@ async function seed(store: Store, messages: number): Promise<string> {
       FROM customers cu WHERE cu.organization_id = ${org}`);
   await store.db.execute(sql`ANALYZE`);
   await runOrganization(store.db, { organizationId: org, asOf: today });
-  // Statistics on the planned actions, as autovacuum would have them on a live database.
   await store.db.execute(sql`ANALYZE`);
   return org;
 }
 
-/** The real path: send passes of 500 until nothing is due. */
-async function timeRealPath(store: Store, org: string, port: number, log: (l: string) => void): Promise<{ seconds: number; sent: number }> {
-  const channel = new SmtpChannel({ host: '127.0.0.1', port, from: FROM, timeoutMs: 30_000 });
-  const deps = { channels: { email: channel }, render: renderMessage, workerId: 'bench' };
-  let sent = 0;
-  const started = process.hrtime.bigint();
-  for (;;) {
-    const pass = await sendDueActions(store.db, deps, { organizationId: org, limit: 500 });
-    if (pass.claimed === 0) break;
-    sent += pass.outcomes.sent;
-    log(`send: ${sent} sent`);
-  }
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  await channel.close();
-  return { seconds, sent };
+/** Puts every reminder back to planned, as before the first run, for the two-worker run. */
+async function reset(store: Store, org: string): Promise<void> {
+  await store.db.execute(sql`DELETE FROM outbox WHERE organization_id = ${org}`);
+  await store.db.execute(sql`DELETE FROM activities WHERE organization_id = ${org}`);
+  await store.db.execute(sql`
+    UPDATE actions SET status = 'planned', sent_at = NULL, claimed_by = NULL, claimed_at = NULL, finalize_pending = NULL,
+           details = details - 'providerMessageId' - 'sentBy' WHERE organization_id = ${org}`);
+  await store.db.execute(sql`VACUUM ANALYZE actions`);
 }
 
-/** The limit: nodemailer alone, the same number of messages already rendered, over a pool as SmtpChannel's. */
-async function timeRawSmtp(messages: number, port: number): Promise<number> {
-  const rendered = [] as RenderedEmail[];
-  for (const language of ['fr', 'en']) {
-    const r = await renderMessage(sampleMessageInput('reminder-1', 'email', language));
-    if (r.channel === 'email') rendered.push(r);
-  }
-  const transport = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, pool: true, maxConnections: 2 });
-  const started = process.hrtime.bigint();
-  for (let i = 0; i < messages; i++) {
-    const m = rendered[i % rendered.length]!;
-    await transport.sendMail({ from: FROM, to: `c${i}@bench.example`, subject: m.subject, html: m.html, text: m.text, messageId: `<raw.${i}@bench.example>` });
-  }
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  transport.close();
-  return seconds;
+async function sentCount(store: Store, org: string): Promise<{ sent: number; finalized: number; activities: number }> {
+  const { rows } = await store.db.execute<{ sent: number; finalized: number; activities: number }>(sql`
+    SELECT count(*) FILTER (WHERE status = 'sent')::int AS sent,
+           count(*) FILTER (WHERE status = 'sent' AND finalize_pending IS NULL)::int AS finalized,
+           (SELECT count(*)::int FROM activities WHERE organization_id = ${org} AND kind = 'reminder.sent') AS activities
+      FROM actions WHERE organization_id = ${org}`);
+  return rows[0]!;
 }
 
 export async function runSendBench(options: SendBenchOptions): Promise<BenchResult & { figures: Record<string, number> }> {
   const log = options.progress ?? (() => {});
   const scratch = await createScratchDatabase(options.serverUrl, 'send');
+  const interrupted = () => void scratch.drop().finally(() => process.exit(130));
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   const store = openStore(scratch.url, { max: 4 });
-  const sink = await startSink();
+  const sink = start('sink', {});
   try {
+    const { port } = (await sink.next()) as { port: number };
+    const env = { BENCH_DATABASE_URL: scratch.url, BENCH_SMTP_PORT: String(port), BENCH_MESSAGES: String(options.messages) };
     await migrate(store.pool);
     log(`send: seeding and planning ${options.messages} reminders`);
-    const org = await seed(store, options.messages);
-    let peak = process.memoryUsage().rss;
-    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 100);
-    const real = await timeRealPath(store, org, sink.port, log);
-    clearInterval(sampler);
+    const org = await seedDueReminders(store, options.messages);
+    const worker = (id: string) => start('worker', { ...env, BENCH_ORGANIZATION_ID: org, BENCH_WORKER_ID: id });
+
     log('send: the limit, nodemailer alone');
-    const rawSeconds = await timeRawSmtp(options.messages, sink.port);
-    const perSecond = real.sent / real.seconds;
-    const rawPerSecond = options.messages / rawSeconds;
+    const rawRun = await race([start('raw', env)]);
+    log('send: one worker process');
+    const load1 = os.loadavg()[0]!;
+    const one = await race([worker('w1')]);
+    const afterOne = await sentCount(store, org);
+    await reset(store, org);
+    log('send: two worker processes');
+    const two = await race([worker('w1'), worker('w2')]);
+    const afterTwo = await sentCount(store, org);
+    const split = two.replies.map((r) => Number(r.sent));
+    sink.process.send({ count: true });
+    const { count } = (await sink.next()) as { count: number };
+
+    const rawPerSecond = options.messages / rawRun.seconds;
+    const perSecond = afterOne.sent / one.seconds;
+    const twoPerSecond = afterTwo.sent / two.seconds;
     return {
       bench: 'send',
       figures: {
-        records: real.sent,
-        seconds: Math.round(real.seconds * 1000) / 1000,
+        records: afterOne.sent,
+        seconds: Math.round(one.seconds * 1000) / 1000,
         recordsPerSecond: Math.round(perSecond),
         messagesPerSecond: Math.round(perSecond * 10) / 10,
-        limitSeconds: Math.round(rawSeconds * 1000) / 1000,
+        limitSeconds: Math.round(rawRun.seconds * 1000) / 1000,
         limitMessagesPerSecond: Math.round(rawPerSecond * 10) / 10,
-        smtpReceived: sink.count(),
-        peakRssMb: Math.round(peak / 1048576),
+        targetMessagesPerSecond: SEND_TARGETS.perSecond,
+        twoWorkersSeconds: Math.round(two.seconds * 1000) / 1000,
+        twoWorkersMessagesPerSecond: Math.round(twoPerSecond * 10) / 10,
+        twoWorkersRatio: Math.round((twoPerSecond / perSecond) * 1000) / 1000,
+        twoWorkersSplitFirst: split[0] ?? 0,
+        twoWorkersSplitSecond: split[1] ?? 0,
+        finalizedActivities: afterOne.activities + afterTwo.activities,
+        // Every message the sink received: the raw run's, then each send-path run's.
+        smtpReceived: count,
+        loadAverage: Math.round(load1 * 100) / 100,
       },
       limit: SEND_LIMIT,
       ratio: Math.round((perSecond / rawPerSecond) * 1000) / 1000,
       higherIsBetter: true,
     };
   } finally {
-    await sink.close();
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
+    sink.process.kill();
     await store.close();
     await scratch.drop();
   }

@@ -8,7 +8,8 @@
  *   worker that picks it up after the run is done does nothing.
  * - `dunning.runCustomer` `{ organizationId, customerId }`: rescore and re-plan one customer after a
  *   change to its invoices, payments, disputes, promises or CRM flags.
- * - `dunning.send` `{ organizationId?, limit? }`: one send pass; safe to run on many workers at once.
+ * - `dunning.send` `{ organizationId?, limit? }`: a send pass until nothing is due; one per worker at a
+ *   time, safe on many workers at once.
  */
 import type { Agenda, Job } from 'agenda';
 import type { Db } from '../core/store/db.ts';
@@ -16,7 +17,7 @@ import type { Logger } from '../core/logging.ts';
 import { dueDailyRuns, joinRun, runCustomer, runOrganization } from '../core/agenda/index.ts';
 import { loadOrganization } from '../core/agenda/organization.ts';
 import { rescoreCustomers } from '../core/scoring/index.ts';
-import { sendDueActions, type SendDeps } from '../core/sending/index.ts';
+import { DEFAULT_BATCH_SIZE, sendDueActions, type SendDeps } from '../core/sending/index.ts';
 import { renderWithOverrides, setLanguageFallbackLogger } from '../core/messages/index.ts';
 import { archivingLetters } from '../core/letters/index.ts';
 import { todayIn } from '../core/calendar/index.ts';
@@ -71,14 +72,28 @@ export function defineDunningJobs(agenda: Agenda, deps: DunningJobDeps, logger: 
     await rescoreCustomers(deps.db, organizationId, [customerId], asOf);
     await runCustomer(deps.db, { organizationId, customerId, asOf });
   });
+  // A pass goes on until nothing is due (no cap). One pass at a time per worker; a pass whose
+  // first batch is full asks for one more pass, which an idle worker takes: the workers join in
+  // one by one, each claiming its own batches under SKIP LOCKED.
   agenda.define('dunning.send', async (job: Job<SendJobData>) => {
-    const result = await sendDueActions(deps.db, send, { organizationId: job.attrs.data?.organizationId, limit: job.attrs.data?.limit });
-    if (result.claimed > 0) logger.info('dunning send', { ...result.outcomes, claimed: result.claimed });
-  });
+    const data = job.attrs.data ?? {};
+    let first = true;
+    const result = await sendDueActions(deps.db, send, {
+      organizationId: data.organizationId, limit: data.limit,
+      onBatch: async (claimed) => {
+        if (first && claimed >= (send.batchSize ?? DEFAULT_BATCH_SIZE) && data.limit === undefined) {
+          await agenda.now('dunning.send', { ...(data.organizationId && { organizationId: data.organizationId }) } satisfies SendJobData);
+        }
+        first = false;
+        await job.touch();
+      },
+    });
+    if (result.claimed > 0 || result.recovered > 0) logger.info('dunning send', { ...result.outcomes, claimed: result.claimed, recovered: result.recovered });
+  }, { concurrency: 1, lockLimit: 1 });
 }
 
-/** The recurring jobs: the scheduler tick and a send pass every few minutes. */
+/** The recurring jobs: the scheduler tick and a send pass every minute (each pass sends all that is due). */
 export async function scheduleDunning(agenda: Agenda): Promise<void> {
   await agenda.every('15 minutes', 'dunning.schedule', {}, { skipImmediate: false });
-  await agenda.every('5 minutes', 'dunning.send', {}, { skipImmediate: true });
+  await agenda.every('1 minute', 'dunning.send', {}, { skipImmediate: true });
 }

@@ -10,5 +10,5 @@ export { SmtpChannel, smtpConfigSchema, messageIdFor, classifySmtpError, type Sm
 export { TwilioSmsChannel, smsConfigSchema, classifySmsFailure, type SmsConfig } from './sms-channel.ts';
 export { LetterChannel, assertPdf, letterDocumentId, type LetterConfig } from './letter-channel.ts';
 export { LobLetterChannel, classifyLobFailure, lobConfigSchema, type LobConfig } from './letter-provider-lob.ts';
-export { decideSendRetry, SEND_BACKOFF, type SendFailureOutcome } from './retry-policy.ts';
+export { decideSendRetry, SEND_BACKOFF, SEND_MAX_ATTEMPTS, type SendFailureOutcome } from './retry-policy.ts';
 export { chooseRecipient, type RecipientChoice, type RecipientContact, type RecipientQuery } from './recipient-fallback.ts';

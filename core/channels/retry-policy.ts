@@ -10,7 +10,13 @@ import { isRelanceError, RateLimited } from '../errors.ts';
 import { isHardBounce } from './errors.ts';
 
 /** Greylisting servers typically accept a retry after 5 to 15 minutes; six hours is the last wait. */
-export const SEND_BACKOFF: BackoffStrategy = exponentialFullJitter({ baseMs: 10 * 60_000, capMs: 6 * 3600_000, maxRetries: 8 });
+const SEND_RETRIES = 8;
+export const SEND_BACKOFF: BackoffStrategy = exponentialFullJitter({ baseMs: 10 * 60_000, capMs: 6 * 3600_000, maxRetries: SEND_RETRIES });
+/**
+ * A send fails for good at this failed attempt (the first try and SEND_RETRIES retries). The send
+ * job counts failures only: a worker that dies mid-send is not an attempt (core/sending/failure.ts).
+ */
+export const SEND_MAX_ATTEMPTS = SEND_RETRIES + 1;
 
 export type SendFailureOutcome =
   | { readonly retry: true; readonly delayMs: number }

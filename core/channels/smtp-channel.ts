@@ -27,9 +27,10 @@ export const smtpConfigSchema = z.object({
   /**
    * Connections kept open and reused (nodemailer's pool). A new connection per message costs a TCP
    * and SMTP handshake (EHLO, and STARTTLS/AUTH on a real server): ~120 ms per message against a
-   * local server where a pooled one takes ~10 ms (bench/send.ts).
+   * local server where a pooled one takes ~10 ms (bench/send.ts). The send job keeps several
+   * messages in flight (core/sending `inFlight`, 8 by default); nodemailer queues them over these.
    */
-  maxConnections: z.number().int().min(1).max(50).default(2),
+  maxConnections: z.number().int().min(1).max(50).default(4),
 });
 export type SmtpConfig = z.input<typeof smtpConfigSchema>;
 

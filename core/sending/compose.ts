@@ -9,6 +9,8 @@ import { NotFound } from '../errors.ts';
 import { toMinor } from '../money.ts';
 import type { RenderedMessage, RenderMessageInput } from '../messages/index.ts';
 import type { MessageOverride, SendDeps } from './types.ts';
+import { uuidList } from './claim.ts';
+import { stopFlagColumns, stopReasonOf, type SendStopReason, type StopFlags } from './stop-check.ts';
 
 export interface ActionForSend {
   id: string; organization_id: string; customer_id: string; connection_id: string; status: string;
@@ -21,9 +23,18 @@ export interface ActionForSend {
   items: { externalId: string; number: string | null; issueDate: string | null; dueDate: string; currency: string; total: string; balance: string }[];
 }
 
-/** The action and everything its message needs, in one query. */
-export async function loadActionForSend(db: Pick<Db, 'execute'>, actionId: string): Promise<ActionForSend> {
-  const { rows } = await db.execute<ActionForSend & Record<string, unknown>>(sql`
+/**
+ * The actions and everything their messages need, in one query, in the order of `actionIds`.
+ * With `stopCheckAt`, the same query checks each action's stop rules at that instant (`stop`).
+ */
+export async function loadActionsForSend(
+  db: Pick<Db, 'execute'>,
+  actionIds: readonly string[],
+  opts: { stopCheckAt?: Date } = {},
+): Promise<(ActionForSend & { stop?: SendStopReason | null })[]> {
+  if (actionIds.length === 0) return [];
+  const flags = opts.stopCheckAt ? sql`, ${stopFlagColumns(opts.stopCheckAt)}` : sql``;
+  const { rows } = await db.execute<ActionForSend & Partial<StopFlags> & Record<string, unknown>>(sql`
     SELECT a.id, a.organization_id, a.customer_id, c.connection_id, a.status::text AS status, a.channel::text AS channel,
            a.template, a.step, a.idempotency_key, a.scheduled_for, a.currency, a.claimed_by, a.details,
            o.name AS org_name, o.locale AS org_locale, o.country AS org_country, o.timezone AS org_timezone,
@@ -34,13 +45,24 @@ export async function loadActionForSend(db: Pick<Db, 'execute'>, actionId: strin
                      'issueDate', i.issue_date, 'dueDate', i.due_date, 'currency', i.currency,
                      'total', i.total_minor::text, 'balance', i.balance_minor::text) ORDER BY i.due_date, i.number), '[]')
               FROM action_invoices ai JOIN invoices i ON i.id = ai.invoice_id WHERE ai.action_id = a.id) AS items
+           ${flags}
       FROM actions a
       JOIN customers c ON c.id = a.customer_id
       JOIN organizations o ON o.id = a.organization_id
       LEFT JOIN LATERAL (SELECT name, email, phone, language FROM contacts
                           WHERE customer_id = c.id ORDER BY (role = 'billing') DESC, created_at LIMIT 1) k ON true
-     WHERE a.id = ${actionId}::uuid`);
-  const row = rows[0];
+     WHERE a.id = ANY(${uuidList(actionIds)})`);
+  const byId = new Map(rows.map((r) => {
+    const { stop_paid, stop_disputed, stop_promise, stop_paused, stop_hold, ...action } = r;
+    const stop = opts.stopCheckAt ? stopReasonOf({ stop_paid: !!stop_paid, stop_disputed: !!stop_disputed, stop_promise: !!stop_promise, stop_paused: !!stop_paused, stop_hold: !!stop_hold }) : undefined;
+    return [r.id, { ...(action as unknown as ActionForSend), ...(stop !== undefined && { stop }) }];
+  }));
+  return actionIds.flatMap((id) => byId.get(id) ?? []);
+}
+
+/** The action and everything its message needs, in one query. */
+export async function loadActionForSend(db: Pick<Db, 'execute'>, actionId: string): Promise<ActionForSend> {
+  const [row] = await loadActionsForSend(db, [actionId]);
   if (!row) throw new NotFound(`action ${actionId} not found`, { field: 'actionId' });
   return row;
 }

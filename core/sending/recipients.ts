@@ -10,6 +10,7 @@ import { chooseRecipient, type MessageChannelKind, type RecipientChoice, type Re
 import { ConfigError } from '../errors.ts';
 import { languagesOf } from '../messages/index.ts';
 import type { SendDeps } from './types.ts';
+import { uuidList } from './claim.ts';
 
 type Executor = Pick<Db, 'execute'>;
 
@@ -25,23 +26,36 @@ export const CHANNEL_SETTING: Record<MessageChannelKind, string | null> = {
 
 /** The customer and its contacts, in the order they are tried, with their hard-bounce flags. */
 export async function loadRecipients(db: Executor, customerId: string): Promise<RecipientContact[]> {
+  return (await loadRecipientsOf(db, [customerId])).get(customerId) ?? [];
+}
+
+/** `loadRecipients` for several customers in one query (a send batch). */
+export async function loadRecipientsOf(db: Executor, customerIds: readonly string[]): Promise<Map<string, RecipientContact[]>> {
+  const byCustomer = new Map<string, RecipientContact[]>();
+  if (customerIds.length === 0) return byCustomer;
+  const ids = uuidList([...new Set(customerIds)]);
   // An address is invalid only while it is still the one that bounced: a sync bringing a new
   // address makes the record reachable again.
-  const { rows } = await db.execute<RecipientContact & Record<string, unknown>>(sql`
-    SELECT id, name, email, phone, role, language, "emailInvalid", "phoneInvalid" FROM (
-      SELECT ${CUSTOMER_RECIPIENT_PREFIX} || c.id::text AS id, NULL::text AS name, c.email, c.phone, 'billing' AS role,
+  const { rows } = await db.execute<RecipientContact & { customer_id: string } & Record<string, unknown>>(sql`
+    SELECT customer_id, id, name, email, phone, role, language, "emailInvalid", "phoneInvalid" FROM (
+      SELECT c.id AS customer_id, ${CUSTOMER_RECIPIENT_PREFIX} || c.id::text AS id, NULL::text AS name, c.email, c.phone, 'billing' AS role,
              c.language, lower(c.email_invalid_address) IS NOT DISTINCT FROM lower(c.email) AND c.email_invalid_at IS NOT NULL AS "emailInvalid",
              c.phone_invalid_address IS NOT DISTINCT FROM c.phone AND c.phone_invalid_at IS NOT NULL AS "phoneInvalid",
              0 AS source, c.created_at
-        FROM customers c WHERE c.id = ${customerId}::uuid
+        FROM customers c WHERE c.id = ANY(${ids})
       UNION ALL
-      SELECT k.id::text, k.name, k.email, k.phone, k.role::text, k.language,
+      SELECT k.customer_id, k.id::text, k.name, k.email, k.phone, k.role::text, k.language,
              lower(k.email_invalid_address) IS NOT DISTINCT FROM lower(k.email) AND k.email_invalid_at IS NOT NULL,
              k.phone_invalid_address IS NOT DISTINCT FROM k.phone AND k.phone_invalid_at IS NOT NULL,
              1, k.created_at
-        FROM contacts k WHERE k.customer_id = ${customerId}::uuid) r
-    ORDER BY source, created_at, id`);
-  return rows;
+        FROM contacts k WHERE k.customer_id = ANY(${ids})) r
+    ORDER BY customer_id, source, created_at, id`);
+  for (const { customer_id, ...contact } of rows) {
+    const list = byCustomer.get(customer_id) ?? [];
+    list.push(contact);
+    byCustomer.set(customer_id, list);
+  }
+  return byCustomer;
 }
 
 async function defaultHasTemplate(channel: MessageChannelKind, name: string): Promise<boolean> {
@@ -57,6 +71,8 @@ export async function planRecipient(
   db: Executor,
   deps: Pick<SendDeps, 'channels' | 'hasTemplate'>,
   step: { customerId: string; channel: MessageChannelKind; template: string },
+  /** The customer's recipients when already loaded (a send batch loads them all at once). */
+  preloaded?: RecipientContact[],
 ): Promise<RecipientChoice | null> {
   if (!deps.channels[step.channel]) {
     const setting = CHANNEL_SETTING[step.channel];
@@ -68,7 +84,7 @@ export async function planRecipient(
   for (const channel of order) {
     if (deps.channels[channel] && (await hasTemplate(channel, step.template))) fallbackChannels.push(channel);
   }
-  const contacts = await loadRecipients(db, step.customerId);
+  const contacts = preloaded ?? (await loadRecipients(db, step.customerId));
   // Relance keeps no postal address yet: a letter is a PDF the organization prints and posts to
   // the address in its accounting system, so a letter can always be produced.
   return chooseRecipient({ channel: step.channel, contacts, hasPostalAddress: true, fallbackChannels });

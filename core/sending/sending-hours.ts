@@ -20,3 +20,18 @@ export function withinSendingHours(hours: SendingHours, timeZone: string, now: D
   const { weekday, time } = localClock(timeZone, now);
   return hours.days.includes(weekday) && time >= hours.from && time < hours.to;
 }
+
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * `todayIn` for the send path: the same YYYY-MM-DD local date, with one formatter per time zone
+ * kept (building an Intl.DateTimeFormat for every message was a visible share of a send's CPU).
+ */
+export function localDay(timeZone: string, now: Date): string {
+  let format = dayFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dayFormats.set(timeZone, format);
+  }
+  return format.format(now);
+}

@@ -17,8 +17,12 @@ export interface SendDeps {
   readonly render: (input: RenderMessageInput) => Promise<RenderedMessage>;
   /** Identifies this worker's claims (host:pid:random). */
   readonly workerId: string;
-  /** A 'sending' claim older than this is taken over: its worker is presumed dead. */
+  /** A 'sending' claim older than this is taken over: its worker is presumed dead (it renews its own every third of it). */
   readonly leaseMs?: number;
+  /** Actions claimed at once (default 200). */
+  readonly batchSize?: number;
+  /** Messages in flight at once (default 6); the SMTP channel's pool spreads them over its connections. */
+  readonly inFlight?: number;
   /** Signs each customer's portal link; absent, or without a public URL, reminders carry no link. */
   readonly portalLinks?: PortalLinkSource;
   /** The link a message composed outside the sender shows (the approval preview issues none). */

@@ -31,8 +31,8 @@ const MARCH_2 = new Date('2026-03-02T10:00:00Z');
 const MARCH_16 = new Date('2026-03-16T10:00:00Z');
 const USER_UNKNOWN: [number, string] = [550, '5.1.1 <address>: Recipient address rejected: User unknown'];
 
-async function pass(f: OrgFixture, channels: SendChannels, now = MARCH_2) {
-  return sendDueActions(t.db, { channels, render: (i) => renderMessage(i), workerId: 'w1' }, { now, organizationId: f.organizationId });
+async function pass(f: OrgFixture, channels: SendChannels, now = MARCH_2, limit?: number) {
+  return sendDueActions(t.db, { channels, render: (i) => renderMessage(i), workerId: 'w1' }, { now, organizationId: f.organizationId, limit });
 }
 
 async function timeline(customerId: string): Promise<{ kind: string; payload: Record<string, unknown> }[]> {
@@ -65,8 +65,11 @@ describe('a hard bounce (550 5.1.1)', () => {
     const { f, customerId } = await seedCustomer('bounce-a');
     sink.refuse.set('accounts@bounce-a.example', USER_UNKNOWN);
 
-    expect((await pass(f, { email: smtp })).outcomes).toMatchObject({ retry: 1, sent: 0 });
+    // One claim only: a pass would otherwise go straight on to the re-planned action.
+    expect((await pass(f, { email: smtp }, MARCH_2, 1)).outcomes).toMatchObject({ retry: 1, sent: 0 });
     expect(sink.refused).toContain('accounts@bounce-a.example');
+    // A bounce with someone else to reach waits no back-off.
+    expect((await actionRow(f)).status).toBe('planned');
     const { rows: [flag] } = await t.db.execute<{ at: string | null; address: string | null }>(sql`
       SELECT email_invalid_at AS at, email_invalid_address AS address FROM customers WHERE id = ${customerId}`);
     expect(flag!.at).not.toBeNull();

@@ -128,6 +128,8 @@ describe('the portal link in reminders', () => {
     sink.refuse.set(c.address, [451, '4.2.1 Mailbox busy, try later']);
     expect((await sendDueActions(t.db, deps(), { organizationId: f.organizationId })).outcomes.retry).toBe(1);
     sink.refuse.delete(c.address);
+    // Its back-off has passed.
+    await t.db.execute(sql`UPDATE actions SET next_attempt_at = NULL WHERE customer_id = ${c.customerId}`);
     // The link settled before the failed attempt is the one the retry sends.
     const [issued] = (await t.db.execute<{ id: string }>(sql`SELECT id FROM portal_tokens WHERE customer_id = ${c.customerId}`)).rows;
     const url = await remindOn(f, c, 0);

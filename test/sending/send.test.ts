@@ -118,8 +118,16 @@ describe('the send job', () => {
     sink.refuse.set(address!, [451, '4.2.1 Mailbox busy, try later']);
     expect((await sendDueActions(t.db, depsWith(), { now: MONDAY_11H, organizationId: f.organizationId })).outcomes.retry).toBe(1);
     expect(await statusOf(f)).toEqual(['planned']);
+    // The send retry policy's back-off: the first retry waits up to 10 minutes, and counts one failure.
+    const { rows: [backoff] } = await t.db.execute<{ attempts: number; wait: number }>(sql`
+      SELECT send_attempts AS attempts, extract(epoch FROM next_attempt_at - ${MONDAY_11H.toISOString()}::timestamptz)::float AS wait
+        FROM actions WHERE organization_id = ${f.organizationId}`);
+    expect(backoff!.attempts).toBe(1);
+    expect(backoff!.wait).toBeGreaterThanOrEqual(0);
+    expect(backoff!.wait).toBeLessThanOrEqual(600 + 5);
+    const later = new Date(MONDAY_11H.getTime() + 11 * 60_000);
     sink.refuse.set(address!, [550, '5.7.1 Message rejected by policy']);
-    expect((await sendDueActions(t.db, depsWith(), { now: MONDAY_11H, organizationId: f.organizationId })).outcomes.failed).toBe(1);
+    expect((await sendDueActions(t.db, depsWith(), { now: later, organizationId: f.organizationId })).outcomes.failed).toBe(1);
     expect(await statusOf(f)).toEqual(['failed']);
     const { rows } = await t.db.execute<{ code: string; hard: boolean }>(sql`
       SELECT last_error->>'code' AS code, (last_error->>'hardBounce')::boolean AS hard FROM actions WHERE organization_id = ${f.organizationId}`);

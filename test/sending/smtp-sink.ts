@@ -28,6 +28,8 @@ export interface SmtpSink {
   readonly refuse: Map<string, [number, string]>;
   /** While true, a message's DATA is read in full and then left unanswered. */
   holdData: boolean;
+  /** Milliseconds each message's 250 waits after its DATA arrived (a slow server); 0 by default. */
+  replyDelayMs: number;
   /** Resolves when the next message's DATA has arrived in full. */
   nextData(): Promise<SinkMessage>;
   close(): Promise<void>;
@@ -53,7 +55,7 @@ export function startSmtpSink(): Promise<SmtpSink> {
   const waiters: ((m: SinkMessage) => void)[] = [];
   const sink = {
     port: 0, accepted: [] as SinkMessage[], received: [] as SinkMessage[],
-    refuse: new Map<string, [number, string]>(), refused: [] as string[], holdData: false,
+    refuse: new Map<string, [number, string]>(), refused: [] as string[], holdData: false, replyDelayMs: 0,
   };
   const server = new SMTPServer({
     authOptional: true,
@@ -77,11 +79,18 @@ export function startSmtpSink(): Promise<SmtpSink> {
         sink.received.push(message);
         waiters.splice(0).forEach((w) => w(message));
         if (sink.holdData) return; // never answered: the sender waits until it dies or times out
-        sink.accepted.push(message);
-        callback();
+        const answer = () => {
+          // Counted as accepted when the 250 goes out: a sender killed after this holds a delivered message.
+          sink.accepted.push(message);
+          callback();
+        };
+        if (sink.replyDelayMs > 0) setTimeout(answer, sink.replyDelayMs);
+        else answer();
       });
     },
   });
+  // A sender killed mid-session resets its connection: that is the client's end, not the server's.
+  server.on('error', () => {});
   return new Promise((resolve) => {
     server.listen(0, '127.0.0.1', () => {
       resolve(Object.assign(sink, {

@@ -60,7 +60,8 @@ describe('two Agenda workers racing over the same actions', () => {
     }
     const deadline = Date.now() + 30_000;
     for (;;) {
-      const { rows } = await t.db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM actions WHERE status = 'sent'`);
+      // Sent, and finalized: the activity and write-back follow the acceptance, batch by batch.
+      const { rows } = await t.db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM actions WHERE status = 'sent' AND finalize_pending IS NULL`);
       if (rows[0]!.n === ACTIONS) break;
       if (Date.now() > deadline) throw new Error(`only ${rows[0]!.n} of ${ACTIONS} sent`);
       await new Promise((r) => setTimeout(r, 100));

@@ -1,4 +1,5 @@
 /** Dunning policies (scenarios) and the actions they plan and carry out. */
+import { sql } from 'drizzle-orm';
 import { boolean, date, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, currency, id, instant, minor, updatedAt } from './columns.ts';
 import { actionChannelEnum, actionStatusEnum } from './enums.ts';
@@ -66,6 +67,10 @@ export const actions = pgTable(
     claimedBy: text('claimed_by'),
     claimedAt: instant('claimed_at'),
     sendAttempts: integer('send_attempts').notNull().default(0),
+    // After a transient failure, not claimed again before this (the send retry policy's back-off).
+    nextAttemptAt: instant('next_attempt_at'),
+    // Accepted by the channel (status 'sent'), its activity and write-back rows not written yet.
+    finalizePending: jsonb('finalize_pending').$type<Record<string, unknown>>(),
     lastError: jsonb('last_error').$type<Record<string, unknown>>(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -74,6 +79,7 @@ export const actions = pgTable(
     uniqueIndex('actions_idempotency_key_uq').on(t.idempotencyKey),
     index('actions_org_status_scheduled_idx').on(t.organizationId, t.status, t.scheduledFor),
     index('actions_customer_idx').on(t.customerId),
+    index('actions_finalize_pending_idx').on(t.claimedAt).where(sql`${t.finalizePending} IS NOT NULL`),
   ],
 );
 
