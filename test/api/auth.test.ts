@@ -143,7 +143,7 @@ describe('the OpenAPI document', () => {
     const doc = res.json() as { openapi: string; paths: Record<string, Record<string, { parameters: { name: string }[]; requestBody?: unknown }>> };
     expect(doc.openapi).toBe('3.1.0');
     const customers = doc.paths['/api/organizations/{orgId}/customers']!.get!;
-    expect(customers.parameters.map((p) => p.name)).toEqual(['orgId', 'limit', 'cursor', 'q', 'paused', 'tag']);
+    expect(customers.parameters.map((p) => p.name)).toEqual(['orgId', 'limit', 'cursor', 'q', 'sort', 'direction', 'mine', 'overdueOnly', 'minOverdue', 'disputed', 'promised', 'paused', 'onHold', 'riskClass', 'stage', 'collector', 'currency', 'tag', 'all']);
     expect(doc.paths['/api/organizations/{orgId}/scenarios/{name}']!.put!.requestBody).toBeDefined();
     expect(Object.keys(doc.paths).length).toBeGreaterThanOrEqual(20);
   });

@@ -52,7 +52,7 @@ describe('templates of an organization', () => {
     // The preview without a source renders the saved copy; B still has the shipped text.
     const preview = await w.app.inject({ method: 'POST', url: `${url(w.orgA)}/preview`, headers: w.as('adminA'), payload: {} });
     expect(preview.statusCode, preview.body).toBe(200);
-    expect(preview.json().subject).toBe('Atelier A asks: overdue invoice(s) — Boulangerie Martin & Fils');
+    expect(preview.json().subject).toBe('Atelier A asks: overdue invoices F-2026-001, F-2026-014, and F-2026-020 — Boulangerie Martin & Fils');
     expect(preview.json().html).toContain('F-2026-014');
     const other = await w.app.inject({ method: 'GET', url: url(w.orgB), headers: w.as('adminB') });
     expect(other.json()).toMatchObject({ overridden: false, source: shipped('email', 'reminder-1', 'en') });

@@ -22,7 +22,7 @@ describe('a send pass', () => {
     const org = await seedDueReminders(t, REMINDERS);
     const pass = await sendDueActions(t.db, { channels: { email: smtp }, render: (i) => renderMessage(i), workerId: 'w1' }, { organizationId: org });
     expect(pass.claimed).toBe(REMINDERS);
-    expect(pass.outcomes).toEqual({ sent: REMINDERS, cancelled: 0, lost: 0, retry: 0, failed: 0 });
+    expect(pass.outcomes).toEqual({ sent: REMINDERS, cancelled: 0, held: 0, lost: 0, retry: 0, failed: 0 });
     expect(pass.batches).toBe(Math.ceil(REMINDERS / DEFAULT_BATCH_SIZE));
     const ids = sink.accepted.map((m) => m.messageId);
     expect(ids).toHaveLength(REMINDERS);
