@@ -16,6 +16,7 @@ import { rescoreCustomers } from '../core/scoring/index.ts';
 import { sendDueActions, type SendDeps } from '../core/sending/index.ts';
 import { renderWithOverrides } from '../core/messages/index.ts';
 import { todayIn } from '../core/calendar/index.ts';
+import { holdStaleOrganizations, organizationsToSend } from './sync.ts';
 
 export interface DunningJobDeps {
   db: Db;
@@ -48,8 +49,14 @@ export function defineDunningJobs(agenda: Agenda, deps: DunningJobDeps, logger: 
     await runCustomer(deps.db, { organizationId, customerId, asOf });
   });
   agenda.define('dunning.send', async (job: Job<SendJobData>) => {
-    const result = await sendDueActions(deps.db, send, { organizationId: job.attrs.data?.organizationId, limit: job.attrs.data?.limit });
-    if (result.claimed > 0) logger.info('dunning send', { ...result.outcomes, claimed: result.claimed });
+    // Freshness gate (jobs/sync.ts): an organization whose accounting connection has not synced
+    // within RELANCE_SYNC_FRESHNESS_MINUTES waits while it is re-synced.
+    const held = await holdStaleOrganizations(agenda, job.attrs.data?.organizationId);
+    if (held.size > 0) logger.warn('reminders wait for a sync', { organizations: held.size });
+    for (const organizationId of await organizationsToSend(agenda, held, job.attrs.data?.organizationId)) {
+      const result = await sendDueActions(deps.db, send, { organizationId, limit: job.attrs.data?.limit });
+      if (result.claimed > 0) logger.info('dunning send', { ...result.outcomes, claimed: result.claimed });
+    }
   });
 }
 

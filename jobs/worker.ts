@@ -9,6 +9,7 @@ import type pg from 'pg';
 import type { Logger } from '../core/logging.ts';
 import { ResilientPool } from '../core/store/db.ts';
 import { defineJobs, type JobDeps } from './definitions.ts';
+import { registerSyncPool, scheduleSync } from './sync.ts';
 
 export interface Worker {
   agenda: Agenda;
@@ -104,6 +105,8 @@ export function createWorker(options: WorkerOptions): Worker {
     options.logger.warn('job failed', { job: job.attrs.name, error: e }),
   );
   defineJobs(agenda, options);
+  // Sync requests coalesce through the store (jobs/sync.ts); the periodic sync runs with the worker.
+  registerSyncPool(agenda, pool);
   let running = false;
   let lastHeartbeatAt: string | null = null;
   agenda.on('success:system.heartbeat', () => {
@@ -117,6 +120,7 @@ export function createWorker(options: WorkerOptions): Worker {
       if (backend.failure) throw backend.failure;
       await agenda.start();
       await agenda.every('1 minute', 'system.heartbeat', {}, { skipImmediate: false });
+      if (options.sync) await scheduleSync(agenda);
       running = true;
     },
     async stop(timeoutMs = 30_000) {

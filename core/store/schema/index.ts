@@ -14,3 +14,4 @@ export * from './access.ts';
 export * from './portal.ts';
 export * from './crm.ts';
 export * from './console.ts';
+export * from './sync-state.ts';
