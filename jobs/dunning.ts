@@ -22,6 +22,7 @@ import { renderWithOverrides, setLanguageFallbackLogger } from '../core/messages
 import { archivingLetters } from '../core/letters/index.ts';
 import { todayIn } from '../core/calendar/index.ts';
 import { inboxThreading } from '../core/inbox/threading.ts';
+import { holdStaleOrganizations, organizationsToSend } from './sync.ts';
 
 export interface DunningJobDeps {
   db: Db;
@@ -77,18 +78,24 @@ export function defineDunningJobs(agenda: Agenda, deps: DunningJobDeps, logger: 
   // one by one, each claiming its own batches under SKIP LOCKED.
   agenda.define('dunning.send', async (job: Job<SendJobData>) => {
     const data = job.attrs.data ?? {};
+    // Freshness gate (jobs/sync.ts): an organization whose accounting connection has not synced
+    // within RELANCE_SYNC_FRESHNESS_MINUTES waits while it is re-synced.
+    const held = await holdStaleOrganizations(agenda, data.organizationId);
+    if (held.size > 0) logger.warn('reminders wait for a sync', { organizations: held.size });
     let first = true;
-    const result = await sendDueActions(deps.db, send, {
-      organizationId: data.organizationId, limit: data.limit,
-      onBatch: async (claimed) => {
-        if (first && claimed >= (send.batchSize ?? DEFAULT_BATCH_SIZE) && data.limit === undefined) {
-          await agenda.now('dunning.send', { ...(data.organizationId && { organizationId: data.organizationId }) } satisfies SendJobData);
-        }
-        first = false;
-        await job.touch();
-      },
-    });
-    if (result.claimed > 0 || result.recovered > 0) logger.info('dunning send', { ...result.outcomes, claimed: result.claimed, recovered: result.recovered });
+    for (const organizationId of await organizationsToSend(agenda, held, data.organizationId)) {
+      const result = await sendDueActions(deps.db, send, {
+        organizationId, limit: data.limit,
+        onBatch: async (claimed) => {
+          if (first && claimed >= (send.batchSize ?? DEFAULT_BATCH_SIZE) && data.limit === undefined) {
+            await agenda.now('dunning.send', { ...(data.organizationId && { organizationId: data.organizationId }) } satisfies SendJobData);
+          }
+          first = false;
+          await job.touch();
+        },
+      });
+      if (result.claimed > 0 || result.recovered > 0) logger.info('dunning send', { ...result.outcomes, claimed: result.claimed, recovered: result.recovered, organizationId });
+    }
   }, { concurrency: 1, lockLimit: 1 });
 }
 

@@ -13,6 +13,7 @@ import { createWorker, type Worker } from '../../jobs/worker.ts';
 import { buildServer } from '../../server/app.ts';
 import { providerAppsFrom } from '../../server/oauth/index.ts';
 import { openRuntime } from '../runtime.ts';
+import { armStopDeadline, closeServer, JOB_DRAIN_MS } from '../shutdown.ts';
 
 export function registerStart(program: Command): void {
   program
@@ -71,12 +72,14 @@ export function registerStart(program: Command): void {
         process.on('SIGTERM', onTerm);
         process.on('SIGINT', onInt);
       });
-      // Stop taking requests, let running jobs finish, then close the store.
-      await app.close();
-      const drained = await worker?.stop(30_000);
+      // Stop taking requests, let running jobs finish (briefly), then close the store.
+      const disarm = armStopDeadline(logger);
+      await closeServer(app);
+      const drained = await worker?.stop(JOB_DRAIN_MS);
       if (drained?.running) logger.warn('jobs still running at shutdown', { running: drained.running });
       await opened?.close();
       await store.close();
+      disarm();
       logger.info('stopped');
     });
 }

@@ -15,6 +15,7 @@ import { createWorker, type Worker } from '../../jobs/worker.ts';
 import type { RunningSandbox } from '../../sandbox/index.ts';
 import type { MailCatcher } from '../../sandbox/mail-catcher.ts';
 import { buildServer } from '../../server/app.ts';
+import { closeServer, JOB_DRAIN_MS } from '../shutdown.ts';
 import { sandboxProviderApps } from './connect-sandbox.ts';
 import { demoSendDeps } from './run-demo.ts';
 
@@ -90,8 +91,8 @@ export async function serveDemo(o: DemoServeOptions): Promise<ServedDemo> {
     url,
     worker,
     close: async () => {
-      await app.close();
-      const drained = await worker.stop(30_000);
+      await closeServer(app);
+      const drained = await worker.stop(JOB_DRAIN_MS);
       if (drained.running) o.logger.warn('jobs still running at shutdown', { running: drained.running });
       await send.channels.email.close();
     },

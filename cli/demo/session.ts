@@ -6,6 +6,7 @@ import path from 'node:path';
 import { startSandbox, type RunningSandbox } from '../../sandbox/index.ts';
 import { startMailCatcher, type MailCatcher } from '../../sandbox/mail-catcher.ts';
 import { openRuntime, type Runtime } from '../runtime.ts';
+import { armStopDeadline } from '../shutdown.ts';
 import { runDemo, type DemoSummary } from './run-demo.ts';
 import { choosePort, localUrl, serveDemo, untilStopped } from './serve.ts';
 
@@ -99,5 +100,7 @@ async function runThenServe(
   o.say('serving the console, the portal, the simulators and the mail catcher; Ctrl-C stops');
   const signal = await untilStopped();
   o.say(`${signal}: stopping…`);
+  // Ends the process if the stop (server, jobs, then the simulators and the store) overruns.
+  armStopDeadline(rt.logger);
   await served.close();
 }

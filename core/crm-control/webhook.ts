@@ -1,11 +1,11 @@
 /**
  * CRM control from a verified webhook: each `company.propertyChange` of a Relance flag is stored on
  * the company and applied to its customers at once, in one transaction, in event order. An event
- * older than what the record holds (a late retry) changes nothing.
+ * older than the last event of the same flag (a late retry) changes nothing; each flag keeps its own
+ * time, so an older event of one flag is never dropped behind a newer event of another.
  */
 import type { Db } from '../store/index.ts';
-import { applyFlagChanges, type FlagChange } from './flags.ts';
-import { recordFlagEvent } from './records.ts';
+import { applyFlagChanges, recordFlagByProperty, type FlagChange } from './flags.ts';
 
 export interface FlagEvent {
   companyExternalId: string;
@@ -31,7 +31,7 @@ export async function applyFlagEvents(db: Db, connectionId: string, events: read
         via: 'webhook',
         at: new Date(e.occurredAt),
       };
-      const recorded = await recordFlagEvent(tx, connectionId, change);
+      const recorded = await recordFlagByProperty(tx, connectionId, change);
       if (recorded) for (const id of await applyFlagChanges(tx, connectionId, [recorded])) changed.add(id);
     }
     return [...changed];

@@ -1,13 +1,17 @@
 /**
  * The embedded default: a PGlite database kept under the data directory, served on a loopback port
- * by pglite-socket so that the same `pg` code path serves both modes. PGlite is one session; the
- * socket server multiplexes connections and keeps a transaction's statements together.
+ * (pglite-server.ts) so that the same `pg` code path serves both modes. PGlite is one session; the
+ * server gives it to one client exchange or transaction at a time.
+ *
+ * The data directory and everything in it are the owner's only (0700 directories, 0600 files), even
+ * when the folder existed before with wider rights: the database holds encrypted tokens, customers'
+ * ledgers and password hashes.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { ConfigError } from '../errors.ts';
+import { servePglite } from './pglite-server.ts';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -41,27 +45,40 @@ function takeLock(lockFile: string): () => void {
   return () => rmSync(lockFile, { force: true });
 }
 
+/** Directories 0700, files 0600, from `dir` down (symbolic links are left alone). */
+export function restrictToOwner(dir: string): void {
+  chmodSync(dir, 0o700);
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const at = path.join(dir, entry.name);
+    if (entry.isDirectory()) restrictToOwner(at);
+    else if (entry.isFile()) chmodSync(at, 0o600);
+  }
+}
+
 /** Opens (creating if needed) the embedded database and serves it on 127.0.0.1 at a free port. */
-export async function startEmbedded(dataDir: string, options: { maxConnections?: number } = {}): Promise<EmbeddedDatabase> {
+export async function startEmbedded(dataDir: string, options: { waitTimeoutMs?: number } = {}): Promise<EmbeddedDatabase> {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  chmodSync(dataDir, 0o700); // mkdir's mode does not apply to a folder that already existed
   const release = takeLock(path.join(dataDir, 'pgdata.lock'));
+  chmodSync(path.join(dataDir, 'pgdata.lock'), 0o600);
+  const pgdata = path.join(dataDir, 'pgdata');
   let db: PGlite | undefined;
   try {
-    db = await PGlite.create(path.join(dataDir, 'pgdata'));
-    const server = new PGLiteSocketServer({
-      db,
-      host: '127.0.0.1',
-      port: 0,
-      maxConnections: options.maxConnections ?? 32,
-    });
-    await server.start();
-    const [, port] = server.getServerConn().split(':');
+    db = await PGlite.create(pgdata);
+    // The files PGlite created or found: the owner's only. The folder's 0700 covers later files.
+    restrictToOwner(pgdata);
+    const server = await servePglite(db, { host: '127.0.0.1', ...(options.waitTimeoutMs ? { waitTimeoutMs: options.waitTimeoutMs } : {}) });
     const opened = db;
     return {
-      url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+      url: `postgres://postgres@127.0.0.1:${server.port}/postgres`,
       async close() {
         await server.stop();
         await opened.close();
+        try {
+          restrictToOwner(pgdata);
+        } catch {
+          // a file removed meanwhile; the folder stays 0700
+        }
         release();
       },
     };

@@ -4,3 +4,4 @@ export { syncConnection, type SyncOptions } from './engine.ts';
 export { mapPage, type MappedEntity, type MapPageOptions } from './map-page.ts';
 export { applyTombstones, type Tombstone } from './tombstones.ts';
 export { runSync, parseOverrides, type SyncConnector, type SyncDeps, type RunSyncOptions } from './run.ts';
+export * from './freshness.ts';

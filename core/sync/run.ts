@@ -14,6 +14,7 @@ import {
 import { parseOverride, type MappingOverride } from '../mapping/index.ts';
 import type { Store } from '../store/index.ts';
 import { syncConnection } from './engine.ts';
+import { recordSyncOutcome } from './freshness.ts';
 import type { ConnectionContext, PulledPage, StreamSpec, SyncReport } from './types.ts';
 import type { JsonValue } from '../store/index.ts';
 
@@ -52,6 +53,7 @@ const processLimiters = new LimiterRegistry();
 /** Runs one sync of the connection and records its outcome on it. */
 export async function runSync(deps: SyncDeps, connectionId: string, options: RunSyncOptions = {}): Promise<SyncReport> {
   const { pool, db } = deps.store;
+  const startedAt = new Date();
   const connection = await getConnection(pool, connectionId);
   if (connection.status !== 'active') {
     throw new AuthExpired(`connection ${connectionId} is ${connection.status}: connect it again`, { connectionId, status: connection.status });
@@ -81,10 +83,13 @@ export async function runSync(deps: SyncDeps, connectionId: string, options: Run
       ...(options.onPage ? { onPage: options.onPage } : {}),
     });
     await recordLastError(pool, connectionId, null);
+    // Fresh as of when this sync started listing: what changed after may not be in.
+    await recordSyncOutcome(pool, connectionId, { ok: true, allStreams: !options.streams, startedAt });
     return report;
   } catch (error) {
     // Never swallowed: the connection shows it, and the caller (job, CLI) decides what comes next.
     await recordLastError(pool, connectionId, error).catch(() => {});
+    await recordSyncOutcome(pool, connectionId, { ok: false, allStreams: !options.streams, startedAt }).catch(() => {});
     throw error;
   }
 }

@@ -18,6 +18,7 @@ import { HttpError, notFound } from './http-errors.ts';
 import { defineRoute } from './route.ts';
 import { inPgTransaction } from './transaction.ts';
 import { syncActivity } from './sync-activity.ts';
+import { connectionFreshness, syncScheduleFrom } from '../../core/sync/freshness.ts';
 
 const connectionParams = orgParams.extend({ connectionId: z.uuid() });
 const syncBody = z.object({ full: z.boolean().default(false) }).default({ full: false });
@@ -74,7 +75,9 @@ export function connectionRoutes(app: FastifyInstance, scope: ApiScope, apps: Pr
   defineRoute(app, registry, { method: 'GET', url: '/api/organizations/:orgId/connections', summary: 'Connections with status and last error', tag: 'connections', params: orgParams }, async ({ principal, params }) => {
     const membership = requireOrg(principal, params.orgId, 'read', 'reading connections');
     const rows = await db.select(COLUMNS).from(connections).where(eq(connections.organizationId, params.orgId)).orderBy(connections.provider, connections.createdAt);
-    return { items: rows.map((r) => scoped(toJson(r), membership.assignedOnly)) };
+    // Freshness (core/sync/freshness.ts): the last complete sync and the bound that holds reminders.
+    const fresh = await connectionFreshness(scope.pool, rows.map((r) => r.id), syncScheduleFrom());
+    return { items: rows.map((r) => ({ ...scoped(toJson(r), membership.assignedOnly), freshness: fresh.get(r.id) ?? null })) };
   });
 
   defineRoute(app, registry, { method: 'GET', url: '/api/organizations/:orgId/connections/:connectionId', summary: 'One connection with its sync cursors, record counts per entity, and its newest sync job (null when none ran here)', tag: 'connections', params: connectionParams }, async ({ principal, params }) => {
@@ -83,7 +86,8 @@ export function connectionRoutes(app: FastifyInstance, scope: ApiScope, apps: Pr
     const cursors = await db.select({ entity: syncCursors.entity, updatedAt: syncCursors.updatedAt }).from(syncCursors).where(eq(syncCursors.connectionId, row.id)).orderBy(syncCursors.entity);
     const activity = await syncActivity(db, row.id);
     if (membership.assignedOnly && activity.sync) activity.sync.error = null;
-    return { ...scoped(toJson(row), membership.assignedOnly), cursors: cursors.map((c) => ({ entity: c.entity, syncedAt: c.updatedAt.toISOString() })), ...activity };
+    const fresh = await connectionFreshness(scope.pool, [row.id], syncScheduleFrom());
+    return { ...scoped(toJson(row), membership.assignedOnly), freshness: fresh.get(row.id) ?? null, cursors: cursors.map((c) => ({ entity: c.entity, syncedAt: c.updatedAt.toISOString() })), ...activity };
   });
 
   defineRoute(app, registry, { method: 'POST', url: '/api/organizations/:orgId/connections/:connectionId/disconnect', summary: 'Disconnect (its jobs stop; data is kept)', tag: 'connections', params: connectionParams }, async ({ principal, params }) => {

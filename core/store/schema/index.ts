@@ -20,3 +20,4 @@ export * from './credit.ts';
 export * from './inbox.ts';
 export * from './workspace.ts';
 export * from './letters.ts';
+export * from './sync-state.ts';
