@@ -32,6 +32,7 @@ export function seedStore(world: World): XeroStore {
   const ledger = world.xero;
   const tenantId = guidFor(world.seed, 'tenant', ledger.organizationName);
   const store = new XeroStore(world.seed, tenantId, ledger.organizationName);
+  store.organisation = { baseCurrency: ledger.homeCurrency, countryCode: ledger.country };
   const contactRows = ledger.customers.map((c) => contactRow(store, c));
   const suppliers = supplierRows(store, world);
   store.contacts.load([...contactRows, ...suppliers]);
