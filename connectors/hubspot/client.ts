@@ -70,8 +70,14 @@ export class HubSpotClient {
    * otherwise). `search: true` also waits for the search endpoints' slot; `retryConflicts: false`
    * for creates, whose 409 means "already exists" and cannot change on a retry.
    */
-  async request<S extends z.ZodType>(name: string, request: HubSpotRequest, schema: S, options: { search?: boolean; retryConflicts?: boolean } = {}): Promise<HubSpotAnswer<z.infer<S>>> {
-    const call = options.retryConflicts === false ? { ...this.call, policy: { ...this.call.policy, conflict: () => null } } : this.call;
+  async request<S extends z.ZodType>(name: string, request: HubSpotRequest, schema: S, options: { search?: boolean; retryConflicts?: boolean; retryTransient?: boolean } = {}): Promise<HubSpotAnswer<z.infer<S>>> {
+    // `retryTransient: false` for a create whose answer may be lost: the caller looks for it first.
+    const policy = {
+      ...this.call.policy,
+      ...(options.retryConflicts === false ? { conflict: () => null } : {}),
+      ...(options.retryTransient === false ? { transient: () => null } : {}),
+    };
+    const call = { ...this.call, policy };
     const answer = await callProvider(call, name, async ({ accessToken, observe }) => {
       if (accessToken === null) throw new InvalidInput('hubspot: no access token for this connection', { field: 'tokens' });
       const send = () => this.send(accessToken, request, observe);

@@ -4,7 +4,7 @@
  * https://developers.hubspot.com/docs/api/error-handling
  * https://developers.hubspot.com/docs/api/usage-details#rate-limit-exceptions
  */
-import { AuthExpired, RateLimited, type RelanceError } from '../../core/errors.ts';
+import { AuthExpired, ConfigError, RateLimited, type RelanceError } from '../../core/errors.ts';
 import { DailyAllowanceExhausted, type ProviderErrorHook } from '../../core/http/index.ts';
 import { errorBodySchema } from './schemas.ts';
 
@@ -27,9 +27,25 @@ export function hubspotErrorHook(now: () => number = Date.now): ProviderErrorHoo
     if (failure.status === 429 || body.category === 'RATE_LIMITS') {
       return new RateLimited(text, context.retryAfterMs, { ...details, policyName: body.policyName ?? null });
     }
+    // A token without a scope the call needs (a private app set up with too few): retrying cannot
+    // help; the connection's error names the scope to grant.
+    if (failure.status === 403 && body.category === 'MISSING_SCOPES') {
+      const missing = missingScopes(failure.body);
+      return new ConfigError(`hubspot: the token lacks the scope${missing.length === 1 ? '' : 's'} ${missing.join(', ') || '(unnamed)'}: grant ${missing.length === 1 ? 'it' : 'them'} to the app and connect again`, { ...details, missingScopes: missing });
+    }
     if (failure.status === 401 || body.category === 'EXPIRED_AUTHENTICATION' || body.category === 'INVALID_AUTHENTICATION') {
       return new AuthExpired(text, details);
     }
     return undefined;
   };
+}
+
+/** The scopes a 403 MISSING_SCOPES body names (`errors[].context.requiredGranularScopes`). */
+function missingScopes(body: unknown): string[] {
+  const errors = (body as { errors?: { context?: { requiredGranularScopes?: unknown; requiredScopes?: unknown } }[] } | null)?.errors ?? [];
+  const scopes = errors.flatMap((e) => {
+    const listed = e.context?.requiredGranularScopes ?? e.context?.requiredScopes;
+    return Array.isArray(listed) ? listed.filter((s): s is string => typeof s === 'string') : [];
+  });
+  return [...new Set(scopes)];
 }

@@ -16,7 +16,7 @@ import { updateCompanies, type BatchItemResult, type CompanyDunningState } from 
 
 export { hubspotProfile, hubspotSearchProfile } from './profile.ts';
 export { CRM_STREAMS, LEDGER_STREAMS } from './syncs/index.ts';
-export { parseEvents, signWebhookV3, verifySignatureV3, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './webhooks.ts';
+export { parseEvents, precheckSignatureV3, signWebhookV3, verifySignatureV3, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './webhooks.ts';
 export { searchLimiterFor } from './client.ts';
 export type { CompanyDunningState, BatchItemResult, CompanyNote, CompanyTask, EnsureReport };
 

@@ -7,7 +7,25 @@ export const HUBSPOT_API_URL = 'https://api.hubapi.com';
 // https://developers.hubspot.com/docs/api/oauth-quickstart-guide
 export const HUBSPOT_AUTHORIZE_URL = 'https://app.hubspot.com/oauth/authorize';
 export const HUBSPOT_TOKEN_URL = 'https://api.hubapi.com/oauth/v1/token';
-export const HUBSPOT_SCOPES = ['crm.objects.companies.read', 'crm.objects.companies.write', 'crm.objects.contacts.read', 'crm.schemas.companies.write', 'crm.objects.deals.read'];
+/**
+ * The scopes each kind of call needs, in one place; the OAuth request asks for their union, and a
+ * 403 MISSING_SCOPES names the one a token lacks. Notes and tasks are written under the contacts
+ * write scope (HubSpot's engagement objects have none of their own); custom properties on notes
+ * or tasks need a schema scope no public app is granted, so Relance defines none there.
+ * https://developers.hubspot.com/docs/api/scopes
+ */
+export const SCOPES_BY_CALL = {
+  readCompanies: ['crm.objects.companies.read'],
+  writeCompanies: ['crm.objects.companies.write'],
+  readCompanyProperties: ['crm.schemas.companies.read'],
+  writeCompanyProperties: ['crm.schemas.companies.write'],
+  readContacts: ['crm.objects.contacts.read'],
+  readDeals: ['crm.objects.deals.read'],
+  readInvoices: ['crm.objects.invoices.read'],
+  writeNotesAndTasks: ['crm.objects.contacts.write'],
+} as const satisfies Record<string, readonly string[]>;
+
+export const HUBSPOT_SCOPES: readonly string[] = [...new Set(Object.values(SCOPES_BY_CALL).flat())];
 
 // https://developers.hubspot.com/docs/api/crm/understanding-the-crm#paging — list pages hold 100 at most.
 export const LIST_PAGE_SIZE = 100;

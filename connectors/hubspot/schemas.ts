@@ -55,7 +55,8 @@ export const webhookEventSchema = z.looseObject({
   occurredAt: z.number(),
   subscriptionType: z.string().min(1),
   attemptNumber: z.number().optional(),
-  objectId: z.number(),
+  // Absent from association changes (`fromObjectId`, `toObjectId`): those are accepted and ignored.
+  objectId: z.number().optional(),
   propertyName: z.string().optional(),
   propertyValue: z.string().optional(),
   changeSource: z.string().optional(),

@@ -43,14 +43,31 @@ function header(headers: Headers, name: string): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-/** Checks a delivery's v3 signature and its age; says why when it refuses. */
-export function verifySignatureV3(request: SignedRequest, secret: string, now: number = Date.now()): Verdict {
-  const given = header(request.headers, SIGNATURE_HEADER);
-  const timestamp = header(request.headers, TIMESTAMP_HEADER);
+// A base64 HMAC-SHA256 is exactly 44 characters: nothing before, after or inside it.
+const SIGNATURE_FORM = /^[A-Za-z0-9+/]{43}=$/;
+
+/**
+ * What can be refused before any secret is read: a signature or timestamp missing, malformed or
+ * out of the five-minute window. The server checks this first, so a forged delivery costs no
+ * decryption of any connection's credentials.
+ */
+export function precheckSignatureV3(headers: Headers, now: number = Date.now()): Verdict {
+  const given = header(headers, SIGNATURE_HEADER);
+  const timestamp = header(headers, TIMESTAMP_HEADER);
   if (!given || !timestamp) return { ok: false, reason: 'missing_signature' };
-  if (!/^\d+$/.test(timestamp)) return { ok: false, reason: 'bad_timestamp' };
+  if (!SIGNATURE_FORM.test(given)) return { ok: false, reason: 'bad_signature' };
+  if (!/^\d{1,15}$/.test(timestamp)) return { ok: false, reason: 'bad_timestamp' };
   // Both ways: a timestamp far in the future is as suspect as an old one.
   if (Math.abs(now - Number(timestamp)) > WEBHOOK_MAX_AGE_MS) return { ok: false, reason: 'expired' };
+  return { ok: true };
+}
+
+/** Checks a delivery's v3 signature and its age; says why when it refuses. */
+export function verifySignatureV3(request: SignedRequest, secret: string, now: number = Date.now()): Verdict {
+  const pre = precheckSignatureV3(request.headers, now);
+  if (!pre.ok) return pre;
+  const given = header(request.headers, SIGNATURE_HEADER)!;
+  const timestamp = header(request.headers, TIMESTAMP_HEADER)!;
   const expected = Buffer.from(signWebhookV3(secret, request.method.toUpperCase(), request.uri, request.rawBody, timestamp));
   const actual = Buffer.from(given);
   if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) return { ok: false, reason: 'bad_signature' };
@@ -82,7 +99,7 @@ export function parseWebhook(body: unknown): WebhookChange[] {
   for (const event of parseEvents(body)) {
     const [object, operation] = event.subscriptionType.split('.');
     const sync = object ? syncForWebhookObject(object) : undefined;
-    if (!sync) continue;
+    if (!sync || event.objectId === undefined) continue;
     changes.push({ accountId: String(event.portalId), stream: sync.stream.name, externalId: String(event.objectId), operation: operation ?? 'propertyChange' });
   }
   return changes;

@@ -41,5 +41,7 @@ export const quickbooksProfile = defineProfile({
       { requests: 10, perMs: 1_000 },
     ],
   },
-  paging: { style: 'offset', pageSize: QUERY_PAGE_SIZE, firstPosition: 1 },
+  // Keyset paging, `WHERE Id > last ORDERBY Id`: an offset shifts when a record is deleted during
+  // the listing and skips the next one; a key does not. The cursor is the last Id listed.
+  paging: { style: 'cursor', pageSize: QUERY_PAGE_SIZE },
 });

@@ -1,7 +1,9 @@
 /**
- * Pulling one QuickBooks entity: a full listing by query pages of 1000 (offset paging through
- * core/http's `paginate`), or the changes since the last pull by change data capture — falling back
- * to a full listing past CDC's 30-day window. The cursor records where to resume either.
+ * Pulling one QuickBooks entity: a full listing by query pages of 1000 keyed by Id (`WHERE Id > last
+ * ORDERBY Id`, through core/http's `paginate`), or the changes since the last pull by change data
+ * capture — falling back to a full listing past CDC's 30-day window. The cursor records where to
+ * resume either. A full listing ends with CDC from the instant it began, so whatever changed or was
+ * deleted while it ran is seen; keyset pages skip nothing when rows vanish behind them.
  */
 import { z } from 'zod';
 import { InvalidInput } from '../../core/errors.ts';
@@ -13,8 +15,10 @@ import { CDC_LOOKBACK_MARGIN_MS, CDC_LOOKBACK_MS, CDC_MAX_PER_ENTITY, quickbooks
 import { cdcResponseSchema, queryResponseSchema } from './schemas.ts';
 import type { QuickBooksEntitySync } from './syncs/index.ts';
 
-const cursorSchema = z.discriminatedUnion('mode', [
-  // A full listing under way: the next STARTPOSITION, and when it began (where CDC takes over).
+const cursorSchema = z.union([
+  // A full listing under way: the last Id listed, and when it began (where CDC takes over).
+  z.object({ mode: z.literal('full'), afterId: z.string().regex(/^\d+$/), since: z.string().nullable() }),
+  // The offset cursor of earlier versions: offsets are not stable, so the listing starts again.
   z.object({ mode: z.literal('full'), position: z.string(), since: z.string().nullable() }),
   z.object({ mode: z.literal('incremental'), since: z.iso.datetime({ offset: true }) }),
 ]);
@@ -51,7 +55,7 @@ export class QuickBooksPull {
   async *pull(sync: QuickBooksEntitySync, cursor: JsonValue): AsyncGenerator<PulledPage> {
     const state = parseCursor(sync.entity, cursor);
     if (state === null) return yield* this.full(sync, null, null);
-    if (state.mode === 'full') return yield* this.full(sync, state.position, state.since);
+    if (state.mode === 'full') return yield* this.full(sync, 'afterId' in state ? state.afterId : null, 'afterId' in state ? state.since : null);
     const age = this.clock.now() - Date.parse(state.since);
     if (age > CDC_LOOKBACK_MS - CDC_LOOKBACK_MARGIN_MS) return yield* this.full(sync, null, null);
     yield* this.incremental(sync, state.since);
@@ -61,32 +65,35 @@ export class QuickBooksPull {
     // The first answer's time: changes from then on are CDC's, so nothing falls between the two.
     let startedAt = since;
     const fetchPage = async (request: Readonly<PageRequest>) => {
-      if (request.style !== 'offset') throw new Error('quickbooks pages by offset');
-      const records = await this.queryPage(sync, request.startPosition, request.maxResults, (time) => {
+      if (request.style !== 'cursor') throw new Error('quickbooks lists by key');
+      const records = await this.queryPage(sync, request.after, request.limit, (time) => {
         startedAt ??= time ?? new Date(this.clock.now()).toISOString();
       });
-      return { records };
+      const last = records.at(-1) as { Id?: unknown } | undefined;
+      // A short page is the last; a full one names the key the next starts after.
+      return { records, next: records.length < request.limit || last?.Id === undefined ? null : String(last.Id) };
     };
     for await (const page of paginate(quickbooksProfile.paging, fetchPage, { from })) {
       const cursor: Cursor = page.nextCursor === null
         ? { mode: 'incremental', since: startedAt! }
-        : { mode: 'full', position: page.nextCursor, since: startedAt };
+        : { mode: 'full', afterId: page.nextCursor, since: startedAt };
       yield { records: page.records, deleted: [], cursor, mode: 'full' };
     }
   }
 
   // https://developer.intuit.com/app/developer/qbo/docs/learn/explore-the-quickbooks-online-api/data-queries
-  private async queryPage(sync: QuickBooksEntitySync, startPosition: number, maxResults: number, onTime: (time: string | null) => void): Promise<unknown[]> {
+  // Id is filterable and sortable on every entity Relance reads (the entities' reference pages).
+  private async queryPage(sync: QuickBooksEntitySync, afterId: string | null, maxResults: number, onTime: (time: string | null) => void): Promise<unknown[]> {
+    if (afterId !== null && !/^\d+$/.test(afterId)) throw new InvalidInput(`quickbooks ${sync.entity} cursor: "${afterId}" is not an Id`, { field: 'cursor' });
     const criteria = [
       ...(sync.filter ?? []),
-      // A stable order, so that offset pages neither skip nor repeat while nothing moves.
+      ...(afterId === null ? [] : [{ field: 'Id', value: afterId, operator: '>' }]),
       { field: 'asc', value: 'Id' },
       { field: 'limit', value: maxResults },
-      { field: 'offset', value: startPosition },
     ];
     const body = await this.client.invoke(`query ${sync.entity}`, sync.finder, [criteria]);
     const parsed = queryResponseSchema(sync.entity).safeParse(body);
-    if (!parsed.success) throw badAnswer(`${sync.entity} query at ${startPosition}`, parsed.error);
+    if (!parsed.success) throw badAnswer(`${sync.entity} query ${afterId === null ? 'from the start' : `after Id ${afterId}`}`, parsed.error);
     onTime(serverTime(parsed.data.time));
     return (parsed.data.QueryResponse[sync.entity] as unknown[] | undefined) ?? [];
   }
@@ -104,15 +111,17 @@ export class QuickBooksPull {
         yield { records, deleted, cursor: { mode: 'incremental', since: serverTime(parsed.data.time) ?? from }, mode: 'incremental' };
         return;
       }
-      // No paging and a cap of 1000: the answer holds the oldest changes, so the window moves up to
-      // the newest of them (inclusive: the boundary records come again, harmlessly).
-      const newest = newestChange(objects);
-      if (newest === null || Date.parse(newest) <= Date.parse(from)) {
-        // 1000 changes in one instant: no window is narrow enough. List everything instead.
+      // No paging and a cap of 1000, in Intuit's order: every active object first (oldest first),
+      // then the deleted ones. With deletions in a capped answer, every active one came and the
+      // deletions were cut: the window moves to the newest deletion seen. Without any, deletions
+      // may sit anywhere in the window and none came: moving to the newest active time would lose
+      // them for good, so the entity is listed again by key and CDC resumes from that listing.
+      const next = deleted.length > 0 ? newestChange(deleted.map((d) => d.raw as Record<string, unknown>)) : null;
+      if (next === null || Date.parse(next) <= Date.parse(from)) {
         return yield* this.full(sync, null, null);
       }
-      yield { records, deleted, cursor: { mode: 'incremental', since: newest }, mode: 'incremental' };
-      from = newest;
+      yield { records, deleted, cursor: { mode: 'incremental', since: next }, mode: 'incremental' };
+      from = next;
     }
   }
 }

@@ -18,6 +18,8 @@ import { pullStream } from './syncs/pull.ts';
 import type { XeroStream } from './syncs/stream.ts';
 import { addInvoiceNote } from './writes/add-invoice-note.ts';
 import { noteForChange } from './writes/history-notes.ts';
+import { allocate } from './writes/allocate.ts';
+import { systemClock } from '../../core/http/index.ts';
 import { verifyWebhook, parseWebhook } from './webhooks.ts';
 import { InvalidInput } from '../../core/errors.ts';
 
@@ -45,6 +47,11 @@ function connect(context: ConnectionContext): ConnectorSession {
     async push(change: PushChange, options?: PushOptions): Promise<PushResult> {
       let attempts = 0;
       const counting = new XeroClient({ ...context, onAttempt: (r) => { attempts += 1; context.onAttempt?.(r); } });
+      if (change.kind === 'apply_payment') {
+        const today = new Date((context.clock ?? systemClock).now()).toISOString().slice(0, 10);
+        const result = await allocate(counting, change, today, options?.requestKey);
+        return { ...result, attempts };
+      }
       const note = noteForChange(change);
       await addInvoiceNote(counting, note.invoiceExternalId, note.text, options?.requestKey);
       // A note has no version: Xero leaves the invoice's UpdatedDateUTC alone.

@@ -1,7 +1,7 @@
 /**
  * What connect time learns once about the tenant: its name, base currency and country, from the
- * Organisation endpoint, with the name from the tenant list when the endpoint is not there (the
- * sandbox does not serve it; Xero always sends `CurrencyCode` on documents, so nothing depends on it).
+ * Organisation endpoint (the sandbox serves it too), with the name from the tenant list when the
+ * endpoint is not there.
  * https://developer.xero.com/documentation/api/accounting/organisation
  */
 import { z } from 'zod';

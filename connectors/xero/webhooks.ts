@@ -25,16 +25,17 @@ function headerValue(headers: Record<string, string | string[] | undefined>, nam
 /** True when the batch was signed with `key`; compared in constant time. */
 export function verifyWebhook(headers: Record<string, string | string[] | undefined>, rawBody: string, key: string): boolean {
   const given = headerValue(headers, SIGNATURE_HEADER);
-  if (!given || !key) return false;
+  // Exactly one base64 HMAC-SHA256: Node's base64 decoder skips spaces and junk, so check the form first.
+  if (!given || !key || !/^[A-Za-z0-9+/]{43}=$/.test(given)) return false;
   const expected = createHmac('sha256', key).update(rawBody, 'utf8').digest();
-  const received = Buffer.from(given.trim(), 'base64');
+  const received = Buffer.from(given, 'base64');
   return received.length === expected.length && timingSafeEqual(received, expected);
 }
 
 // https://developer.xero.com/documentation/guides/webhooks/overview#event-categories — the record
 // kinds Xero notifies about, and the stream that re-reads them. Others (SUBSCRIPTION, …) say
-// nothing a sync reads.
-const STREAM_OF_CATEGORY: Record<string, string> = { INVOICE: 'invoice', CONTACT: 'customer' };
+// nothing a sync reads. Credit notes are notified as CREDITNOTE (issue 13.5).
+const STREAM_OF_CATEGORY: Record<string, string> = { INVOICE: 'invoice', CONTACT: 'customer', CREDITNOTE: 'creditNote' };
 
 /** The changes a verified batch names; an empty list for the intent-to-receive check. */
 export function parseWebhook(body: unknown): WebhookChange[] {

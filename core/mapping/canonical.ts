@@ -3,6 +3,7 @@
  * field decides the final normalization every mapped value goes through, whatever the mapping says,
  * so that the engine's output is canonical by construction.
  */
+import type { PostalAddress } from '../store/schema/columns.ts';
 
 export type FieldKind =
   | 'id'
@@ -14,7 +15,13 @@ export type FieldKind =
   | 'currency'
   | 'status'
   | 'role'
-  | 'allocations';
+  | 'allocations'
+  /** ISO 3166-1 alpha-2 from whatever the provider wrote; an unknown country reads as null, never a rejection. */
+  | 'country'
+  /** ISO 639-1 from a provider's language tag or name. */
+  | 'language'
+  /** A postal address (`PostalAddress` of core/store/schema/columns.ts). */
+  | 'address';
 
 export const ENTITIES = ['customer', 'contact', 'invoice', 'payment', 'creditNote', 'company'] as const;
 export type EntityName = (typeof ENTITIES)[number];
@@ -27,11 +34,14 @@ export const CANONICAL_FIELDS: Record<EntityName, Readonly<Record<string, FieldK
     phone: 'string',
     currency: 'currency',
     balance: 'money',
-    country: 'string',
-    language: 'string',
+    country: 'country',
+    language: 'language',
     taxId: 'string',
     active: 'boolean',
     updatedAt: 'instant',
+    // The country as the provider wrote it ("USA", "United Kingdom"), kept beside the ISO code.
+    countryRaw: 'string',
+    address: 'address',
   },
   contact: {
     externalId: 'id',
@@ -40,6 +50,7 @@ export const CANONICAL_FIELDS: Record<EntityName, Readonly<Record<string, FieldK
     email: 'string',
     phone: 'string',
     role: 'role',
+    language: 'language',
   },
   invoice: {
     externalId: 'id',
@@ -105,7 +116,10 @@ export interface Allocation {
   amount: string;
 }
 
-export type CanonicalValue = string | boolean | null | Allocation[];
+/** Where letters go: the store's `PostalAddress`, one shape for the mapping, the store and the letters. */
+export type CanonicalAddress = PostalAddress;
+
+export type CanonicalValue = string | boolean | null | Allocation[] | CanonicalAddress;
 
 /** One canonical record: `entity`, then every field of its entity in FORMATS.md order. */
 export type CanonicalRecord = { entity: EntityName } & Record<string, CanonicalValue>;

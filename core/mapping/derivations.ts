@@ -7,6 +7,7 @@ import type { Allocation, InvoiceStatus, Lifecycle } from './canonical.ts';
 import { LIFECYCLES } from './canonical.ts';
 import type { DerivationName } from './schema.ts';
 import { FieldProblem, toMoney, toText } from './transforms.ts';
+import { languageOfCountry, toLanguageCode } from './countries.ts';
 
 export interface DerivationInput {
   /** The raw record (not the expanded element). */
@@ -97,7 +98,19 @@ function noAllocations(): Allocation[] {
   return [];
 }
 
+/**
+ * A customer's language: the one the source names (HubSpot `hs_language`, a custom field the
+ * connection maps), else the main language of its country.
+ */
+function languageFromCountry({ value, record }: DerivationInput): string | null {
+  const named = value === null ? null : toLanguageCode(toText(value));
+  if (named !== null) return named;
+  const country = record['country'];
+  return languageOfCountry(typeof country === 'string' ? country : null);
+}
+
 const DERIVATION_TABLE: Record<DerivationName, Derivation> = {
+  languageFromCountry,
   documentStatus,
   quickbooksPaymentAllocations,
   xeroPaymentAllocation,

@@ -12,6 +12,9 @@ import { parsePath, resolveAll, resolveFirst } from './path.ts';
 import { applyOverride, loadDefaultMapping } from './registry.ts';
 import type { FieldSpec, Mapping, MappingOverride } from './schema.ts';
 import { FieldProblem, applyTransform, toBoolean, toDate, toInstant, toMoney, toText } from './transforms.ts';
+import { toCountryCode, toLanguageCode } from './countries.ts';
+import type { CanonicalAddress } from './canonical.ts';
+import type { AddressSource } from './schema.ts';
 
 export interface MappingContext {
   /** The company's home currency: QuickBooks omits `CurrencyRef` in a single-currency company. */
@@ -39,6 +42,8 @@ export interface Rejection {
 export interface MapResult {
   records: CanonicalRecord[];
   rejected: Rejection[];
+  /** Values kept as the provider wrote them rather than refused: `customer 58: country: "Narnia" is no ISO 3166 country`. */
+  warnings: string[];
 }
 
 /** The default mapping of a provider's entity with an override merged over it, validated. */
@@ -59,11 +64,14 @@ export function mapWith(mapping: Mapping, raws: readonly unknown[], context: Map
   if (home !== null && !isCurrency(home)) {
     throw new InvalidInput(`homeCurrency: unknown currency "${home}"`, { field: 'homeCurrency' });
   }
-  const result: MapResult = { records: [], rejected: [] };
+  const result: MapResult = { records: [], rejected: [], warnings: [] };
   raws.forEach((raw, index) => {
     for (const outcome of mapRaw(mapping, raw, home)) {
       if ('problem' in outcome) result.rejected.push(rejection(mapping.entity, index, outcome));
-      else result.records.push(outcome.record);
+      else {
+        result.records.push(outcome.record);
+        result.warnings.push(...unresolvedCountries(outcome.record));
+      }
     }
   });
   return result;
@@ -167,6 +175,13 @@ function readSource(spec: FieldSpec, scope: Scope): unknown {
     }
     return null;
   }
+  if (spec.address) {
+    for (const alternative of spec.address) {
+      const address = readAddress(alternative, scope);
+      if (address !== null) return address;
+    }
+    return null;
+  }
   if (spec.join) {
     const parts = spec.join.map((p) => resolveFirst(scope, compiled(p))).filter((v) => v !== null).map(toText);
     const text = parts.filter((t) => t !== '').join(spec.separator ?? ' ');
@@ -204,7 +219,49 @@ function normalize(kind: FieldKind, value: unknown, currency: string | null): un
     case 'allocations':
       if (!Array.isArray(value)) throw new FieldProblem('allocations come from a derivation');
       return value;
+    case 'country': {
+      // Kept raw (countryRaw) and null here when it names no country: a customer is never refused for it.
+      return toCountryCode(toText(value));
+    }
+    case 'language':
+      return toLanguageCode(toText(value));
+    case 'address':
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new FieldProblem('an address comes from an address source');
+      return value;
   }
+}
+
+/** One address alternative read from the record: null when none of its parts has a value. */
+function readAddress(source: AddressSource, scope: Scope): CanonicalAddress | null {
+  const part = (path: string | undefined): string | null => {
+    if (path === undefined) return null;
+    const value = resolveFirst(scope, compiled(path));
+    const text = value === null ? '' : toText(value);
+    return text === '' ? null : text;
+  };
+  const lines = source.lines.map(part).filter((l): l is string => l !== null);
+  const city = part(source.city);
+  const postalCode = part(source.postalCode);
+  const region = part(source.region);
+  const countryRaw = part(source.country);
+  if (lines.length === 0 && city === null && postalCode === null && countryRaw === null) return null;
+  const address: CanonicalAddress = { lines };
+  if (city !== null) address.city = city;
+  if (postalCode !== null) address.postalCode = postalCode;
+  if (region !== null) address.region = region;
+  if (countryRaw !== null) {
+    const country = toCountryCode(countryRaw);
+    if (country !== null) address.country = country;
+    address.countryRaw = countryRaw;
+  }
+  return address;
+}
+
+/** A country the record names that resolved to no ISO code: kept raw, and said once. */
+function unresolvedCountries(record: CanonicalRecord): string[] {
+  const raw = record['countryRaw'];
+  if (typeof raw !== 'string' || record['country'] !== null) return [];
+  return [`${record.entity} ${String(record['externalId'])}: country: "${raw}" is no ISO 3166 country; kept as written`];
 }
 
 function oneOf(value: unknown, allowed: readonly string[]): string {
@@ -239,6 +296,7 @@ function sourceText(spec: FieldSpec): string {
   if (spec.path) return spec.path;
   if (spec.firstOf) return spec.firstOf.join(' | ');
   if (spec.join) return spec.join.join(' + ');
+  if (spec.address) return 'address';
   return 'no source';
 }
 

@@ -17,6 +17,7 @@ export const DERIVATIONS = [
   'xeroPaymentAllocation',
   'xeroAllocations',
   'noAllocations',
+  'languageFromCountry',
 ] as const;
 export type DerivationName = (typeof DERIVATIONS)[number];
 
@@ -56,7 +57,17 @@ export const transformSchema = z.union([
 ]);
 export type Transform = z.infer<typeof transformSchema>;
 
-export const SOURCE_KEYS = ['path', 'firstOf', 'join', 'constant'] as const;
+export const SOURCE_KEYS = ['path', 'firstOf', 'join', 'constant', 'address'] as const;
+
+/** One way a record may hold a postal address; a field lists them in order and the first with a value wins. */
+const addressSource = z.strictObject({
+  lines: z.array(pathText).min(1),
+  city: pathText.optional(),
+  postalCode: pathText.optional(),
+  region: pathText.optional(),
+  country: pathText.optional(),
+});
+export type AddressSource = z.infer<typeof addressSource>;
 
 const fieldSpecBase = z.strictObject({
     path: pathText.optional(),
@@ -64,6 +75,7 @@ const fieldSpecBase = z.strictObject({
     join: z.array(pathText).min(1).optional(),
     separator: z.string().optional(),
     constant: scalar.optional(),
+    address: z.array(addressSource).min(1).optional(),
     transform: transformSchema.optional(),
     default: scalar.optional(),
     defaultFrom: z.enum(CONTEXT_KEYS).optional(),
@@ -78,7 +90,7 @@ export const fieldSpecSchema = fieldSpecBase.superRefine((spec, ctx) => {
       ctx.addIssue({ code: 'custom', message: `give one source, not ${sources.join(' and ')}` });
     }
     if (sources.length === 0 && spec.derive === undefined && spec.default === undefined) {
-      ctx.addIssue({ code: 'custom', message: 'needs a source: path, firstOf, join, constant, derive or default' });
+      ctx.addIssue({ code: 'custom', message: 'needs a source: path, firstOf, join, constant, address, derive or default' });
     }
     if (spec.separator !== undefined && spec.join === undefined) {
       ctx.addIssue({ code: 'custom', message: 'separator only goes with join' });

@@ -22,7 +22,7 @@ const QUICKBOOKS: LedgerSpec = {
   homeCurrency: 'USD',
   country: 'US',
   markets: [
-    { currency: 'USD', weight: 80, countries: [{ country: 'US', languages: ['en', 'en', 'en', 'es'] }] },
+    { currency: 'USD', weight: 80, countries: [{ country: 'US', languages: ['en'] }] },
     { currency: 'CAD', weight: 12, countries: [{ country: 'CA', languages: ['en', 'en', 'fr'] }] },
     {
       currency: 'EUR',

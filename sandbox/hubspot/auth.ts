@@ -6,6 +6,7 @@
  * https://developers.hubspot.com/docs/api/oauth-quickstart-guide
  * https://developers.hubspot.com/docs/api/oauth/tokens
  */
+import { DEFAULT_PRIVATE_APP_SCOPES } from './scopes.ts';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -47,10 +48,8 @@ export class TokenRegistry {
       appId: String(1_000_000 + (randomBytes(3).readUIntBE(0, 3) % 8_000_000)),
       refreshToken: newToken('na1'),
     };
-    this.refresh.set(this.credentials.refreshToken, [
-      'crm.objects.companies.read',
-      'crm.objects.companies.write',
-    ]);
+    // The start-up grant stands for an app installed with every scope Relance asks for.
+    this.refresh.set(this.credentials.refreshToken, [...DEFAULT_PRIVATE_APP_SCOPES]);
   }
 
   issueCode(redirectUri: string, scopes: string[]): string {
@@ -59,16 +58,24 @@ export class TokenRegistry {
     return code;
   }
 
+  /** The scopes the private-app token was set up with (a test narrows them to see a 403). */
+  privateAppScopes: string[] = [...DEFAULT_PRIVATE_APP_SCOPES];
+
   /** Checks a bearer and says what kind it is; throws HubSpot's 401 when it is missing, unknown or expired. */
   check(authorization: string | undefined): 'private-app' | 'oauth' {
+    return this.grant(authorization).kind;
+  }
+
+  /** The bearer's kind and granted scopes; HubSpot's 401 when it is missing, unknown or expired. */
+  grant(authorization: string | undefined): { kind: 'private-app' | 'oauth'; scopes: readonly string[] } {
     const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
     if (!token) throw unauthenticated();
-    if (token === this.credentials.privateAppToken) return 'private-app';
+    if (token === this.credentials.privateAppToken) return { kind: 'private-app', scopes: this.privateAppScopes };
     const t = this.access.get(token);
     if (!t) throw unauthenticated();
     const now = this.now();
     if (now >= t.expiresAtMs) throw expired(now, t.expiresAtMs);
-    return 'oauth';
+    return { kind: 'oauth', scopes: t.scopes };
   }
 
   /** Token metadata, as `GET /oauth/v1/access-tokens/{token}` gives it (null when unknown or expired). */

@@ -8,18 +8,25 @@ import { HubspotHttpError } from './errors.ts';
 import type { SimState } from './routes-objects.ts';
 import { objectTypeOf, toJson } from './serialize.ts';
 import type { Delivery, WebhookSender } from './webhooks.ts';
+import type { TokenRegistry } from './auth.ts';
 
 export interface HubspotSimControl extends SimControl {
   /** Every webhook POST made, with the status the target answered or the network error. */
   webhookDeliveries(): Delivery[];
+  /** What the private-app token is granted from now on (HubSpot's 403 MISSING_SCOPES outside it). */
+  setPrivateAppScopes(scopes: readonly string[]): void;
 }
 
 export function createControl(
   state: SimState,
   faults: FaultInjector,
   webhooks: WebhookSender,
+  tokens: TokenRegistry,
 ): HubspotSimControl {
   return {
+    setPrivateAppScopes(scopes) {
+      tokens.privateAppScopes = [...scopes];
+    },
     async editRecord(entity, id, patch) {
       let type;
       try {

@@ -15,6 +15,7 @@ export type HubspotErrorCategory =
   | 'INVALID_AUTHENTICATION'
   | 'EXPIRED_AUTHENTICATION'
   | 'RATE_LIMITS'
+  | 'MISSING_SCOPES'
   | 'INTERNAL_ERROR';
 
 export interface HubspotErrorBody {

@@ -1,7 +1,7 @@
 /**
  * What runs before every API route, in HubSpot's order: an injected fault (the test asked for a
- * failure), then the bearer token (a bad token is refused without counting against limits), then
- * the portal's limits. Answers carry the X-HubSpot-RateLimit-* headers, search answers excepted.
+ * failure), then the bearer token and its scopes (a bad token or a missing scope is refused without
+ * counting against limits), then the portal's limits. Answers carry the X-HubSpot-RateLimit-* headers, search answers excepted.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Fault } from '../shared/contract.ts';
@@ -11,6 +11,7 @@ import { expired, unauthenticated } from './auth.ts';
 import type { TokenRegistry } from './auth.ts';
 import { errorBody, HubspotHttpError, sendError } from './errors.ts';
 import { rateLimitBody, rateLimitHeaders, RULE_TEN_SECONDLY } from './limits.ts';
+import { checkScopes, requiredScopes } from './scopes.ts';
 
 /** How long a `timeout` fault holds a request when the client does not give up first. */
 export const TIMEOUT_HOLD_MS = 30_000;
@@ -50,7 +51,9 @@ export function registerGuard(app: FastifyInstance, deps: GuardDeps): void {
     if (!path.startsWith('/crm/')) return;
     let kind: 'private-app' | 'oauth';
     try {
-      kind = deps.tokens.check(request.headers.authorization);
+      const grant = deps.tokens.grant(request.headers.authorization);
+      kind = grant.kind;
+      checkScopes(grant.scopes, requiredScopes(request.method, path));
     } catch (e) {
       if (e instanceof HubspotHttpError) return sendError(reply, e);
       throw e;

@@ -95,7 +95,7 @@ export function createHubspotSimulator(options: HubspotSimulatorOptions): Hubspo
   const c = tokens.credentials;
   return {
     app,
-    control: createControl(state, faults, webhooks),
+    control: createControl(state, faults, webhooks, tokens),
     credentials: {
       accessToken: c.privateAppToken,
       clientId: c.clientId,

@@ -3,6 +3,7 @@
  * capture, reads by Id, and invoice writes. Every call passes the request guard first.
  * https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/invoice
  */
+import { updatePayment } from './payment-writes.ts';
 import type { FastifyInstance } from 'fastify';
 import { changeDataCapture } from './cdc.ts';
 import type { SimContext } from './context.ts';
@@ -71,6 +72,17 @@ export function apiRoutes(ctx: SimContext, guard: ReturnType<typeof requestGuard
       if (requestId !== undefined && answered.has(requestId)) return answered.get(requestId);
       const answer = writeInvoice(req.query.operation ?? 'update', req.body);
       if (requestId !== undefined) answered.set(requestId, answer);
+      return answer;
+    });
+
+    app.post<{ Querystring: { operation?: string; requestid?: string } }>('/payment', async (req) => {
+      const requestId = req.query.requestid;
+      if (requestId !== undefined && requestId.length > 50) throw requestValidationFault('2010', 'Invalid requestid', 'requestid is longer than 50 characters', 'requestid');
+      const key = requestId === undefined ? undefined : `payment:${requestId}`;
+      if (key !== undefined && answered.has(key)) return answered.get(key);
+      if ((req.query.operation ?? 'update') !== 'update') throw requestValidationFault('2010', 'Unsupported Operation', `Operation ${req.query.operation} is not supported for Payment`, 'operation');
+      const answer = { Payment: updatePayment(ctx, req.body), time: formatResponseTime(ctx.now()) };
+      if (key !== undefined) answered.set(key, answer);
       return answer;
     });
 

@@ -1,6 +1,7 @@
 /**
  * Change data capture: every object of the listed entities changed since an instant, deleted ones
- * as `{"status": "Deleted"}` stubs, at most 1000 per entity and no paging, within a 30-day look-back.
+ * as `{"status": "Deleted"}` stubs after the active ones, at most 1000 per entity and no paging,
+ * within a 30-day look-back.
  * https://developer.intuit.com/app/developer/qbo/docs/learn/explore-the-quickbooks-online-api/change-data-capture
  */
 import { CDC_LOOKBACK_MS, CDC_MAX_PER_ENTITY } from './limits.ts';
@@ -10,20 +11,24 @@ import { formatQboInstant, parseQboInstant } from './time-format.ts';
 
 type CdcObject = Record<string, unknown>;
 
+/**
+ * Intuit's order: the entity's active objects changed since the instant, oldest first, then its
+ * deleted ones, oldest first — cut at 1000 in all, so a window of 1000 active changes shows no
+ * deletion at all.
+ */
 function changedIn(store: CompanyStore, entity: EntityName, sinceMs: number): CdcObject[] {
   const table = store.table(entity);
-  const out: { ms: number; numId: number; obj: CdcObject }[] = [];
+  const out: CdcObject[] = [];
   for (let i = table.firstUpdatedAfter(sinceMs, true); i < table.byUpdate.length && out.length < CDC_MAX_PER_ENTITY; i++) {
-    const row = table.byUpdate[i]!;
-    out.push({ ms: row.updatedMs, numId: row.numId, obj: row.body });
+    out.push(table.byUpdate[i]!.body);
   }
-  for (const t of table.deleted) {
-    if (t.updatedMs < sinceMs) continue;
-    const stub = { domain: 'QBO', status: 'Deleted', Id: t.id, MetaData: { LastUpdatedTime: formatQboInstant(t.updatedMs) } };
-    out.push({ ms: t.updatedMs, numId: Number(t.id), obj: stub });
-  }
-  out.sort((a, b) => a.ms - b.ms || a.numId - b.numId);
-  return out.slice(0, CDC_MAX_PER_ENTITY).map((o) => o.obj);
+  if (out.length >= CDC_MAX_PER_ENTITY) return out;
+  const deleted = table.deleted
+    .filter((t) => t.updatedMs >= sinceMs)
+    .sort((x, y) => x.updatedMs - y.updatedMs || Number(x.id) - Number(y.id))
+    .slice(0, CDC_MAX_PER_ENTITY - out.length);
+  for (const t of deleted) out.push({ domain: 'QBO', status: 'Deleted', Id: t.id, MetaData: { LastUpdatedTime: formatQboInstant(t.updatedMs) } });
+  return out;
 }
 
 /** The `CDCResponse` array of an answer, or a validation fault for a bad request. */

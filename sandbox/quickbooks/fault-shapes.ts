@@ -68,6 +68,11 @@ export function requestValidationFault(code: '2010' | '2020' | '2500', message: 
   return new QboFault(400, 'ValidationFault', [{ Message: message, Detail: detail, code, element }]);
 }
 
+/** 400 code 6000: a business rule refused the write (an amount over what is open). */
+export function businessValidationFault(message: string, detail: string, element = ''): QboFault {
+  return new QboFault(400, 'ValidationFault', [{ Message: message, Detail: detail, code: '6000', element }]);
+}
+
 /** 401 code 3200: a missing, unknown, expired or revoked bearer token. */
 export function authenticationFault(detail: string): QboFault {
   return new QboFault(

@@ -6,6 +6,7 @@ import { formatMinor } from '../../core/money.ts';
 import type { World, WorldCreditNote, WorldCustomer, WorldInvoice, WorldPayment } from '../shared/contract.ts';
 import { CompanyStore, type QboBody, type Row } from './store.ts';
 import { formatQboInstant } from './time-format.ts';
+import { countryAsTyped, streetAddress } from '../shared/addresses.ts';
 import { seedSettings } from './company-settings.ts';
 
 // https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/invoice
@@ -57,22 +58,9 @@ function txnRow(store: CompanyStore, entity: Row['entity'], body: Record<string,
   return row;
 }
 
-// The world knows only a customer's country; street, city and postal code are made up from its id
-// so that addresses look like QuickBooks' (which always prints them split into these fields).
-const CITIES: Record<string, [string, string]> = {
-  US: ['Portland', '97201'],
-  CA: ['Toronto', 'M5H 2N2'],
-  GB: ['Leeds', 'LS1 4DY'],
-  FR: ['Lyon', '69002'],
-  DE: ['Köln', '50667'],
-  ES: ['Valencia', '46002'],
-  SE: ['Stockholm', '111 57'],
-};
-
 function billAddress(store: CompanyStore, c: WorldCustomer): Record<string, string> {
-  const [city, postalCode] = CITIES[c.country] ?? ['Springfield', '00000'];
-  const number = (Number(c.id.replace(/\D/g, '')) % 190) + 10;
-  return { Id: store.allocateAddressId(), Line1: `${number} Market Street`, City: city, Country: c.country, PostalCode: postalCode };
+  const street = streetAddress(c.id, c.country);
+  return { Id: store.allocateAddressId(), Line1: street.line1, City: street.city, Country: countryAsTyped(c.country, 'quickbooks'), PostalCode: street.postalCode };
 }
 
 function customerRow(store: CompanyStore, c: WorldCustomer): Row {

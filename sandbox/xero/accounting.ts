@@ -106,6 +106,16 @@ export function registerAccounting(api: FastifyInstance, deps: AccountingDeps): 
     table: store.overpayments, key: 'Overpayments', typeName: 'Overpayment', fields: OVERPAYMENT_FIELDS, idField: 'OverpaymentID',
   });
 
+  // https://developer.xero.com/documentation/api/accounting/organisation — the fields connect reads.
+  api.get('/Organisation', async (_request, reply) => reply.send({
+    Organisations: [{
+      APIKey: '', Name: store.organisationName, LegalName: store.organisationName, PaysTax: true, Version: 'UK',
+      OrganisationType: 'COMPANY', BaseCurrency: store.organisation.baseCurrency, CountryCode: store.organisation.countryCode,
+      IsDemoCompany: false, OrganisationStatus: 'ACTIVE', Timezone: 'GMTSTANDARDTIME', OrganisationEntityType: 'COMPANY',
+      ShortCode: '!sandbox', OrganisationID: store.tenantId, Addresses: [], Phones: [], ExternalLinks: [], PaymentTerms: {},
+    }],
+  }));
+
   registerInvoiceRoutes(api, deps);
 }
 

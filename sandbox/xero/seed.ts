@@ -7,6 +7,7 @@
 import type { World, WorldCreditNote, WorldCustomer, WorldInvoice, WorldPayment } from '../shared/contract.ts';
 import { amount, dayString, guidFor, msDate, msDay } from './format.ts';
 import { XeroStore } from './store.ts';
+import { countryAsTyped, streetAddress } from '../shared/addresses.ts';
 import type { Row } from './table.ts';
 import type {
   Allocation,
@@ -31,6 +32,7 @@ export function seedStore(world: World): XeroStore {
   const ledger = world.xero;
   const tenantId = guidFor(world.seed, 'tenant', ledger.organizationName);
   const store = new XeroStore(world.seed, tenantId, ledger.organizationName);
+  store.organisation = { baseCurrency: ledger.homeCurrency, countryCode: ledger.country };
   const contactRows = ledger.customers.map((c) => contactRow(store, c));
   const suppliers = supplierRows(store, world);
   store.contacts.load([...contactRows, ...suppliers]);
@@ -51,6 +53,13 @@ export function seedStore(world: World): XeroStore {
   return store;
 }
 
+// Xero's contact addresses: the billing one is POBOX, the street one often left empty.
+// https://developer.xero.com/documentation/api/accounting/types#addresses
+function xeroAddress(id: string, country: string): XeroContact['Addresses'][number] {
+  const street = streetAddress(id, country);
+  return { AddressType: 'POBOX', AddressLine1: street.line1, City: street.city, PostalCode: street.postalCode, Country: countryAsTyped(country, 'xero') };
+}
+
 function contactRow(store: XeroStore, c: WorldCustomer): Row<XeroContact> {
   const id = guidFor(store.seed, 'contact', c.id);
   store.mapId('contact', c.id, id);
@@ -65,7 +74,7 @@ function contactRow(store: XeroStore, c: WorldCustomer): Row<XeroContact> {
     LastName: main?.lastName ?? '',
     EmailAddress: c.email ?? '',
     TaxNumber: c.taxId ?? '',
-    Addresses: [{ AddressType: 'POBOX', Country: c.country }],
+    Addresses: [xeroAddress(c.id, c.country), { AddressType: 'STREET' }],
     Phones: [{ PhoneType: 'DEFAULT', PhoneNumber: c.phone ?? '', PhoneAreaCode: '', PhoneCountryCode: '' }],
     UpdatedDateUTC: msDate(Date.parse(c.updatedAt)),
     ContactGroups: [],

@@ -22,6 +22,8 @@ export class XeroStore {
   /** World id → Xero GUID, per kind ("contact", "invoice", "payment", "creditNote"). */
   readonly idOf = new Map<string, string>();
   private counter = 0;
+  /** What `GET /Organisation` answers: the organisation's own facts, set by the seed. */
+  organisation: { baseCurrency: string; countryCode: string } = { baseCurrency: 'GBP', countryCode: 'GB' };
 
   constructor(
     readonly seed: number,

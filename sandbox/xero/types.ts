@@ -29,7 +29,7 @@ export interface XeroContact {
   LastName: string;
   EmailAddress: string;
   TaxNumber: string;
-  Addresses: { AddressType: string; Country: string }[];
+  Addresses: { AddressType: string; AddressLine1?: string; City?: string; PostalCode?: string; Country?: string }[];
   Phones: { PhoneType: string; PhoneNumber: string; PhoneAreaCode: string; PhoneCountryCode: string }[];
   UpdatedDateUTC: string;
   ContactGroups: unknown[];

@@ -7,10 +7,11 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
-import { quickbooksConnector } from '../../connectors/quickbooks/index.ts';
-import { findConnectionsByAccount, loadCredentials } from '../../core/connections/index.ts';
+import { quickbooksConnector, SIGNATURE_HEADER } from '../../connectors/quickbooks/index.ts';
+import { findConnectionsByAccount } from '../../core/connections/index.ts';
 import type { KeyRing } from '../../core/crypto.ts';
 import { InvalidInput } from '../../core/errors.ts';
+import { strictSignature, webhookKeys } from './webhook-keys.ts';
 
 export interface QuickBooksWebhookDeps {
   pool: pg.Pool;
@@ -19,23 +20,17 @@ export interface QuickBooksWebhookDeps {
   triggerSync(connectionId: string, streams: string[]): Promise<void>;
 }
 
-interface KeyedConnection {
-  id: string;
-  accountId: string;
-  key: string;
-}
-
-/** The QuickBooks connections that have a webhook key, with it. */
-async function keyedConnections(deps: QuickBooksWebhookDeps): Promise<KeyedConnection[]> {
-  const { rows } = await deps.pool.query<{ id: string; external_account_id: string }>(
-    "SELECT id, external_account_id FROM connections WHERE provider = 'quickbooks' AND status = 'active' AND token_ciphertext IS NOT NULL",
-  );
-  const out: KeyedConnection[] = [];
-  for (const row of rows) {
-    const { settings } = await loadCredentials(deps.pool, deps.keys, row.id);
-    if (settings.webhookKey) out.push({ id: row.id, accountId: row.external_account_id, key: settings.webhookKey });
+/** The realms a notification names (classic `eventNotifications[].realmId` or CloudEvents `intuitaccountid`), read without acting on it. */
+function realmsOf(raw: string): string[] {
+  try {
+    const body = JSON.parse(raw) as unknown;
+    const list: unknown[] = Array.isArray(body) ? body : ((body as { eventNotifications?: unknown[] } | null)?.eventNotifications ?? []);
+    if (!Array.isArray(list)) return [];
+    const realms = list.map((n) => (n !== null && typeof n === 'object' ? ((n as Record<string, unknown>).realmId ?? (n as Record<string, unknown>).intuitaccountid) : undefined));
+    return [...new Set(realms.filter((r): r is string => typeof r === 'string' && r !== ''))];
+  } catch {
+    return [];
   }
-  return out;
 }
 
 export async function quickbooksWebhookRoutes(app: FastifyInstance, deps: QuickBooksWebhookDeps): Promise<void> {
@@ -44,7 +39,9 @@ export async function quickbooksWebhookRoutes(app: FastifyInstance, deps: QuickB
 
   app.post('/webhooks/quickbooks', async (request, reply) => {
     const raw = typeof request.body === 'string' ? request.body : '';
-    const connections = await keyedConnections(deps);
+    // A missing or malformed signature is refused before any credentials are opened; then only the
+    // connections of the realms the notification names are tried.
+    const connections = strictSignature(request.headers, SIGNATURE_HEADER) === null ? [] : await webhookKeys(deps, 'quickbooks', realmsOf(raw));
     const key = [...new Set(connections.map((c) => c.key))].find((k) => quickbooksConnector.verifyWebhook(request.headers, raw, k));
     if (key === undefined) {
       return reply.code(401).send({ error: { code: 'bad_signature', message: 'intuit-signature does not match the body' } });

@@ -8,9 +8,12 @@
 import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import { xeroConnector } from '../../connectors/xero/index.ts';
-import { findConnectionsByAccount, loadCredentials } from '../../core/connections/index.ts';
+import { findConnectionsByAccount } from '../../core/connections/index.ts';
 import type { KeyRing } from '../../core/crypto.ts';
 import { InvalidInput } from '../../core/errors.ts';
+import { strictSignature, webhookKeys } from './webhook-keys.ts';
+
+const XERO_SIGNATURE_HEADER = 'x-xero-signature';
 
 export interface XeroWebhookDeps {
   pool: pg.Pool;
@@ -19,22 +22,17 @@ export interface XeroWebhookDeps {
   triggerSync(connectionId: string, streams: string[]): Promise<void>;
 }
 
-interface KeyedConnection {
-  id: string;
-  key: string;
-}
-
-/** The active Xero connections that have a webhook key (the app's key: usually one for all). */
-async function keyedConnections(deps: XeroWebhookDeps): Promise<KeyedConnection[]> {
-  const { rows } = await deps.pool.query<{ id: string }>(
-    "SELECT id FROM connections WHERE provider = 'xero' AND status = 'active' AND token_ciphertext IS NOT NULL",
-  );
-  const out: KeyedConnection[] = [];
-  for (const row of rows) {
-    const { settings } = await loadCredentials(deps.pool, deps.keys, row.id);
-    if (settings.webhookKey) out.push({ id: row.id, key: settings.webhookKey });
+/** The tenants a batch names, read without acting on it; null for a batch naming none (intent to receive). */
+function tenantsOf(raw: string): string[] | null {
+  try {
+    const events = (JSON.parse(raw) as { events?: unknown } | null)?.events;
+    if (!Array.isArray(events)) return null;
+    const tenants = events.map((e) => (e !== null && typeof e === 'object' ? (e as { tenantId?: unknown }).tenantId : undefined));
+    const named = [...new Set(tenants.filter((t): t is string => typeof t === 'string' && t !== ''))];
+    return named.length ? named : null;
+  } catch {
+    return null;
   }
-  return out;
 }
 
 function parseBody(raw: string): unknown {
@@ -51,7 +49,12 @@ export async function xeroWebhookRoutes(app: FastifyInstance, deps: XeroWebhookD
 
   app.post('/webhooks/xero', async (request, reply) => {
     const raw = typeof request.body === 'string' ? request.body : '';
-    const connections = await keyedConnections(deps);
+    // A missing or malformed signature is refused before any credentials are opened; then only the
+    // tenants the batch names are tried (every tenant's for the empty intent-to-receive batches).
+    // A batch for a tenant no longer connected is still the app's and gets its 200: then every
+    // tenant's key is tried (opened once per process, see webhook-keys.ts).
+    let connections = strictSignature(request.headers, XERO_SIGNATURE_HEADER) === null ? [] : await webhookKeys(deps, 'xero', tenantsOf(raw));
+    if (connections.length === 0 && strictSignature(request.headers, XERO_SIGNATURE_HEADER) !== null) connections = await webhookKeys(deps, 'xero', null);
     const key = [...new Set(connections.map((c) => c.key))].find((k) => xeroConnector.verifyWebhook(request.headers, raw, k));
     // Nothing is read from a batch that is not signed with a key Relance holds.
     if (key === undefined) return reply.code(401).send();

@@ -53,9 +53,8 @@ describe('HubSpot end to end', () => {
     const first = await session.ensureProperties();
     expect(first.groupCreated).toBe(true);
     expect(first.propertiesCreated.length).toBe(10);
-    expect(first.keyPropertiesCreated).toEqual(['notes.relance_key', 'tasks.relance_key']);
     const writes = sim.control.writtenBack().length;
-    expect(await session.ensureProperties()).toEqual({ groupCreated: false, propertiesCreated: [], keyPropertiesCreated: [] });
+    expect(await session.ensureProperties()).toEqual({ groupCreated: false, propertiesCreated: [] });
     expect(sim.control.writtenBack().length).toBe(writes);
   });
 

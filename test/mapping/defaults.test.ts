@@ -22,11 +22,13 @@ describe('QuickBooks', () => {
       records: [
         {
           entity: 'customer', externalId: '58', name: 'Lindqvist Bakery AB', email: 'ekonomi@lindqvistbakery.se',
-          phone: '+46 8 123 456 78', currency: 'EUR', balance: '4180.50', country: 'SE', language: null, taxId: null,
-          active: true, updatedAt: '2026-01-12T17:14:02.000Z',
+          phone: '+46 8 123 456 78', currency: 'EUR', balance: '4180.50', country: 'SE', language: 'sv', taxId: null,
+          active: true, updatedAt: '2026-01-12T17:14:02.000Z', countryRaw: 'SE',
+          address: { lines: ['Sveavägen 12'], city: 'Stockholm', postalCode: '111 57', country: 'SE', countryRaw: 'SE' },
         },
       ],
       rejected: [],
+      warnings: [],
     });
   });
 
@@ -34,7 +36,7 @@ describe('QuickBooks', () => {
     expect(map('quickbooks', 'contact', 'quickbooks-customer-query.json').records).toEqual([
       {
         entity: 'contact', externalId: '58', customerExternalId: '58', name: 'Elin Lindqvist',
-        email: 'ekonomi@lindqvistbakery.se', phone: '+46 8 123 456 78', role: 'billing',
+        email: 'ekonomi@lindqvistbakery.se', phone: '+46 8 123 456 78', role: 'billing', language: null,
       },
     ]);
   });
@@ -49,6 +51,7 @@ describe('QuickBooks', () => {
         },
       ],
       rejected: [],
+      warnings: [],
     });
   });
 
@@ -81,6 +84,7 @@ describe('QuickBooks', () => {
         },
       ],
       rejected: [],
+      warnings: [],
     });
   });
 
@@ -119,6 +123,7 @@ describe('Xero', () => {
         },
       ],
       rejected: [],
+      warnings: [],
     });
   });
 
@@ -137,6 +142,7 @@ describe('Xero', () => {
         },
       ],
       rejected: [],
+      warnings: [],
     });
   });
 
@@ -173,16 +179,18 @@ describe('Xero', () => {
       records: [
         {
           entity: 'customer', externalId: FENWICK, name: 'Fenwick Print Co', email: 'accounts@fenwickprint.co.uk',
-          phone: '44 113 496 0000', currency: 'GBP', balance: null, country: 'United Kingdom', language: null,
-          taxId: 'GB 123 4567 89', active: true, updatedAt: '2026-01-21T12:53:20.000Z',
+          phone: '44 113 496 0000', currency: 'GBP', balance: null, country: 'GB', language: 'en',
+          taxId: 'GB 123 4567 89', active: true, updatedAt: '2026-01-21T12:53:20.000Z', countryRaw: 'United Kingdom',
+          address: { lines: ['PO Box 77'], city: 'Leeds', country: 'GB', countryRaw: 'United Kingdom' },
         },
         {
           entity: 'customer', externalId: '77aa66bb-1111-4222-8333-444455556666', name: 'Old Mill Bakery', email: null,
           phone: null, currency: 'GBP', balance: null, country: null, language: null, taxId: null, active: false,
-          updatedAt: '2025-10-09T08:53:20.000Z',
+          updatedAt: '2025-10-09T08:53:20.000Z', countryRaw: null, address: null,
         },
       ],
       rejected: [],
+      warnings: [],
     });
   });
 
@@ -190,11 +198,11 @@ describe('Xero', () => {
     expect(map('xero', 'contact', 'xero-contacts.json').records).toEqual([
       {
         entity: 'contact', externalId: `${FENWICK}:person:0`, customerExternalId: FENWICK, name: 'Tom Ridley',
-        email: 'tom@fenwickprint.co.uk', phone: null, role: 'billing',
+        email: 'tom@fenwickprint.co.uk', phone: null, role: 'billing', language: null,
       },
       {
         entity: 'contact', externalId: `${FENWICK}:person:1`, customerExternalId: FENWICK, name: 'Ana Costa',
-        email: 'ana@fenwickprint.co.uk', phone: null, role: 'main',
+        email: 'ana@fenwickprint.co.uk', phone: null, role: 'main', language: null,
       },
     ]);
   });
@@ -222,9 +230,9 @@ describe('HubSpot', () => {
     expect(map('hubspot', 'contact', 'hubspot-contacts.json').records).toEqual([
       {
         entity: 'contact', externalId: '51', customerExternalId: '9931200111', name: 'Maya Hollis',
-        email: 'maya@hollisgarden.com', phone: '+1 503 555 0101', role: 'main',
+        email: 'maya@hollisgarden.com', phone: '+1 503 555 0101', role: 'main', language: null,
       },
-      { entity: 'contact', externalId: '52', customerExternalId: null, name: 'Lone', email: 'lone@example.org', phone: null, role: 'main' },
+      { entity: 'contact', externalId: '52', customerExternalId: null, name: 'Lone', email: 'lone@example.org', phone: null, role: 'main', language: null },
     ]);
   });
 });

@@ -184,7 +184,7 @@ describe('derived records and deletions', () => {
       { Id: '2', DisplayName: 'Phone Only', PrimaryPhone: { FreeFormNumber: '+33 1 23 45 67 89' } },
     ];
     expect(mapRecords('quickbooks', 'contact', raws).records).toEqual([
-      { entity: 'contact', externalId: '2', customerExternalId: '2', name: null, email: null, phone: '+33 1 23 45 67 89', role: 'billing' },
+      { entity: 'contact', externalId: '2', customerExternalId: '2', name: null, email: null, phone: '+33 1 23 45 67 89', role: 'billing', language: null },
     ]);
   });
 

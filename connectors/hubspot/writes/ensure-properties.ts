@@ -1,6 +1,8 @@
 /**
  * Creates the "Relance" property group on companies and its properties when they are missing, at
- * connect time, and the write key property on notes and tasks. Idempotent: it reads first and
+ * connect time — on companies only: no public-app scope allows custom properties on notes or tasks
+ * (a 403 there failed the whole connection), so their writes are keyed by a marker in the body
+ * (keyed-create.ts). Idempotent: it reads first and
  * creates only what is absent, so a second connect makes two reads per object type and no write;
  * a 409 (someone created it in between) counts as present.
  * https://developers.hubspot.com/docs/api/crm/properties
@@ -9,13 +11,11 @@ import { z } from 'zod';
 import { Conflict } from '../../../core/errors.ts';
 import type { HubSpotClient } from '../client.ts';
 import { propertiesSchema, propertyGroupsSchema } from '../schemas.ts';
-import { KEYED_OBJECT_TYPES, RELANCE_GROUP, RELANCE_PROPERTIES, WRITE_KEY_PROPERTY, type PropertyDefinition } from './relance-properties.ts';
+import { RELANCE_GROUP, RELANCE_PROPERTIES, type PropertyDefinition } from './relance-properties.ts';
 
 export interface EnsureReport {
   groupCreated: boolean;
   propertiesCreated: string[];
-  /** `notes.relance_key`, `tasks.relance_key` when created: the key that makes note and task writes idempotent. */
-  keyPropertiesCreated: string[];
 }
 
 const created = z.looseObject({ name: z.string() });
@@ -57,10 +57,5 @@ async function ensureOn(client: HubSpotClient, objectType: string, definitions: 
 
 export async function ensureRelanceProperties(client: HubSpotClient): Promise<EnsureReport> {
   const companies = await ensureOn(client, 'companies', RELANCE_PROPERTIES);
-  const report: EnsureReport = { groupCreated: companies.groupCreated, propertiesCreated: companies.created, keyPropertiesCreated: [] };
-  for (const objectType of KEYED_OBJECT_TYPES) {
-    const { created: made } = await ensureOn(client, objectType, [WRITE_KEY_PROPERTY]);
-    report.keyPropertiesCreated.push(...made.map((name) => `${objectType}.${name}`));
-  }
-  return report;
+  return { groupCreated: companies.groupCreated, propertiesCreated: companies.created };
 }

@@ -42,12 +42,3 @@ export const RELANCE_PROPERTIES: readonly PropertyDefinition[] = [
 ];
 
 export const RELANCE_PROPERTY_NAMES: readonly string[] = RELANCE_PROPERTIES.map((p) => p.name);
-
-/**
- * On notes and tasks: the outbox row's request key, so a create retried after a lost answer finds
- * the note or task it already made (HubSpot has no idempotency header) instead of making another.
- */
-export const WRITE_KEY_PROPERTY: PropertyDefinition = {
-  name: 'relance_key', label: 'Relance write key', type: 'string', fieldType: 'text', description: 'Identifies the Relance write that created this record.',
-};
-export const KEYED_OBJECT_TYPES = ['notes', 'tasks'] as const;

@@ -1,11 +1,12 @@
 /**
- * Events that only leave a trace (a reminder sent, a promise recorded) become one dated line in the
- * invoice's private note, QuickBooks' internal memo: a sparse update guarded by the SyncToken.
+ * Events that only leave a trace (a reminder sent, a promise recorded) become one dated line in
+ * Relance's block of the invoice's private note, QuickBooks' internal memo (see private-note.ts): a
+ * sparse update guarded by the SyncToken, and no update at all when the block already says it.
  * https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/invoice#sparse-update-an-invoice
  */
 import type { PushChange, PushResult } from '../../contract.ts';
 import type { QuickBooksClient } from '../client.ts';
-import { appendNoteLine } from './private-note.ts';
+import { changedOrNull, noteField } from './private-note.ts';
 import { sparseUpdateInvoice } from './sparse-update-invoice.ts';
 
 type NoteChange = Extract<PushChange, { kind: 'reminder_sent' | 'promise_recorded' }>;
@@ -17,7 +18,5 @@ export function noteLineFor(change: NoteChange): string {
 }
 
 export function addInvoiceNote(client: QuickBooksClient, change: NoteChange, now: Date, requestKey?: string): Promise<PushResult> {
-  return sparseUpdateInvoice(client, change.invoiceExternalId, (current) => ({
-    PrivateNote: appendNoteLine(current.PrivateNote, noteLineFor(change), now),
-  }), requestKey);
+  return sparseUpdateInvoice(client, change.invoiceExternalId, (current) => changedOrNull(noteField(current.PrivateNote, noteLineFor(change), now)), requestKey);
 }

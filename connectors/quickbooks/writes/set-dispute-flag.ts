@@ -1,7 +1,7 @@
 /** Writes the dispute flag into the configured invoice custom field (`extra.disputeFieldId`) and a note line. */
 import type { ConnectionSettings, PushResult } from '../../contract.ts';
 import type { QuickBooksClient } from '../client.ts';
-import { appendNoteLine } from './private-note.ts';
+import { changedOrNull, noteField } from './private-note.ts';
 import { sparseUpdateInvoice } from './sparse-update-invoice.ts';
 
 export async function setDisputeFlag(
@@ -13,8 +13,8 @@ export async function setDisputeFlag(
 ): Promise<PushResult> {
   const fieldId = settings.extra?.disputeFieldId;
   const value = change.disputed ? 'Disputed' : '';
-  return sparseUpdateInvoice(client, change.invoiceExternalId, (current) => ({
+  return sparseUpdateInvoice(client, change.invoiceExternalId, (current) => changedOrNull({
     ...(fieldId ? { CustomField: [{ DefinitionId: fieldId, Type: 'StringType', StringValue: value }] } : {}),
-    PrivateNote: appendNoteLine(current.PrivateNote, change.note ?? (change.disputed ? 'Disputed' : 'Dispute closed'), now),
+    ...noteField(current.PrivateNote, change.note ?? (change.disputed ? 'Disputed' : 'Dispute closed'), now, 'after-change'),
   }), requestKey);
 }

@@ -6,7 +6,7 @@
 import type { ConnectionSettings, PushResult } from '../../contract.ts';
 import type { QuickBooksClient } from '../client.ts';
 import { CUSTOM_FIELD_MAX } from '../profile.ts';
-import { appendNoteLine } from './private-note.ts';
+import { changedOrNull, noteField } from './private-note.ts';
 import { sparseUpdateInvoice } from './sparse-update-invoice.ts';
 
 export async function setDunningStage(
@@ -17,8 +17,8 @@ export async function setDunningStage(
   requestKey?: string,
 ): Promise<PushResult> {
   const fieldId = settings.extra?.stageFieldId;
-  return sparseUpdateInvoice(client, change.invoiceExternalId, (current) => ({
+  return sparseUpdateInvoice(client, change.invoiceExternalId, (current) => changedOrNull({
     ...(fieldId ? { CustomField: [{ DefinitionId: fieldId, Type: 'StringType', StringValue: change.stage.slice(0, CUSTOM_FIELD_MAX) }] } : {}),
-    PrivateNote: appendNoteLine(current.PrivateNote, change.note ?? `Dunning stage: ${change.stage}`, now),
+    ...noteField(current.PrivateNote, change.note ?? `Dunning stage: ${change.stage}`, now, 'after-change'),
   }), requestKey);
 }

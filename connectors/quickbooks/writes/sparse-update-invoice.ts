@@ -22,18 +22,20 @@ export function requestIdOf(requestKey: string | undefined, attempt: number): { 
 
 export type InvoiceReading = { Id: string; SyncToken: string; PrivateNote?: string | undefined } & Record<string, unknown>;
 
-/** `change` builds the changed fields from the invoice as it is now. */
+/** `change` builds the changed fields from the invoice as it is now; null when it already holds them (no write). */
 export async function sparseUpdateInvoice(
   client: QuickBooksClient,
   invoiceId: string,
-  change: (current: InvoiceReading) => Record<string, unknown>,
+  change: (current: InvoiceReading) => Record<string, unknown> | null,
   requestKey?: string,
 ): Promise<PushResult> {
   for (let attempt = 1; ; attempt++) {
     const read = invoiceReadSchema.safeParse(unwrapEntity(await client.invoke('read Invoice', 'getInvoice', [invoiceId]), 'Invoice'));
     if (!read.success) throw new InvalidInput(`quickbooks invoice ${invoiceId}: unexpected answer: ${read.error.issues[0]?.path.join('.')}`, { field: 'Invoice' });
     const current = read.data as InvoiceReading;
-    const body = { ...change(current), Id: current.Id, SyncToken: current.SyncToken, sparse: true, ...requestIdOf(requestKey, attempt) };
+    const fields = change(current);
+    if (fields === null) return { externalId: invoiceId, version: current.SyncToken, attempts: attempt };
+    const body = { ...fields, Id: current.Id, SyncToken: current.SyncToken, sparse: true, ...requestIdOf(requestKey, attempt) };
     try {
       const answer = await client.invoke('update Invoice', 'updateInvoice', [body], { retryConflicts: false });
       const written = invoiceReadSchema.safeParse(unwrapEntity(answer, 'Invoice'));

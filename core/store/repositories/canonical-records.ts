@@ -26,6 +26,16 @@ const extras = {
 
 export const allocationSchema = z.object({ invoiceExternalId: externalId, amount: decimal });
 
+/** A postal address (`PostalAddress` of schema/columns.ts): lines, then the parts a letter lays out. */
+export const postalAddressSchema = z.object({
+  lines: z.array(z.string()),
+  city: z.string().optional(),
+  postalCode: z.string().optional(),
+  region: z.string().optional(),
+  country: z.string().regex(/^[A-Z]{2}$/).optional(),
+  countryRaw: z.string().optional(),
+});
+
 export const customerSchema = z.object({
   externalId,
   name: z.string().min(1),
@@ -38,6 +48,9 @@ export const customerSchema = z.object({
   taxId: text,
   active: z.boolean().nullable().optional().default(true),
   updatedAt: instant.nullable().optional().default(null),
+  // The provider's own text for the country ("USA"), kept beside the ISO code.
+  countryRaw: text,
+  address: postalAddressSchema.nullable().optional().default(null),
   ...extras,
 });
 

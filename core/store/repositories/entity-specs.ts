@@ -94,6 +94,8 @@ export const customerSpec: EntitySpec<ParsedCustomer> = {
     { name: 'tax_id', type: 'text' },
     { name: 'active', type: 'bool' },
     { name: 'custom_fields', type: 'text', cast: 'jsonb' },
+    { name: 'country_raw', type: 'text' },
+    { name: 'postal_address', type: 'text', cast: 'jsonb' },
     ...common.tail,
   ],
   toRow(r, field) {
@@ -115,6 +117,8 @@ export const customerSpec: EntitySpec<ParsedCustomer> = {
       r.taxId,
       r.active ?? true,
       json(r.customFields ?? {}),
+      r.countryRaw,
+      json(r.address),
       r.updatedAt,
       json(r.raw),
     ];

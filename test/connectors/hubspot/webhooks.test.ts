@@ -59,6 +59,12 @@ describe('hubspot webhook bodies', () => {
 
   it('names the event and field of a bad body', () => {
     expect(() => hubspotConnector.parseWebhook({ events: [] })).toThrow(InvalidInput);
-    expect(() => hubspotConnector.parseWebhook([{ eventId: 1, portalId: 1, occurredAt: 1, subscriptionType: 'company.propertyChange' }])).toThrow(/0\.objectId/);
+    expect(() => hubspotConnector.parseWebhook([{ eventId: 1, occurredAt: 1, subscriptionType: 'company.propertyChange', objectId: 5 }])).toThrow(/0\.portalId/);
+  });
+
+  it('accepts association changes (no objectId) beside property changes, and names only the latter', () => {
+    const association = { eventId: 2, portalId: 62515, occurredAt: 1, subscriptionType: 'company.associationChange', associationType: 'COMPANY_TO_CONTACT', fromObjectId: 5, toObjectId: 9, associationRemoved: false, isPrimaryAssociation: false };
+    const change = { eventId: 3, portalId: 62515, occurredAt: 2, subscriptionType: 'company.propertyChange', objectId: 5, propertyName: 'relance_paused', propertyValue: 'true' };
+    expect(hubspotConnector.parseWebhook([association, change])).toEqual([{ accountId: '62515', stream: 'company', externalId: '5', operation: 'propertyChange' }]);
   });
 });

@@ -24,12 +24,8 @@ function state(id: string, overrides: Partial<CompanyDunningState> = {}): Compan
   };
 }
 
-/** The key property on notes and tasks, already there (a second connect). */
+/** A connect reads companies' properties only: notes and tasks get no custom property. */
 function keyPropertiesPresent(scope: nock.Scope): nock.Scope {
-  for (const type of ['notes', 'tasks']) {
-    scope.get(`/crm/v3/properties/${type}/groups`).reply(200, { results: [{ name: 'relance' }] })
-      .get(`/crm/v3/properties/${type}`).reply(200, { results: [{ name: 'hs_timestamp' }, { name: 'relance_key' }] });
-  }
   return scope;
 }
 
@@ -46,33 +42,22 @@ describe('hubspot property setup', () => {
         created.push(body as { name: string });
         return [201, body];
       });
-    const keys: { type: string; body: { name: string; groupName?: string } }[] = [];
-    for (const type of ['notes', 'tasks']) {
-      nock(API)
-        .get(`/crm/v3/properties/${type}/groups`).reply(200, { results: [] })
-        .post(`/crm/v3/properties/${type}/groups`, { name: 'relance', label: 'Relance' }).reply(201, { name: 'relance', label: 'Relance' })
-        .get(`/crm/v3/properties/${type}`).reply(200, { results: [{ name: 'hs_timestamp' }] })
-        .post(`/crm/v3/properties/${type}`).reply((_uri, body) => {
-          keys.push({ type, body: body as { name: string } });
-          return [201, body];
-        });
-    }
     const report = await session.ensureProperties();
     expect(report.groupCreated).toBe(true);
     expect(report.propertiesCreated).toEqual(RELANCE_PROPERTIES.map((p) => p.name));
-    expect(report.keyPropertiesCreated).toEqual(['notes.relance_key', 'tasks.relance_key']);
-    expect(keys.map((k) => [k.type, k.body.name, k.body.groupName])).toEqual([['notes', 'relance_key', 'relance'], ['tasks', 'relance_key', 'relance']]);
+    // No custom property on notes or tasks: no public-app scope allows one (issue 13.1).
+    expect(report).not.toHaveProperty('keyPropertiesCreated');
     expect(created.every((p) => p.groupName === 'relance')).toBe(true);
     expect(created.find((p) => p.name === 'relance_paused')).toMatchObject({ type: 'bool', fieldType: 'booleancheckbox' });
     expect(nock.isDone()).toBe(true);
   });
 
-  it('changes nothing on a second connect: two reads per object type, no write', async () => {
+  it('changes nothing on a second connect: two reads, no write', async () => {
     const { session } = testSession();
     keyPropertiesPresent(nock(API)
       .get('/crm/v3/properties/companies/groups').reply(200, { results: [{ name: 'relance' }] })
       .get('/crm/v3/properties/companies').reply(200, { results: RELANCE_PROPERTIES.map((p) => ({ name: p.name, groupName: 'relance' })) }));
-    expect(await session.ensureProperties()).toEqual({ groupCreated: false, propertiesCreated: [], keyPropertiesCreated: [] });
+    expect(await session.ensureProperties()).toEqual({ groupCreated: false, propertiesCreated: [] });
     expect(nock.isDone()).toBe(true);
   });
 
@@ -91,7 +76,7 @@ describe('hubspot property setup', () => {
       .get('/crm/v3/properties/companies/groups').reply(200, { results: [] })
       .post('/crm/v3/properties/companies/groups').reply(409, hubspotError('OBJECT_ALREADY_EXISTS', "Property group named 'relance' already exists."))
       .get('/crm/v3/properties/companies').reply(200, { results: RELANCE_PROPERTIES.map((p) => ({ name: p.name })) }));
-    expect(await session.ensureProperties()).toEqual({ groupCreated: false, propertiesCreated: [], keyPropertiesCreated: [] });
+    expect(await session.ensureProperties()).toEqual({ groupCreated: false, propertiesCreated: [] });
   });
 
   it('a missing scope (403) is a configuration error, not retried', async () => {
@@ -247,7 +232,7 @@ describe('hubspot notes and tasks', () => {
     expect(sent[1]!.properties).not.toHaveProperty('hubspot_owner_id');
   });
 
-  it('push with a request key writes the note once: the retry finds it by relance_key instead of creating another', async () => {
+  it('push with a request key writes the note once: the retry finds it by the marker in its body instead of creating another', async () => {
     const { session } = testSession();
     const searches: unknown[] = [];
     let created: { properties: Record<string, string> } | undefined;
@@ -261,13 +246,39 @@ describe('hubspot notes and tasks', () => {
         return { id: '9100', properties: {} };
       })
       // The first answer was lost and the row is pushed again: HubSpot's search now finds the note.
-      .post('/crm/v3/objects/notes/search').reply(200, { total: 1, results: [{ id: '9100', properties: { relance_key: 'k1' } }] });
+      .post('/crm/v3/objects/notes/search').reply(200, { total: 1, results: [{ id: '9100', properties: {} }] });
     const change = { kind: 'add_company_note', companyExternalId: '42', body: 'Reminder sent', timestamp: '2026-03-02T10:00:00.000Z' } as const;
     expect(await session.push(change, { requestKey: 'k1' })).toEqual({ externalId: '9100', version: null, attempts: 1 });
     expect(await session.push(change, { requestKey: 'k1' })).toEqual({ externalId: '9100', version: null, attempts: 1 });
-    expect(created!.properties.relance_key).toBe('k1');
-    expect(searches[0]).toMatchObject({ filterGroups: [{ filters: [{ propertyName: 'relance_key', operator: 'EQ', value: 'k1' }] }] });
+    expect(created!.properties).not.toHaveProperty('relance_key');
+    expect(created!.properties.hs_note_body).toBe('Reminder sent<p><small>relance-ref k1</small></p>');
+    expect(searches[0]).toMatchObject({ filterGroups: [{ filters: [{ propertyName: 'hs_note_body', operator: 'CONTAINS_TOKEN', value: 'k1' }] }] });
     expect(nock.isDone()).toBe(true);
+  });
+
+  it('a lost answer to the create is not resent blindly: the marker is searched again first, and found', async () => {
+    const { session } = testSession();
+    let creates = 0;
+    nock(API)
+      .post('/crm/v3/objects/notes/search').reply(200, { total: 0, results: [] })
+      .post('/crm/v3/objects/notes').reply(() => {
+        creates += 1;
+        return [502, 'Bad Gateway'];
+      })
+      .post('/crm/v3/objects/notes/search').reply(200, { total: 1, results: [{ id: '9200', properties: {} }] });
+    const change = { kind: 'add_company_note', companyExternalId: '42', body: 'Reminder sent', timestamp: '2026-03-02T10:00:00.000Z' } as const;
+    expect(await session.push(change, { requestKey: 'abc123' })).toMatchObject({ externalId: '9200' });
+    expect(creates).toBe(1);
+    expect(nock.isDone()).toBe(true);
+  });
+
+  it('a 403 MISSING_SCOPES names the missing scope', async () => {
+    const { session } = testSession();
+    nock(API).post('/crm/v3/objects/notes').reply(403, hubspotError('MISSING_SCOPES', "This app hasn't been granted all required scopes to make this call.", {
+      errors: [{ message: 'One or more of the following scopes are required.', context: { requiredGranularScopes: ['crm.objects.contacts.write'] } }],
+    }));
+    const change = { kind: 'add_company_note', companyExternalId: '42', body: 'Reminder sent', timestamp: '2026-03-02T10:00:00.000Z' } as const;
+    await expect(session.push(change)).rejects.toThrow(/lacks the scope crm\.objects\.contacts\.write/);
   });
 
   it('push refuses invoice-level changes, naming the kind', async () => {

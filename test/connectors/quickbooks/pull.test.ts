@@ -33,7 +33,7 @@ function queryText(uri: string): string {
 strictNock();
 
 describe('full sync by query pages of 1000', () => {
-  it('pages with STARTPOSITION/MAXRESULTS in Id order, stops on a short page, and hands CDC the first answer time', async () => {
+  it('pages by key (Id > last, in Id order), stops on a short page, and hands CDC the first answer time', async () => {
     const seen: string[] = [];
     nock(BASE).get(`${API}/query`).query(true).reply(function (uri) {
       seen.push(queryText(uri));
@@ -48,22 +48,33 @@ describe('full sync by query pages of 1000', () => {
     const pages = await collect(session.pull('invoice', null));
     expect(pages.map((p) => p.records.length)).toEqual([1000, 1]);
     expect(seen[0]).toMatch(/^select \* from Invoice orderby Id asc startposition 1 maxresults 1000$/i);
-    expect(seen[1]).toMatch(/startposition 1001 maxresults 1000$/i);
-    expect(pages[0]!.cursor).toEqual({ mode: 'full', position: '1001', since: '2026-03-01T12:00:00.000Z' });
+    expect(seen[1]).toMatch(/^select \* from Invoice where Id > '1000' orderby Id asc startposition 1 maxresults 1000$/i);
+    expect(pages[0]!.cursor).toEqual({ mode: 'full', afterId: '1000', since: '2026-03-01T12:00:00.000Z' });
     expect(pages[1]!.cursor).toEqual({ mode: 'incremental', since: '2026-03-01T12:00:00.000Z' });
     expect(pages.every((p) => p.mode === 'full')).toBe(true);
   });
 
-  it('resumes a full listing at the saved position, keeping its start time', async () => {
+  it('resumes a full listing after the saved key, keeping its start time', async () => {
     let text = '';
     nock(BASE).get(`${API}/query`).query(true).reply((uri) => {
       text = queryText(uri);
       return [200, { QueryResponse: {}, time: '2026-03-01T04:10:00.000-08:00' }];
     });
     const session = quickbooksConnector.connect(context({ clock }));
-    const pages = await collect(session.pull('invoice', { mode: 'full', position: '3001', since: '2026-03-01T11:00:00.000Z' }));
-    expect(text).toMatch(/startposition 3001/i);
+    const pages = await collect(session.pull('invoice', { mode: 'full', afterId: '3000', since: '2026-03-01T11:00:00.000Z' }));
+    expect(text).toMatch(/where Id > '3000' orderby Id asc/i);
     expect(pages).toEqual([{ records: [], deleted: [], cursor: { mode: 'incremental', since: '2026-03-01T11:00:00.000Z' }, mode: 'full' }]);
+  });
+
+  it('starts over a listing saved as an offset by an earlier version (an offset is not a stable place)', async () => {
+    let text = '';
+    nock(BASE).get(`${API}/query`).query(true).reply((uri) => {
+      text = queryText(uri);
+      return [200, { QueryResponse: {}, time: '2026-03-01T04:10:00.000-08:00' }];
+    });
+    const pages = await collect(quickbooksConnector.connect(context({ clock })).pull('invoice', { mode: 'full', position: '3001', since: '2026-03-01T11:00:00.000Z' }));
+    expect(text).toMatch(/^select \* from Invoice orderby Id asc startposition 1 maxresults 1000$/i);
+    expect(pages[0]!.cursor).toEqual({ mode: 'incremental', since: '2026-03-01T12:10:00.000Z' });
   });
 
   it('asks for inactive customers too, since QuickBooks deletes a customer by making it inactive', async () => {
@@ -116,22 +127,38 @@ describe('incremental sync by change data capture', () => {
     expect(pages[0]!.mode).toBe('incremental');
   });
 
-  it('at the 1000-object cap, moves the window up to the newest change instead of asking the same window again', async () => {
+  it('at the cap with deletions (they come after every active object), moves the window to the newest deletion seen', async () => {
     const asked: string[] = [];
-    const full = Array.from({ length: 1000 }, (_, i) => invoice(i + 1, new Date(Date.parse(since) + (i + 1) * 1000).toISOString()));
+    const active = Array.from({ length: 990 }, (_, i) => invoice(i + 1, new Date(Date.parse(since) + (i + 1) * 1000).toISOString()));
+    const gone = Array.from({ length: 10 }, (_, i) => ({ status: 'Deleted', Id: String(2000 + i), MetaData: { LastUpdatedTime: new Date(Date.parse(since) + (i + 1) * 60_000).toISOString() } }));
     nock(BASE).get(`${API}/cdc`).query(true).reply((uri) => {
       asked.push(new URL(uri, BASE).searchParams.get('changedSince')!);
-      return [200, { CDCResponse: [{ QueryResponse: [{ Invoice: full }] }], time: '2026-03-01T04:00:00.000-08:00' }];
+      return [200, { CDCResponse: [{ QueryResponse: [{ Invoice: [...active, ...gone] }] }], time: '2026-03-01T04:00:00.000-08:00' }];
     });
     nock(BASE).get(`${API}/cdc`).query(true).reply((uri) => {
       asked.push(new URL(uri, BASE).searchParams.get('changedSince')!);
-      return [200, { CDCResponse: [{ QueryResponse: [{ Invoice: [invoice(1001, '2026-03-01T00:00:00Z')] }] }], time: '2026-03-01T04:00:01.000-08:00' }];
+      return [200, { CDCResponse: [{ QueryResponse: [{ Invoice: [{ status: 'Deleted', Id: '2010', MetaData: { LastUpdatedTime: '2026-03-01T00:00:00Z' } }] }] }], time: '2026-03-01T04:00:01.000-08:00' }];
     });
     const pages = await collect(quickbooksConnector.connect(context({ clock })).pull('invoice', { mode: 'incremental', since }));
-    const newest = new Date(Date.parse(since) + 1000 * 1000).toISOString();
-    expect(asked).toEqual([since, newest]);
-    expect(pages.map((p) => p.records.length)).toEqual([1000, 1]);
-    expect(pages[0]!.cursor).toEqual({ mode: 'incremental', since: newest });
+    const newestDeletion = new Date(Date.parse(since) + 10 * 60_000).toISOString();
+    // Not the newest active change (16 minutes later): deletions past the tenth may sit before it.
+    expect(asked).toEqual([since, newestDeletion]);
+    expect(pages.map((p) => [p.records.length, p.deleted.length])).toEqual([[990, 10], [0, 1]]);
+    expect(pages[0]!.cursor).toEqual({ mode: 'incremental', since: newestDeletion });
+  });
+
+  it('at the cap with active objects only (deletions may hide anywhere in the window), lists the entity again by key', async () => {
+    const full = Array.from({ length: 1000 }, (_, i) => invoice(i + 1, new Date(Date.parse(since) + (i + 1) * 1000).toISOString()));
+    nock(BASE).get(`${API}/cdc`).query(true).reply(200, { CDCResponse: [{ QueryResponse: [{ Invoice: full }] }], time: '2026-03-01T04:00:00.000-08:00' });
+    let text = '';
+    nock(BASE).get(`${API}/query`).query(true).reply((uri) => {
+      text = queryText(uri);
+      return [200, { QueryResponse: { Invoice: [invoice(1)] }, time: '2026-03-01T04:00:02.000-08:00' }];
+    });
+    const pages = await collect(quickbooksConnector.connect(context({ clock })).pull('invoice', { mode: 'incremental', since }));
+    expect(text).toMatch(/^select \* from Invoice orderby Id asc/i);
+    expect(pages.map((p) => p.mode)).toEqual(['full']);
+    expect(pages[0]!.cursor).toEqual({ mode: 'incremental', since: '2026-03-01T12:00:02.000Z' });
   });
 
   it('falls back to a full listing when the cursor is older than the 30-day CDC window', async () => {
@@ -196,7 +223,7 @@ describe('error shapes', () => {
 
   it('names the field when the answer does not parse', async () => {
     nock(BASE).get(`${API}/query`).query(true).reply(200, { QueryResponse: { Invoice: [{ DocNumber: 'no id' }] } });
-    await expect(collect(quickbooksConnector.connect(context({ clock })).pull('invoice', null))).rejects.toThrow(/Invoice query at 1: unexpected answer: QueryResponse\.Invoice\.0\.Id/);
+    await expect(collect(quickbooksConnector.connect(context({ clock })).pull('invoice', null))).rejects.toThrow(/Invoice query from the start: unexpected answer: QueryResponse\.Invoice\.0\.Id/);
   });
 
   it('names the field of a CDC answer that does not parse', async () => {

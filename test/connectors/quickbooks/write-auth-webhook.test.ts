@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { quickbooksConnector, signWebhook } from '../../../connectors/quickbooks/index.ts';
-import { appendNoteLine } from '../../../connectors/quickbooks/writes/private-note.ts';
+import { NOTE_MARKER, splitPrivateNote, withNoteLine } from '../../../connectors/quickbooks/writes/private-note.ts';
 import { API, BASE, REALM, context, settings, strictNock } from './context.ts';
 
 const NOW = Date.parse('2026-03-01T12:00:00Z');
@@ -29,7 +29,7 @@ describe('write-back by sparse update', () => {
     expect(sent).toEqual({
       Id: '130', SyncToken: '3', sparse: true,
       CustomField: [{ DefinitionId: '1', Type: 'StringType', StringValue: 'reminder-2' }],
-      PrivateNote: 'Keep for audit\n[Relance 2026-03-01] Dunning stage: reminder-2',
+      PrivateNote: `Keep for audit\n${NOTE_MARKER}\n[Relance 2026-03-01] Dunning stage: reminder-2`,
     });
   });
 
@@ -69,10 +69,29 @@ describe('write-back by sparse update', () => {
     expect(sent).not.toHaveProperty('CustomField');
   });
 
-  it('keeps the private note within its 4000 characters, dropping the oldest text', () => {
-    const note = appendNoteLine('x'.repeat(3990), 'Dunning stage: 2', new Date(NOW));
-    expect(note).toHaveLength(4000);
-    expect(note.endsWith('[Relance 2026-03-01] Dunning stage: 2')).toBe(true);
+  it('keeps the private note within its 4000 characters, dropping only its own oldest lines', () => {
+    let note: string | null = 'Accountant: call Jane before chasing.\n' + 'x'.repeat(3000);
+    for (let i = 0; i < 70; i++) note = withNoteLine(note, `Customer promised to pay ${i}.00 USD by 2026-04-01`, new Date(NOW)) ?? note;
+    expect(note!.length).toBeLessThanOrEqual(4000);
+    const { own, lines } = splitPrivateNote(note!);
+    expect(own).toBe('Accountant: call Jane before chasing.\n' + 'x'.repeat(3000));
+    expect(lines.at(-1)).toBe('[Relance 2026-03-01] Customer promised to pay 69.00 USD by 2026-04-01');
+    expect(note!.split(NOTE_MARKER)).toHaveLength(2);
+  });
+
+  it('does not write the same line twice, and never writes into a memo the accountant filled', () => {
+    const once = withNoteLine('Own text', 'Customer promised to pay 10.00 USD by 2026-04-01', new Date(NOW))!;
+    expect(withNoteLine(once, 'Customer promised to pay 10.00 USD by 2026-04-01', new Date(NOW + 86_400_000))).toBeNull();
+    expect(withNoteLine('y'.repeat(4000), 'Dunning stage: 2', new Date(NOW))).toBeNull();
+  });
+
+  it('sends no update when the promise is already in the memo', async () => {
+    const note = withNoteLine('Own text', 'Customer promised to pay 10.00 USD by 2026-04-01', new Date(NOW))!;
+    nock(BASE).get(`${API}/invoice/7`).query(true).reply(200, { Invoice: { Id: '7', SyncToken: '3', PrivateNote: note } });
+    const result = await quickbooksConnector.connect(context({ clock, settings: settings({ extra: {} }) }))
+      .push({ kind: 'promise_recorded', invoiceExternalId: '7', amount: '10.00', currency: 'USD', date: '2026-04-01' });
+    expect(result).toMatchObject({ externalId: '7', version: '3' });
+    expect(nock.isDone()).toBe(true);
   });
 });
 
