@@ -52,7 +52,9 @@ describe('HubSpot end to end', () => {
     const session = await hubspotSession(db, seeded.hubspotConnectionId, limiters);
     const first = await session.ensureProperties();
     expect(first.groupCreated).toBe(true);
-    expect(first.propertiesCreated.length).toBe(10);
+    // Ten dunning properties and four credit ones (core/credit: limit, hold, its reason, the amount over the limit).
+    expect(first.propertiesCreated.length).toBe(14);
+    expect(first.propertiesCreated).toContain('relance_credit_hold');
     const writes = sim.control.writtenBack().length;
     expect(await session.ensureProperties()).toEqual({ groupCreated: false, propertiesCreated: [] });
     expect(sim.control.writtenBack().length).toBe(writes);

@@ -64,11 +64,11 @@ describe('POST /webhooks/quickbooks', () => {
     expect(await readCursor(db.db, connectionId, 'invoice')).toEqual(cursor);
   });
 
-  it('answers 400 naming the field for a signed but malformed notification', async () => {
+  it('refuses a notification that names no realm: no connection key is tried for it (issue 12.6)', async () => {
     const body = JSON.stringify({ eventNotifications: [{ dataChangeEvent: { entities: [] } }] });
     const response = await fetch(`${serverUrl}/webhooks/quickbooks`, { method: 'POST', headers: { 'content-type': 'application/json', 'intuit-signature': signWebhook(sandbox.quickbooks.webhookVerifierToken!, body) }, body });
-    expect(response.status).toBe(400);
-    expect(JSON.stringify(await response.json())).toMatch(/realmId/);
+    expect(response.status).toBe(401);
+    expect(await response.json()).toMatchObject({ error: expect.any(Object) });
   });
 
   it('syncs the invoice a signed notification from the sandbox names', async () => {

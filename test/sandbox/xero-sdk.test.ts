@@ -134,7 +134,7 @@ describe('xero-node against the simulator', () => {
     expect(written.at(-1)).toMatchObject({ entity: 'Invoice', id, what: 'history' });
 
     const online = await api.getOnlineInvoice(tenant, id);
-    expect(online.body.onlineInvoices?.[0]?.onlineInvoiceUrl).toMatch(/^https:\/\/in\.xero\.com\//);
+    expect(online.body.onlineInvoices?.[0]?.onlineInvoiceUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/in\.xero\.com\//);
   });
 
   it('records a payment: the invoice balance goes down, a payment appears, the invoice is PAID at zero', async () => {
