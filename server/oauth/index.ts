@@ -9,6 +9,7 @@ import type { KeyRing } from '../../core/crypto.ts';
 import type { Logger } from '../../core/logging.ts';
 import * as schema from '../../core/store/schema/index.ts';
 import { enqueueSyncPull, runSyncPull } from '../../jobs/sync.ts';
+import { coalescedSyncs } from '../webhooks/coalesce.ts';
 import type { Worker } from '../../jobs/worker.ts';
 import { quickbooksWebhookRoutes } from '../webhooks/quickbooks.ts';
 import { xeroWebhookRoutes } from '../webhooks/xero.ts';
@@ -28,12 +29,15 @@ export interface ConnectionRouteDeps {
 
 export async function connectionRoutes(app: FastifyInstance, deps: ConnectionRouteDeps): Promise<void> {
   const store = { pool: deps.pool, db: drizzle(deps.pool, { schema }) };
+  // No worker: sync here, after answering, one run at a time per connection (replays fold into
+  // one follow-up); a failure is logged and recorded on the connection.
+  const inProcess = coalescedSyncs(
+    (connectionId, streams) => runSyncPull({ store, keys: deps.keys, logger: deps.logger }, { connectionId, streams }),
+    (connectionId, error) => deps.logger.warn('webhook sync failed', { connectionId, error }),
+  );
   const triggerSync = async (connectionId: string, streams: string[]): Promise<void> => {
     if (deps.worker) return enqueueSyncPull(deps.worker.agenda, { connectionId, streams });
-    // No worker: sync here, after answering; a failure is logged and recorded on the connection.
-    void runSyncPull({ store, keys: deps.keys, logger: deps.logger }, { connectionId, streams }).catch((error: unknown) =>
-      deps.logger.warn('webhook sync failed', { connectionId, error }),
-    );
+    return inProcess(connectionId, streams);
   };
   // A new connection's first sync goes to the queue; without a worker it waits for `relance sync`.
   const worker = deps.worker;
