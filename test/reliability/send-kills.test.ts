@@ -20,7 +20,7 @@ describe('two send workers killed with SIGKILL', () => {
     sink.replyDelayMs = 10;
     const trials: SendTrialCounts[] = [];
     for (const kills of [1, 2, 3]) {
-      trials.push(await runSendTrial({ databaseUrl: t.url, db: t.db, sink, reminders: 60, kills, leaseMs: 5000, batchSize: 20 }));
+      trials.push(await runSendTrial({ databaseUrl: t.url, db: t.db, sink, reminders: 60, kills, leaseMs: 15_000, batchSize: 20 }));
     }
     const total = totalOf(trials);
     expect(total.kills).toBeGreaterThan(0);
