@@ -15,7 +15,7 @@ import { addDays, daysBetween, type IsoDate } from '../calendar/index.ts';
 import { InvalidInput, NotFound } from '../errors.ts';
 import { divRoundHalfUp, formatMinor, isCurrency, toMinor } from '../money.ts';
 import type { Executor } from '../store/index.ts';
-import { parseInput } from './parse.ts';
+import { basisPoints, parseInput } from './parse.ts';
 
 const percent = z.string().regex(/^\d{1,3}(\.\d{1,2})?$/, 'must be a percentage such as "90" or "85.5"');
 const days = (what: string) => z.number({ error: `must be a number of days` }).int(`${what} must be whole days`).min(0, 'must not be negative').max(3650);
@@ -84,12 +84,6 @@ export async function setInsuredLimit(db: Executor, organizationId: string, cust
   return { amount: minor === null ? null : formatMinor(minor, body.currency!), currency: minor === null ? null : body.currency! };
 }
 
-/** Share in basis points: "85.5" → 8550. */
-function shareBasisPoints(percentText: string): bigint {
-  const [whole, frac = ''] = percentText.split('.');
-  return BigInt(whole!) * 100n + BigInt(frac.padEnd(2, '0').slice(0, 2));
-}
-
 export const AGE_BUCKETS = ['current', '1-30', '31-60', '61-90', '91+'] as const;
 type Bucket = (typeof AGE_BUCKETS)[number];
 
@@ -119,12 +113,12 @@ export async function insuranceExposure(db: Executor, organizationId: string, as
       FROM invoices i LEFT JOIN customer_credit cc ON cc.customer_id = i.customer_id
      WHERE i.organization_id = ${organizationId}::uuid AND i.status = 'open' AND i.balance_minor > 0 AND NOT i.disputed
      ORDER BY i.customer_id, i.currency, i.due_date NULLS LAST, i.id`);
-  const bp = policy ? shareBasisPoints(policy.insuredSharePercent) : 0n;
+  const bp = policy ? basisPoints(policy.insuredSharePercent) : 0n;
   const sums = new Map<string, Map<Bucket, { outstanding: bigint; insured: bigint }>>();
   // Per customer and currency: how much of the insured limit is still unused, oldest debt first.
   const remaining = new Map<string, bigint>();
-  const ordered = [...rows].sort((a, b) => (a.customer_id + a.currency).localeCompare(b.customer_id + b.currency) || (a.due_date ?? '9999').localeCompare(b.due_date ?? '9999'));
-  for (const r of ordered) {
+  // The query's order (customer, currency, oldest due first) is the order the limit is used up in.
+  for (const r of rows) {
     const balance = BigInt(r.balance);
     const key = `${r.customer_id}:${r.currency}`;
     if (!remaining.has(key)) remaining.set(key, policy && r.insured_limit !== null && r.insured_currency === r.currency ? BigInt(r.insured_limit) : 0n);

@@ -9,3 +9,9 @@ export function parseInput<T extends z.ZodType>(schema: T, value: unknown, what:
   const field = issue.path.join('.') || (issue.code === 'invalid_union' ? 'kind' : '');
   throw new InvalidInput(`${what} ${field || 'body'}: ${issue.message}`, { field: field || undefined });
 }
+
+/** A percentage written "85" or "12.5" (at most two decimals) in basis points: "85.5" → 8550n. */
+export function basisPoints(percentText: string): bigint {
+  const [whole, frac = ''] = percentText.split('.');
+  return BigInt(whole!) * 100n + BigInt(frac.padEnd(2, '0').slice(0, 2));
+}

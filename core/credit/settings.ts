@@ -12,7 +12,7 @@ import { divRoundHalfUp, formatMinor, toMinor } from '../money.ts';
 import type { Executor } from '../store/index.ts';
 import type { LimitRule } from '../store/schema/index.ts';
 import { listCreditRequests, type CreditRequest } from './limits.ts';
-import { parseInput } from './parse.ts';
+import { basisPoints, parseInput } from './parse.ts';
 
 const percent = z.string().regex(/^\d{1,3}(\.\d{1,2})?$/, 'must be a percentage such as "25" or "12.5"');
 const ruleSchema = z
@@ -68,9 +68,7 @@ export interface LimitProposal {
 }
 
 function percentOf(minor: bigint, percentText: string): bigint {
-  const [whole, frac = ''] = percentText.split('.');
-  const basisPoints = BigInt(whole!) * 100n + BigInt(frac.padEnd(2, '0').slice(0, 2));
-  return divRoundHalfUp(minor * basisPoints, 10_000n);
+  return divRoundHalfUp(minor * basisPoints(percentText), 10_000n);
 }
 
 /**
