@@ -13,9 +13,9 @@ export const DEMO_EMAIL = 'demo@relance.example';
 const ACTOR = 'cli:demo';
 
 /** Creates the demo user (or gives it a new password) and makes it admin of each organization. */
-export async function ensureDemoUser(db: Db, organizationIds: readonly string[]): Promise<{ email: string; password: string }> {
+export async function ensureDemoUser(db: Db, organizationIds: readonly string[]): Promise<{ id: string; email: string; password: string }> {
   const password = generatePassword();
-  await db.transaction(async (tx) => {
+  const id = await db.transaction(async (tx) => {
     const existing = await findUserByEmail(tx, DEMO_EMAIL);
     const account = existing ?? (await createUser(tx, { email: DEMO_EMAIL, password }));
     if (existing) await setPassword(tx, existing.id, password);
@@ -23,8 +23,9 @@ export async function ensureDemoUser(db: Db, organizationIds: readonly string[])
       await grantMembership(tx, { userId: account.id, organizationId, role: 'admin' });
       await recordAudit(tx, { organizationId, actor: ACTOR, kind: 'audit.membership.grant', payload: { userId: account.id, role: 'admin' } });
     }
+    return account.id;
   });
-  return { email: DEMO_EMAIL, password };
+  return { id, email: DEMO_EMAIL, password };
 }
 
 /**

@@ -27,6 +27,7 @@ import type { Store } from '../../core/store/index.ts';
 import type { Runtime } from '../runtime.ts';
 import { connectSandbox } from './connect-sandbox.ts';
 import { demoPortalLink, ensureDemoUser } from './demo-access.ts';
+import { approveDemoLetters, ensureDemoSenderAddresses } from './demo-letters.ts';
 
 export interface DemoOptions {
   /** Started by the caller, who closes them (or keeps them serving). */
@@ -59,7 +60,7 @@ export interface DemoSummary {
   /** Where the caught reminders can be read (`GET`, JSON) while the demo serves; else null. */
   mailUrl: string | null;
   /** The letters sent to the local outbox and the folder their PDFs are in (added field). */
-  letters: { sent: number; awaitingApproval: number; held: number; directory: string | null };
+  letters: { sent: number; awaitingApproval: number; held: number; directory: string | null; approvedByDemo?: { count: number; by: string } };
 }
 
 /** The demo's send dependencies: email to the mail catcher, letters to the local outbox (`lettersDir`), each customer's portal link. */
@@ -97,6 +98,12 @@ export async function runDemo(rt: Runtime, opts: DemoOptions): Promise<DemoSumma
     await runOrganization(store.db, { organizationId, asOf: opts.asOf });
   }
 
+  // The formal-notice letters need a person's approval: the demo's admin gives it, audited (demo-letters.ts).
+  const user = await ensureDemoUser(store.db, organizationIds);
+  const senders = await ensureDemoSenderAddresses(store.db, organizationIds);
+  if (senders.length) notes.push(`letters: ${senders.join(', ')} had no sender address (the connectors do not read the company's own yet): the demo gave ${senders.length === 1 ? 'it' : 'each'} one, editable in the console's settings`);
+  const approvals = await approveDemoLetters(store.db, organizationIds, user);
+
   opts.say('sending reminders to the local mail catcher…');
   const caughtBefore = mail.messages.length;
   const base = demoSendDeps(mail, { keys, publicUrl: opts.publicUrl }, `demo-${process.pid}`, opts.lettersDir ?? null);
@@ -125,13 +132,12 @@ export async function runDemo(rt: Runtime, opts: DemoOptions): Promise<DemoSumma
       (caught === 0 ? ' (a reminder is never sent twice: the earlier ones are on each customer\'s timeline in the console)' : ''));
   }
   const reports = organizationIds[0] ? await organizationReports(rt, organizationIds[0], opts.asOf) : { aging: null, dso: null };
-  const user = await ensureDemoUser(store.db, organizationIds);
   const portal = await demoPortalLink(store.db, keys, { organizationIds, asOf: opts.asOf, publicUrl: opts.publicUrl });
   return {
     synced, actions, emailsCaught: mail.messages.length - caughtBefore, writtenBack, reports,
     consoleUrl: new URL('/console/', opts.publicUrl).toString(), portalUrl: portal?.url ?? null, notes,
-    user, portalCustomer: portal?.customerName ?? null, mailUrl: mail.webUrl,
-    letters: { ...(await countLetters(rt, organizationIds)), directory: opts.lettersDir ?? null },
+    user: { email: user.email, password: user.password }, portalCustomer: portal?.customerName ?? null, mailUrl: mail.webUrl,
+    letters: { ...(await countLetters(rt, organizationIds)), directory: opts.lettersDir ?? null, approvedByDemo: { count: approvals.approved, by: approvals.by } },
   };
 }
 

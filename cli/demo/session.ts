@@ -50,7 +50,8 @@ function printAccess(s: DemoSummary): string {
   if (s.mailUrl) lines.push(`caught mail: ${s.mailUrl}`);
   if (s.letters?.directory) {
     const waiting = s.letters.awaitingApproval ? `; ${s.letters.awaitingApproval} awaiting approval in the console${s.letters.held ? ` (${s.letters.held} held: a missing postal address…)` : ''}` : '';
-    lines.push(`letters: ${s.letters.sent} sent, their PDFs in ${s.letters.directory}${waiting}`);
+    const approved = s.letters.approvedByDemo?.count ? ` (${s.letters.approvedByDemo.count} approved for the demo by ${s.letters.approvedByDemo.by}, audited)` : '';
+    lines.push(`letters: ${s.letters.sent} sent${approved}, their PDFs in ${s.letters.directory}${waiting}`);
   }
   return lines.join('\n') + '\n';
 }
