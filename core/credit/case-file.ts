@@ -96,7 +96,7 @@ export async function buildCaseFile(db: Db, organizationId: string, handoverId: 
     name: string; address: PostalAddress | null; country: string | null; tax_id: string | null; email: string | null; phone: string | null;
   }>(sql`
     SELECT o.name AS org_name, o.country AS org_country, o.sender_address AS org_address, o.timezone, o.late_payment_policy AS policy,
-           c.name, c.postal_address AS address, c.country, c.tax_id, c.email, c.phone
+           c.name, COALESCE(c.postal_address_override, c.postal_address) AS address, c.country, c.tax_id, c.email, c.phone
       FROM customers c JOIN organizations o ON o.id = c.organization_id WHERE c.id = ${customerId}::uuid`);
   const p = parties!;
   const asOf = asOfGiven ?? todayIn(p.timezone, new Date());

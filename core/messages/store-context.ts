@@ -31,7 +31,7 @@ interface ContextRow {
 /** The action's store context, or null when the action is gone. */
 async function loadContext(db: Executor, actionId: string): Promise<ContextRow | null> {
   const { rows } = await db.execute<ContextRow>(sql`
-    SELECT c.postal_address, c.country AS customer_country, c.language_override, o.sender_address, o.country AS org_country,
+    SELECT COALESCE(c.postal_address_override, c.postal_address) AS postal_address, c.country AS customer_country, c.language_override, o.sender_address, o.country AS org_country,
            o.late_payment_policy AS policy, a.details,
            (SELECT COALESCE(json_agg(json_build_object('date', to_char(p.sent_at, 'YYYY-MM-DD'), 'channel', p.channel::text) ORDER BY p.sent_at), '[]')
               FROM actions p

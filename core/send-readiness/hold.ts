@@ -30,7 +30,7 @@ export async function heldReason(db: Executor, channels: { readonly email?: unkn
   }
   if (a.channel !== 'letter') return null;
   const { rows } = await db.execute<{ postal_address: PostalAddress | null; sender_address: PostalAddress | null }>(sql`
-    SELECT c.postal_address, o.sender_address FROM customers c JOIN organizations o ON o.id = c.organization_id
+    SELECT COALESCE(c.postal_address_override, c.postal_address) AS postal_address, o.sender_address FROM customers c JOIN organizations o ON o.id = c.organization_id
      WHERE c.id = ${a.customer_id}::uuid`);
   const row = rows[0];
   const missing = missingAddressPart(row?.postal_address);

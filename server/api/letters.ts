@@ -10,7 +10,8 @@ import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import { actorOf, recordAudit } from '../../core/access/index.ts';
 import { previewAction } from '../../core/approvals/index.ts';
-import { effectivePolicy, POLICY_NAMES, shippedReferenceRates } from '../../core/fees/index.ts';
+import { effectivePolicy, POLICY_NAMES, referenceRateStatus, shippedReferenceRates } from '../../core/fees/index.ts';
+import { todayIn } from '../../core/calendar/index.ts';
 import { sentDocument } from '../../core/letters/index.ts';
 import { reminderPortalUrl } from '../../core/sending/portal-link.ts';
 import { renderMessage, renderWithOverrides } from '../../core/messages/index.ts';
@@ -45,12 +46,14 @@ const actionParams = orgParams.extend({ actionId: z.uuid() });
 const customerParams = orgParams.extend({ customerId: z.uuid() });
 
 /** The policy as the API shows it: what is in force, whether it was chosen, the rates it uses. */
-function policyJson(stored: LatePaymentPolicy, country: string) {
+function policyJson(stored: LatePaymentPolicy, country: string, today: string) {
   const inForce = effectivePolicy(stored, country);
   return {
     policy: inForce.policy,
     chosen: stored.chosen === true,
     referenceRates: inForce.referenceRates ?? [],
+    // Which rate date applies today, and a warning when the table is older than 6 months.
+    referenceRate: referenceRateStatus(inForce.referenceRates ?? [], today),
     shippedReferenceRates: shippedReferenceRates(inForce.policy),
     ...(stored.chosen && stored.policy === 'CUSTOM' && { annualRate: stored.annualRate ?? null, fixedAmount: stored.fixedAmount ?? null }),
   };
@@ -80,26 +83,29 @@ export function letterRoutes(app: FastifyInstance, scope: ApiScope): void {
     return pdf;
   });
 
-  defineRoute(app, registry, { method: 'GET', url: '/api/organizations/:orgId/customers/:customerId/details', summary: "A customer's postal address, country and language (synced and override)", tag: 'customers', params: customerParams }, async ({ principal, params }) => {
+  defineRoute(app, registry, { method: 'GET', url: '/api/organizations/:orgId/customers/:customerId/details', summary: "A customer's postal address (the one letters use, the provider's, and an admin's edit), country and language", tag: 'customers', params: customerParams }, async ({ principal, params }) => {
     const membership = requireOrg(principal, params.orgId, 'read', 'reading customers');
     await requireVisibleCustomer(db, principal, membership, params.customerId);
-    const [c] = await db.select({ id: customers.id, name: customers.name, postalAddress: customers.postalAddress, country: customers.country, countryRaw: customers.countryRaw, language: customers.language, languageOverride: customers.languageOverride })
-      .from(customers).where(and(eq(customers.id, params.customerId), eq(customers.organizationId, params.orgId)));
-    if (!c) throw notFound('customer', 'customerId');
-    return c;
+    return customerDetails(db, params.orgId, params.customerId);
   });
 
-  defineRoute(app, registry, { method: 'PATCH', url: '/api/organizations/:orgId/customers/:customerId/details', summary: "Set a customer's postal address or language override (null clears)", tag: 'customers', params: customerParams, body: customerDetailsBody }, async ({ principal, params, body }) => {
+  defineRoute(app, registry, { method: 'PATCH', url: '/api/organizations/:orgId/customers/:customerId/details', summary: "Edit a customer's postal address (kept over the next syncs; null: back to the provider's) or language override (null clears)", tag: 'customers', params: customerParams, body: customerDetailsBody }, async ({ principal, params, body }) => {
     const membership = requireOrg(principal, params.orgId, 'collect', 'editing customers');
     await requireVisibleCustomer(db, principal, membership, params.customerId);
-    return db.transaction(async (tx) => {
-      const set = { ...(body.postalAddress !== undefined && { postalAddress: body.postalAddress }), ...(body.languageOverride !== undefined && { languageOverride: body.languageOverride }), updatedAt: new Date() };
-      const [c] = await tx.update(customers).set(set).where(and(eq(customers.id, params.customerId), eq(customers.organizationId, params.orgId)))
-        .returning({ id: customers.id, postalAddress: customers.postalAddress, languageOverride: customers.languageOverride });
+    const actor = actorOf(principal);
+    await db.transaction(async (tx) => {
+      // The edit goes to the override columns: a sync rewrites postal_address from the provider, never these.
+      const address = body.postalAddress !== undefined && {
+        postalAddressOverride: body.postalAddress, postalAddressEditedBy: body.postalAddress ? actor : null, postalAddressEditedAt: body.postalAddress ? new Date() : null,
+      };
+      const set = { ...address, ...(body.languageOverride !== undefined && { languageOverride: body.languageOverride }), updatedAt: new Date() };
+      const [c] = await tx.update(customers).set(set).where(and(eq(customers.id, params.customerId), eq(customers.organizationId, params.orgId))).returning({ id: customers.id });
       if (!c) throw notFound('customer', 'customerId');
-      await recordAudit(tx, { organizationId: params.orgId, actor: actorOf(principal), kind: 'audit.customer.details', payload: { customerId: c.id, fields: Object.keys(body) } });
-      return c;
+      const fields = Object.keys(body);
+      const backToProvider = body.postalAddress === null;
+      await recordAudit(tx, { organizationId: params.orgId, customerId: c.id, actor, kind: 'audit.customer.details', payload: { customerId: c.id, fields, ...(backToProvider && { postalAddress: 'provider' }) } });
     });
+    return customerDetails(db, params.orgId, params.customerId);
   });
 
   defineRoute(app, registry, { method: 'GET', url: '/api/organizations/:orgId/letter-settings', summary: "The organization's sender address and late-payment policy (with the reference rates in force)", tag: 'organizations', params: orgParams }, async ({ principal, params }) => {
@@ -135,7 +141,28 @@ export async function previewPortalUrl(scope: ApiScope, organizationId: string, 
 }
 
 async function letterSettings(db: Db, organizationId: string) {
-  const [o] = await db.select({ senderAddress: organizations.senderAddress, country: organizations.country, policy: organizations.latePaymentPolicy }).from(organizations).where(eq(organizations.id, organizationId));
+  const [o] = await db.select({ senderAddress: organizations.senderAddress, country: organizations.country, policy: organizations.latePaymentPolicy, timezone: organizations.timezone }).from(organizations).where(eq(organizations.id, organizationId));
   if (!o) throw notFound('organization', 'orgId');
-  return { senderAddress: o.senderAddress, country: o.country, latePayment: policyJson(o.policy, o.country) };
+  return { senderAddress: o.senderAddress, country: o.country, latePayment: policyJson(o.policy, o.country, todayIn(o.timezone)) };
+}
+
+/**
+ * A customer's details: `postalAddress` is the one letters use (an admin's edit, else the
+ * provider's), `syncedPostalAddress` the provider's as last synced, `postalAddressEdited` who
+ * edited it in Relance and when (null when the provider's is in use).
+ */
+async function customerDetails(db: Db, organizationId: string, customerId: string) {
+  const [c] = await db.select({
+    id: customers.id, name: customers.name, synced: customers.postalAddress, override: customers.postalAddressOverride,
+    editedBy: customers.postalAddressEditedBy, editedAt: customers.postalAddressEditedAt,
+    country: customers.country, countryRaw: customers.countryRaw, language: customers.language, languageOverride: customers.languageOverride,
+  }).from(customers).where(and(eq(customers.id, customerId), eq(customers.organizationId, organizationId)));
+  if (!c) throw notFound('customer', 'customerId');
+  const { synced, override, editedBy, editedAt, ...rest } = c;
+  return {
+    ...rest,
+    postalAddress: override ?? synced,
+    syncedPostalAddress: synced,
+    postalAddressEdited: override ? { by: editedBy, at: editedAt?.toISOString() ?? null } : null,
+  };
 }

@@ -49,6 +49,10 @@ export const customers = pgTable(
     countryRaw: text('country_raw'),
     // Where letters go: synced from the provider's billing address, editable per customer.
     postalAddress: jsonb('postal_address').$type<PostalAddress>(),
+    // An admin's edit (the console, the API): wins over the synced address and survives the next sync.
+    postalAddressOverride: jsonb('postal_address_override').$type<PostalAddress>(),
+    postalAddressEditedBy: text('postal_address_edited_by'),
+    postalAddressEditedAt: instant('postal_address_edited_at'),
     language: text('language'),
     // Set by an admin: wins over the synced language and the one derived from the country.
     languageOverride: text('language_override'),
