@@ -30,6 +30,8 @@ export interface ServerDeps {
   trustedProxies?: readonly string[];
   /** RELANCE_PROMISE_HORIZON_DAYS (default 90). */
   promiseHorizonDays?: number;
+  /** The configured message channels (core/sending/channels-from-config.ts): a scenario naming another is refused on save. */
+  channels?: readonly string[] | null;
 }
 
 async function databaseHealth(pool: pg.Pool): Promise<{ ok: boolean; latencyMs: number; error?: string }> {
@@ -71,7 +73,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   });
 
   void app.register(consolePlugin, { db: drizzle(deps.pool, { schema }) });
-  registerAdminApiAndPortal(app, { pool: deps.pool, logger: deps.logger, worker: deps.worker, keys: deps.keys ?? null, publicUrl: deps.publicUrl ?? null, providerApps: deps.providerApps ?? {}, promiseHorizonDays: deps.promiseHorizonDays ?? 90 });
+  registerAdminApiAndPortal(app, { pool: deps.pool, logger: deps.logger, worker: deps.worker, keys: deps.keys ?? null, publicUrl: deps.publicUrl ?? null, providerApps: deps.providerApps ?? {}, promiseHorizonDays: deps.promiseHorizonDays ?? 90, channels: deps.channels ?? null });
   if (deps.keys) void app.register(connectionRoutes, { pool: deps.pool, keys: deps.keys, worker: deps.worker, logger: deps.logger });
   if (deps.keys) void app.register(hubspotWebhookRoutes, { pool: deps.pool, keys: deps.keys, logger: deps.logger, enqueue: async (job, data) => void (await deps.worker?.agenda.now(job, data)) });
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Command } from 'commander';
 import { renderMessage } from '../../core/messages/index.ts';
-import { channelsFromConfig, type OpenedChannels } from '../../core/sending/channels-from-config.ts';
+import { channelsFromConfig, configuredChannelNames, type OpenedChannels } from '../../core/sending/channels-from-config.ts';
 import { scheduleDunning } from '../../jobs/dunning.ts';
 import { scheduleInbox } from '../../jobs/inbox.ts';
 import { scheduleHolds } from '../../jobs/holds.ts';
@@ -55,7 +55,7 @@ export function registerStart(program: Command): void {
         logger.info('dunning channels', { channels: opened.configured });
       }
       const app = buildServer({ pool: store.pool, storeMode: store.mode, worker, logger, keys: rt.keys, publicUrl: config.publicUrl, providerApps: providerAppsFrom(config.providerApps),
-        trustedProxies: config.trustedProxies, promiseHorizonDays: config.promiseHorizonDays });
+        trustedProxies: config.trustedProxies, promiseHorizonDays: config.promiseHorizonDays, channels: configuredChannelNames(config) });
       const address = await app.listen({ host: config.host, port: config.port });
       logger.info('relance started', { address, store: store.mode, worker: Boolean(worker) });
       process.stdout.write(`relance listening on ${address} (${store.mode} database)\n`);

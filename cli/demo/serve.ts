@@ -80,6 +80,8 @@ export async function serveDemo(o: DemoServeOptions): Promise<ServedDemo> {
   const app = buildServer({
     pool: o.store.pool, storeMode: o.store.mode, worker, logger: o.logger, keys: o.keys, publicUrl: url,
     providerApps: sandboxProviderApps(o.sandbox),
+    // The demo sends email (the mail catcher) and letters (the local outbox); no SMS.
+    channels: Object.keys(send.channels),
   });
   try {
     await app.listen({ host: o.host, port: o.port });

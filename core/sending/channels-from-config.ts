@@ -15,6 +15,11 @@ export interface OpenedChannels {
   close(): Promise<void>;
 }
 
+/** The names of the channels `channelsFromConfig` builds, without building them (the API's scenario check). */
+export function configuredChannelNames(config: Pick<Config, 'mail' | 'sms'>): string[] {
+  return [...(config.mail ? ['email'] : []), ...(config.sms ? ['sms'] : []), 'letter'];
+}
+
 /** Builds the configured channels; validation errors name the setting. */
 export function channelsFromConfig(config: Pick<Config, 'mail' | 'sms' | 'dataDir'> & Partial<Pick<Config, 'letters'>>): OpenedChannels {
   const m = config.mail;

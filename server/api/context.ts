@@ -23,6 +23,8 @@ export interface ApiDeps {
   publicUrl: string | null;
   /** Queues `sync.pull` (jobs/sync.ts); null when no scheduler runs in this process. */
   enqueueSync: ((data: { connectionId: string; full: boolean }) => Promise<void>) | null;
+  /** The message channels this installation sends through ("email", "sms", "letter"); null or absent: unknown, not checked. */
+  channels?: readonly string[] | null;
 }
 
 export interface ApiScope extends ApiDeps {

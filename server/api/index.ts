@@ -93,6 +93,8 @@ export interface AdminAndPortalDeps {
   portalActions?: PortalActions;
   /** RELANCE_PROMISE_HORIZON_DAYS: how far ahead a portal promise may be (default 90). */
   promiseHorizonDays?: number;
+  /** The configured message channels, for the scenario check on save (null: not checked). */
+  channels?: readonly string[] | null;
 }
 
 /** The portal's promise and dispute forms, on core/promises and core/disputes, each in one transaction. */
@@ -122,6 +124,7 @@ export function registerAdminApiAndPortal(app: FastifyInstance, deps: AdminAndPo
       publicUrl: deps.publicUrl ?? null,
       enqueueSync: worker ? (data) => enqueueSyncPull(worker.agenda, data) : null,
       providerApps: deps.providerApps ?? {},
+      channels: deps.channels ?? null,
     }),
   );
   if (keys) {

@@ -36,7 +36,7 @@ export function scenarioRoutes(app: FastifyInstance, scope: ApiScope): void {
   defineRoute(app, registry, { method: 'POST', url: '/api/organizations/:orgId/scenarios/validate', summary: 'Validate a scenario without saving it', tag: 'scenarios', params: orgParams, body: z.unknown() }, async ({ principal, params, body }) => {
     requireOrg(principal, params.orgId, 'read', 'validating scenarios');
     const scenario = parseScenario(body);
-    await checkScenarioSteps(db, params.orgId, scenario);
+    await checkScenarioSteps(db, params.orgId, scenario, scope.channels ?? null);
     return { valid: true, scenario };
   });
 
@@ -45,7 +45,7 @@ export function scenarioRoutes(app: FastifyInstance, scope: ApiScope): void {
     before: ({ principal, params }) => void requireOrg(principal, params.orgId, 'administer', 'editing scenarios') }, async ({ principal, params, body }) => {
     requireOrg(principal, params.orgId, 'administer', 'editing scenarios');
     if (body.name !== params.name) throw new HttpError(400, 'invalid', `name: must be "${params.name}" as in the URL`, 'name');
-    await checkScenarioSteps(db, params.orgId, body);
+    await checkScenarioSteps(db, params.orgId, body, scope.channels ?? null);
     return db.transaction(async (tx) => {
       // saveScenario asks for the store handle; a transaction offers the same query builder.
       const id = await saveScenario(tx as unknown as Db, params.orgId, body);
