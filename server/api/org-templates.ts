@@ -13,6 +13,7 @@ import {
   CHANNELS, TemplateError, compileSource, languagesOf, listTemplates, renderMessage, sampleMessageInput, templateFile,
   type CompiledTemplate, type TemplateRef,
 } from '../../core/messages/index.ts';
+import { customerPreviewInput } from '../../core/letters/customer-preview.ts';
 import { templateOverrides } from '../../core/store/schema/index.ts';
 import { orgParams, requireOrg, type ApiScope } from './context.ts';
 import { HttpError, notFound } from './http-errors.ts';
@@ -24,7 +25,11 @@ const templateParams = orgParams.extend({
   language: z.string().regex(/^[a-z]{2,3}$/),
 });
 const saveBody = z.object({ source: z.string().min(1).max(200_000) });
-const previewBody = z.object({ source: z.string().min(1).max(200_000).optional() }).default({});
+const previewBody = z.object({
+  source: z.string().min(1).max(200_000).optional(),
+  /** A customer of this organization to preview on (its invoices, fees, addresses, history); absent: sample data. */
+  customerId: z.uuid().optional(),
+}).default({});
 
 type TemplateParams = z.output<typeof templateParams>;
 
@@ -101,15 +106,18 @@ export function orgTemplateRoutes(app: FastifyInstance, scope: ApiScope): void {
     return current(params);
   });
 
-  defineRoute(app, registry, { method: 'POST', url: `${url}/preview`, summary: 'Render a source (unsaved, else the current one) with sample data', tag: 'templates', params: templateParams, body: previewBody }, async ({ principal, params, body }) => {
+  defineRoute(app, registry, { method: 'POST', url: `${url}/preview`, summary: 'Render a source (unsaved, else the current one) on a customer of the organization, else with sample data', tag: 'templates', params: templateParams, body: previewBody }, async ({ principal, params, body }) => {
     // A preview compiles an arbitrary source: the right to edit templates, not read access.
     requireOrg(principal, params.orgId, 'administer', 'previewing template sources');
     const ref = { channel: params.channel, name: params.name, language: params.language };
     // Also the 404 of a template not shipped in this language, before anything compiles.
     const now = await current(params);
     const template = await compiled(ref, body.source ?? now.source);
-    const m = await renderMessage(sampleMessageInput(params.name, params.channel, params.language), { override: async () => template });
-    const base = { subject: m.channel === 'sms' ? null : m.subject, text: m.text };
+    const input = body.customerId
+      ? await customerPreviewInput(db, { organizationId: params.orgId, customerId: body.customerId, templateName: params.name, channel: params.channel, language: params.language })
+      : sampleMessageInput(params.name, params.channel, params.language);
+    const m = await renderMessage(input, { override: async () => template });
+    const base = { subject: m.channel === 'sms' ? null : m.subject, text: m.text, blocks: m.blocks ?? {}, on: body.customerId ? { customerId: body.customerId, name: input.customer.name } : null };
     return m.channel === 'email' ? { ...base, html: m.html } : base;
   });
 }

@@ -20,10 +20,11 @@ const toJson = (s: ScenarioRow) => ({
 export function scenarioRoutes(app: FastifyInstance, scope: ApiScope): void {
   const { db, registry } = scope;
 
-  defineRoute(app, registry, { method: 'GET', url: '/api/organizations/:orgId/scenarios', summary: 'Scenarios in priority order', tag: 'scenarios', params: orgParams }, async ({ principal, params }) => {
+  defineRoute(app, registry, { method: 'GET', url: '/api/organizations/:orgId/scenarios', summary: 'Scenarios in priority order, and the configured message channels', tag: 'scenarios', params: orgParams }, async ({ principal, params }) => {
     requireOrg(principal, params.orgId, 'read', 'reading scenarios');
     const rows = await db.select().from(scenarios).where(eq(scenarios.organizationId, params.orgId)).orderBy(asc(scenarios.priority), asc(scenarios.name));
-    return { items: rows.map(toJson) };
+    // The channels this installation sends through (null: not known here): the console's step form offers them.
+    return { items: rows.map(toJson), channels: scope.channels ?? null };
   });
 
   defineRoute(app, registry, { method: 'GET', url: '/api/organizations/:orgId/scenarios/:name', summary: 'One scenario', tag: 'scenarios', params: nameParams }, async ({ principal, params }) => {

@@ -112,6 +112,8 @@ describe.skipIf(!hasChromium)('console in Chromium', () => {
   it('edits a scenario: a bad step is named, a good edit saves', async () => {
     await page.click('nav >> text=Scenarios');
     await page.click('#scenarios tbody tr:first-child button');
+    // The JSON is the form's advanced view.
+    await page.click('#scenario-advanced summary');
     const editor = page.locator('#scenario-json');
     const original = JSON.parse(await editor.inputValue()) as { steps: { offsetDays: unknown }[] };
     await editor.fill(JSON.stringify({ ...original, steps: [{ ...original.steps[0], offsetDays: 'soon' }, ...original.steps.slice(1)] }, null, 2));

@@ -255,6 +255,8 @@ describe.skipIf(!hasChromium)('collector pages in Chromium', () => {
     await page.click('nav >> text=Templates');
     await page.click('[data-channel=email] tr[data-template=reminder-1] a[data-language=en]');
     await page.waitForSelector('#template-subject');
+    // The whole source is the advanced view under the text blocks.
+    await page.click('#template-advanced summary');
     const source = await page.inputValue('#template-source');
     const shippedSubject = await page.textContent('#template-subject');
     // The email's subject is its <mj-title>.

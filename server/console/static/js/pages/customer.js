@@ -7,6 +7,7 @@ import { api } from '../api.js';
 import { h, mount } from '../dom.js';
 import { formatDate, formatMoney, language, t } from '../i18n.js';
 import { orgPath } from '../session.js';
+import { addressPanel } from './customer-address.js';
 import { collectionsPanel } from './customer-collections.js';
 import { figuresPanel, holdsPanel, timelineEntry, workPanel } from './customer-workspace.js';
 
@@ -29,7 +30,9 @@ export async function customerPage(main, [customerId], { errorBox }) {
     }
   }
   const reload = () => customerPage(main, [customerId], { errorBox });
-  const [holds, work] = await Promise.all([holdsPanel(customerId, invoices.items, reload), workPanel(customerId, invoices.items, reload)]);
+  // The postal address letters go to (customer-address.js): synced, or edited in Relance.
+  const address = addressPanel(customerId);
+  const [holds, work] = await Promise.all([holdsPanel(customerId, invoices.items, reload), workPanel(customerId, invoices.items, reload), address.load()]);
   mount(main,
     h('h1', {}, c.name, c.paused ? h('span', { class: 'badge' }, t('customers.paused')) : null),
     h('p', {}, h('a', { id: 'conversation-link', href: `#/customers/${customerId}/conversation` }, t('inbox.conversation'))),
@@ -51,6 +54,7 @@ export async function customerPage(main, [customerId], { errorBox }) {
             h('td', { class: 'num' }, formatMoney(i.balance, i.currency)))))),
         h('h2', {}, t('customer.contacts')),
         h('table', {}, h('tbody', {}, c.contacts.map((p) => h('tr', {}, h('td', {}, p.name ?? '—'), h('td', { class: 'wrap' }, p.email ?? '—'), h('td', {}, p.phone ?? ''), h('td', {}, p.role ?? ''))))),
+        address.section,
         collectionsPanel({ customerId, invoices: invoices.items, errorBox, onDisputed: reload }),
         work),
       h('section', {}, h('h2', {}, t('customer.timeline')), errors, list, more)));

@@ -10,6 +10,7 @@ import { fieldErrors } from '../field-errors.js';
 import { formatInstant, language, LANGUAGES, t } from '../i18n.js';
 import { orgPath, session } from '../session.js';
 import { accessPanel } from './access.js';
+import { letterSettingsPanels } from './letter-settings.js';
 
 /** ISO weekday 1–7 (Monday first) by name in the console's language; 2024-01-01 was a Monday. */
 const weekdayName = (n) => new Intl.DateTimeFormat(language(), { weekday: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(2024, 0, n)));
@@ -142,8 +143,10 @@ export async function settingsPage(main, _params, { errorBox }) {
   }
   const outbox = outboxPanel(errorBox);
   const access = accessPanel(errorBox);
-  const [{ schedule }, organization] = await Promise.all([api(orgPath('/report-schedule')), api(orgPath('')), outbox.load(), access.load()]);
+  const [{ schedule }, organization, letters] = await Promise.all([api(orgPath('/report-schedule')), api(orgPath('')), letterSettingsPanels(), outbox.load(), access.load()]);
   mount(main, h('h1', {}, t('settings.title')),
     h('div', { class: 'columns' }, scheduleForm(schedule), brandingForm(organization.branding)),
+    // Letters and fees (letter-settings.js): the sender address, the late-payment policy and its rates.
+    h('div', { class: 'columns' }, letters),
     outbox.section, access.section);
 }
