@@ -65,7 +65,7 @@ describe('templates of an organization', () => {
   it('previews an unsaved source, and refuses a broken one naming its line, saving nothing', async () => {
     const sms = await w.app.inject({ method: 'POST', url: `${url(w.orgA, 'sms/reminder-1/fr')}/preview`, headers: w.as('adminA'), payload: { source: 'Bonjour {{contact.name}}, {{total}} reste dû.' } });
     expect(sms.statusCode, sms.body).toBe(200);
-    expect(sms.json()).toEqual({ subject: null, text: expect.stringMatching(/^Bonjour Claire Martin, 3[\s\u202f]?\d{3},\d{2}/) });
+    expect(sms.json()).toEqual({ subject: null, text: expect.stringMatching(/^Bonjour Claire Martin, 3[\s\u202f]?\d{3},\d{2}/), blocks: {}, on: null });
 
     const unknownVariable = 'Bonjour,\n{{customer.nom}}';
     const refused = await w.app.inject({ method: 'POST', url: `${url(w.orgA, 'sms/reminder-1/fr')}/preview`, headers: w.as('adminA'), payload: { source: unknownVariable } });
