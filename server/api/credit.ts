@@ -16,6 +16,7 @@ import { orgParams, requireOrg, requireVisibleCustomer, visibleCustomers, type A
 import { notFound } from './http-errors.ts';
 import { parseScoringRules, previewScores, putScoringRules, scoreHistory, scoringRulesOf } from '../../core/scoring/index.ts';
 import { defineRoute } from './route.ts';
+import { feePostingRoutes } from './credit-fees.ts';
 
 const customerParams = orgParams.extend({ customerId: z.uuid() });
 const requestParams = orgParams.extend({ requestId: z.uuid() });
@@ -194,6 +195,9 @@ export function creditRoutes(app: FastifyInstance, scope: ApiScope): void {
     reply.header('content-type', 'application/zip').header('content-disposition', `attachment; filename="case-file-${handover.id}.zip"`);
     return zip;
   });
+
+  // Late fees posted to the ledger (19.5) and the company registry (19.7): server/api/credit-fees.ts.
+  feePostingRoutes(app, scope);
 
   defineRoute(app, registry, { method: 'GET', url: '/api/organizations/:orgId/handovers/:handoverId/case-file.pdf', summary: 'The case file summary as a PDF', tag, params: handoverParams }, async ({ principal, params, reply }) => {
     const handover = await visibleHandover(principal, params.orgId, params.handoverId);
