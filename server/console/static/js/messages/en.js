@@ -422,4 +422,8 @@ export default {
   'approvals.block.intro': 'Opening paragraph',
   'approvals.block.body': 'Body paragraph',
   'approvals.block.closing': 'Closing',
+  // Credit on the dashboard and the customer page (pages/credit.js).
+  'dashboard.insurance': 'Credit insurance ({insurer}): insured and uninsured outstanding',
+  'dashboard.insuranceDetails': 'Aged exposure and debts to declare',
+  'credit.openCustomerCredit': 'Credit limit, terms and requests',
 };

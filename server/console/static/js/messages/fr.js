@@ -422,4 +422,8 @@ export default {
   'approvals.block.intro': 'Premier paragraphe',
   'approvals.block.body': 'Paragraphe principal',
   'approvals.block.closing': 'Formule de politesse',
+  // Crédit sur le tableau de bord et la fiche client (pages/credit.js).
+  'dashboard.insurance': 'Assurance-crédit ({insurer}) : encours assuré et non assuré',
+  'dashboard.insuranceDetails': 'Exposition par ancienneté et créances à déclarer',
+  'credit.openCustomerCredit': 'Limite de crédit, conditions et demandes',
 };

@@ -177,3 +177,30 @@ export async function customerCreditPage(main, [customerId], { errorBox }) {
   }
   await load();
 }
+
+/**
+ * Insured and uninsured outstanding per currency, for the dashboard (the same figures as the
+ * Credit page, from /credit/insurance/exposure); nothing when the organization has no policy and
+ * no insured limit.
+ */
+export async function insuranceCards() {
+  const e = await api(orgPath('/credit/insurance/exposure'));
+  if (!e.policy && e.currencies.every((c) => Number(c.insured) === 0)) return null;
+  return h('section', { class: 'panel', id: 'insurance-exposure' },
+    h('h2', {}, t('dashboard.insurance', { insurer: e.policy ? e.policy.insurer : '—' })),
+    h('div', { class: 'cards' }, e.currencies.flatMap((c) => [
+      h('div', { class: 'card', 'data-figure': 'insured', 'data-currency': c.currency }, h('div', { class: 'card-label' }, `${t('credit.insured')} · ${c.currency}`), h('div', { class: 'card-value' }, formatMoney(c.insured, c.currency))),
+      h('div', { class: 'card', 'data-figure': 'uninsured', 'data-currency': c.currency }, h('div', { class: 'card-label' }, `${t('credit.uninsured')} · ${c.currency}`), h('div', { class: 'card-value' }, formatMoney(c.uninsured, c.currency))),
+    ])),
+    h('p', {}, h('a', { href: '#/credit' }, t('dashboard.insuranceDetails'))));
+}
+
+/** The customer page's credit panel: hold, score chart by month, and the way to the credit page. */
+export async function customerCreditPanel(customerId) {
+  const [c, history] = await Promise.all([api(orgPath(`/customers/${customerId}/credit`)), api(orgPath(`/customers/${customerId}/score-history`))]);
+  return h('section', { id: 'customer-credit' },
+    h('h2', {}, t('credit.title')),
+    c.hold ? h('p', { class: 'error', role: 'status' }, t('credit.onHold', { reason: c.hold.reason })) : null,
+    history.items.length ? lineChart({ title: t('credit.scoreHistory'), points: history.items.map((p) => ({ label: p.month, value: p.score, display: String(p.score) })) }) : h('p', { class: 'muted' }, t('credit.noHistory')),
+    h('p', {}, h('a', { href: `#/credit/${customerId}` }, t('credit.openCustomerCredit'))));
+}
