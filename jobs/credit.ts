@@ -38,7 +38,8 @@ export async function reviewAllOrganizations(db: Db, logger: Logger): Promise<nu
 /** Refreshes every organization's customers at the registry; returns the checks made. */
 export async function refreshAllRegistries(db: Db, logger: Logger, provider: CompanyRegistryProvider | null = companiesHouseFromEnv()): Promise<number> {
   if (!provider) return 0;
-  const { rows } = await db.execute<{ id: string }>(sql`SELECT DISTINCT organization_id AS id FROM customers WHERE company_number IS NOT NULL ORDER BY 1`);
+  // Every organization: a company number may also come from the provider's record (refresh.ts).
+  const { rows } = await db.execute<{ id: string }>(sql`SELECT id FROM organizations ORDER BY id`);
   let checked = 0;
   for (const { id } of rows) {
     try {

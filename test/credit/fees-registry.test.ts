@@ -13,6 +13,7 @@ import { buildScope } from '../../core/messages/view-model.ts';
 import { createRegistrySimulator, type RegistrySimulator } from '../../sandbox/registry/index.ts';
 import { createWorld, type World } from '../api/world.ts';
 import { Writable } from 'node:stream';
+import { unzipEntries } from '../support/unzip.ts';
 
 let w: World;
 let registry: RegistrySimulator;
@@ -159,5 +160,23 @@ describe('company registry (UK Companies House)', () => {
     expect(await unknown.lookup('99999999')).toBeNull();
     const wrongKey = companiesHouse({ apiKey: 'not-the-key', baseUrl: registryUrl });
     await expect(wrongKey.lookup('01234567')).rejects.toMatchObject({ code: expect.stringMatching(/auth/) });
+  });
+});
+
+describe('the case file carries the letters as posted', () => {
+  it('attaches each letter PDF (action_documents) of the handed-over customer', async () => {
+    const handed = await call('POST', `${A()}/customers/${w.customers.beta}/handover`, 'adminA', { kind: 'agency', party: 'Recouvre SA' });
+    expect(handed.statusCode, handed.body).toBe(201);
+    const pdf = Buffer.from('%PDF-1.4 mise en demeure\n%%EOF');
+    const { rows: [action] } = await w.db.pool.query<{ id: string }>(
+      `INSERT INTO actions (organization_id, customer_id, step, channel, template, status, idempotency_key, scheduled_for, sent_at)
+       VALUES ($1, $2, 3, 'letter', 'formal-notice', 'sent', 'k-letter-beta', '2026-02-20', '2026-02-20T09:00:00Z') RETURNING id`, [w.orgA, w.customers.beta]);
+    await w.db.pool.query(`INSERT INTO action_documents (action_id, organization_id, content, sha256) VALUES ($1, $2, $3, repeat('0', 64))`, [action!.id, w.orgA, pdf]);
+    const res = await w.app.inject({ method: 'GET', url: `${A()}/handovers/${handed.json().id}/case-file`, headers: w.as('viewerA') });
+    expect(res.statusCode).toBe(200);
+    const entries = unzipEntries(res.rawPayload);
+    const name = `documents/letter-2026-02-20-step3-${action!.id.slice(0, 8)}.pdf`;
+    expect([...entries.keys()]).toContain(name);
+    expect(entries.get(name)!.equals(pdf)).toBe(true);
   });
 });

@@ -22,7 +22,8 @@ import { runSync } from '../../core/sync/index.ts';
 import { connectorFor } from '../../connectors/index.ts';
 import { connectSandbox } from '../../cli/demo/connect-sandbox.ts';
 import { demoSendDeps, syncSandboxConnection } from '../../cli/demo/run-demo.ts';
-import { pushOutbox } from '../../jobs/outbox.ts';
+import { connectSession, pushOutbox, requestKeyOf } from '../../jobs/outbox.ts';
+import { toPushChange } from '../../core/outbox/index.ts';
 import { reconcile } from '../../jobs/reconcile.ts';
 import { startMailCatcher, type MailCatcher } from '../../sandbox/mail-catcher.ts';
 import { startSandbox, type RunningSandbox } from '../../sandbox/index.ts';
@@ -126,6 +127,13 @@ describe('credit end to end on the sandbox', () => {
     expect((invoice.CustomerRef as { value: string }).value).toBe(i!.customer_external);
     expect(Math.round(Number(invoice.TotalAmt) * 100)).toBe(Math.round(Number(posting.total) * 100));
     expect(JSON.stringify(invoice.Line)).toContain(`Late-payment interest on invoice ${i!.number}`);
+    // The push again, as after a lost answer (same requestid): QuickBooks answers with the same invoice.
+    const { rows: [row] } = await db.pool.query<{ id: string; kind: string; payload: Record<string, unknown>; idempotency_key: string }>(
+      `SELECT id, kind, payload, idempotency_key FROM outbox WHERE kind = 'post_fee_invoice'`);
+    const session = await connectSession(deps(), qbConnection);
+    const replay = await session.push(toPushChange({ id: row!.id, kind: row!.kind, payload: row!.payload }), { requestKey: requestKeyOf({ idempotencyKey: row!.idempotency_key, kind: row!.kind, payload: row!.payload }) });
+    expect(replay.externalId).toBe(created[0]!.id);
+    expect(sandbox.controls.quickbooks.writtenBack().filter((w) => w.entity === 'Invoice' && w.what === 'create')).toHaveLength(1);
     // Nothing more to post on that invoice today: asked again, it is refused naming the invoice.
     await expect(requestFeePosting(db.db, org, { invoiceId: i!.id }, 'user:e2e-collector', today)).rejects.toMatchObject({ details: { field: 'invoiceId' } });
     await pushOutbox(deps());

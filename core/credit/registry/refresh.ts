@@ -53,10 +53,20 @@ async function record(db: Executor, organizationId: string, customerId: string, 
     VALUES (${organizationId}::uuid, ${customerId}::uuid, ${registry}, ${number}, ${outcome}, ${field}, ${message}, ${answer === undefined ? null : JSON.stringify(answer)}::jsonb)`);
 }
 
+/**
+ * The customer's company number: the one an admin set, else what the provider holds — Xero's
+ * Contact `CompanyNumber`, or the linked HubSpot company's `relance_company_number` property.
+ * https://developer.xero.com/documentation/api/accounting/contacts (CompanyNumber)
+ */
+const companyNumberOf = (c: string) => sql.raw(`coalesce(${c}.company_number, nullif(trim(${c}.raw->>'CompanyNumber'), ''),
+  (SELECT nullif(trim(cr.raw->'properties'->>'relance_company_number'), '') FROM customer_external_refs r
+     JOIN crm_records cr ON cr.connection_id = r.connection_id AND cr.object_type = 'company' AND cr.external_id = r.external_id
+    WHERE r.customer_id = ${c}.id AND r.kind = 'company' ORDER BY r.external_id LIMIT 1))`);
+
 /** Looks the customer up and applies the answer; never throws for a registry failure (it is recorded). */
 export async function checkCustomerRegistry(db: Db, provider: CompanyRegistryProvider | null, organizationId: string, customerId: string): Promise<RegistryCheck> {
   const { rows: [customer] } = await db.execute<{ name: string; company_number: string | null }>(sql`
-    SELECT name, company_number FROM customers WHERE id = ${customerId}::uuid AND organization_id = ${organizationId}::uuid`);
+    SELECT c.name, ${companyNumberOf('c')} AS company_number FROM customers c WHERE c.id = ${customerId}::uuid AND c.organization_id = ${organizationId}::uuid`);
   if (!customer) throw new NotFound('customer not found', { field: 'customerId' });
   const base = { customerId, registry: provider?.registry ?? null, insolvencyEvent: false };
   if (!customer.company_number) return { ...base, companyNumber: null, outcome: 'no_number', field: 'companyNumber', message: 'the customer has no company number' };
@@ -138,7 +148,7 @@ async function onInsolvency(tx: Tx, organizationId: string, customerId: string, 
 /** Checks every customer of the organization that has a company number; returns the checks. */
 export async function refreshRegistry(db: Db, provider: CompanyRegistryProvider, organizationId: string): Promise<RegistryCheck[]> {
   const { rows } = await db.execute<{ id: string }>(sql`
-    SELECT id FROM customers WHERE organization_id = ${organizationId}::uuid AND company_number IS NOT NULL AND active ORDER BY id`);
+    SELECT c.id FROM customers c WHERE c.organization_id = ${organizationId}::uuid AND c.active AND ${companyNumberOf('c')} IS NOT NULL ORDER BY c.id`);
   const out: RegistryCheck[] = [];
   for (const { id } of rows) out.push(await checkCustomerRegistry(db, provider, organizationId, id));
   return out;
@@ -147,7 +157,7 @@ export async function refreshRegistry(db: Db, provider: CompanyRegistryProvider,
 /** The customer's company number, the registry's latest applied answer, and the last checks. */
 export async function registryStatus(db: Executor, organizationId: string, customerId: string) {
   const { rows: [c] } = await db.execute<{ company_number: string | null }>(sql`
-    SELECT company_number FROM customers WHERE id = ${customerId}::uuid AND organization_id = ${organizationId}::uuid`);
+    SELECT ${companyNumberOf('c')} AS company_number FROM customers c WHERE c.id = ${customerId}::uuid AND c.organization_id = ${organizationId}::uuid`);
   if (!c) throw new NotFound('customer not found', { field: 'customerId' });
   const { rows: [r] } = await db.execute<{ registry: string; company_number: string; company_name: string | null; company_status: string | null; has_insolvency_history: boolean; insolvency_cases: unknown[]; registered_address: unknown; checked_at: Date; hold_id: string | null }>(sql`
     SELECT registry, company_number, company_name, company_status, has_insolvency_history, insolvency_cases, registered_address, checked_at, hold_id
