@@ -155,6 +155,17 @@ describe('company registry (UK Companies House)', () => {
     registry.misdirect('01234567', null);
   });
 
+  it("reads the number from the provider's record when no admin set one (Xero Contact CompanyNumber)", async () => {
+    await w.db.pool.query(`UPDATE customers SET raw = '{"ContactID":"x","CompanyNumber":"07654321"}'::jsonb, company_number = NULL WHERE id = $1`, [w.customers.alpha]);
+    expect((await call('GET', `${A()}/customers/${w.customers.alpha}/registry`, 'viewerA')).json().companyNumber).toBe('07654321');
+    const checked = (await call('POST', `${A()}/customers/${w.customers.alpha}/registry/check`, 'collectorA')).json();
+    // 07654321 is dissolved at the registry: a status that holds dunning on the first check.
+    expect(checked).toMatchObject({ outcome: 'applied', companyNumber: '07654321', insolvencyEvent: true });
+    // An admin's number wins over the provider's.
+    await call('PUT', `${A()}/customers/${w.customers.alpha}/company-number`, 'adminA', { companyNumber: '01234567' });
+    expect((await call('GET', `${A()}/customers/${w.customers.alpha}/registry`, 'viewerA')).json().companyNumber).toBe('01234567');
+  });
+
   it('records a number the registry does not know, and a wrong key, without applying anything', async () => {
     const unknown = companiesHouse({ apiKey: 'ch-test-key', baseUrl: registryUrl });
     expect(await unknown.lookup('99999999')).toBeNull();
