@@ -426,4 +426,11 @@ export default {
   'dashboard.insurance': 'Assurance-crédit ({insurer}) : encours assuré et non assuré',
   'dashboard.insuranceDetails': 'Exposition par ancienneté et créances à déclarer',
   'credit.openCustomerCredit': 'Limite de crédit, conditions et demandes',
+  'credit.fees.title': 'Frais de retard à comptabiliser',
+  'credit.fees.interest': 'Pénalités',
+  'credit.fees.fixed': 'Indemnité forfaitaire',
+  'credit.fees.reason': 'Motif de la remise',
+  'credit.fees.waive': 'Remettre',
+  'credit.fees.none': 'Aucune demande de frais en attente.',
+  'credit.fees.ask': 'Demander la facturation des frais',
 };
