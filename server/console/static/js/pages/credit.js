@@ -7,7 +7,7 @@
  */
 import { api } from '../api.js';
 import { lineChart } from '../charts.js';
-import { h, mount } from '../dom.js';
+import { h, mount, render } from '../dom.js';
 import { fieldErrors } from '../field-errors.js';
 import { formatDate, formatInstant, formatMoney, t } from '../i18n.js';
 import { can } from '../roles.js';
@@ -213,7 +213,7 @@ export async function customerCreditPage(main, [customerId], { errorBox }) {
         c.hold ? h('p', { class: 'error', role: 'status', id: 'credit-hold' }, t('credit.onHold', { reason: c.hold.reason })) : null,
         h('dl', { class: 'facts' }, facts.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
         h('section', { id: 'score-history' }, h('h2', {}, t('credit.scoreHistory')),
-          history.items.length ? lineChart({ title: t('credit.scoreHistory'), points: history.items.map((p) => ({ label: p.month, value: p.score, display: String(p.score) })) }) : h('p', { class: 'muted' }, t('credit.noHistory'))),
+          history.items.length ? render(lineChart({ title: t('credit.scoreHistory'), points: history.items.map((p) => ({ label: p.month, value: p.score, display: String(p.score) })) })) : h('p', { class: 'muted' }, t('credit.noHistory'))),
         h('section', {}, h('h2', {}, t('credit.requests')),
           table([t('credit.kind'), t('credit.amount'), t('credit.status'), t('credit.requestedAt')], c.requests.map((r) => h('tr', {},
             h('td', {}, t(`credit.kind.${r.kind}`)), h('td', {}, r.kind === 'limit' ? formatMoney(r.amount, r.currency) : t('credit.termsDays', { days: r.termsDays })),
@@ -251,6 +251,6 @@ export async function customerCreditPanel(customerId) {
   return h('section', { id: 'customer-credit' },
     h('h2', {}, t('credit.title')),
     c.hold ? h('p', { class: 'error', role: 'status' }, t('credit.onHold', { reason: c.hold.reason })) : null,
-    history.items.length ? lineChart({ title: t('credit.scoreHistory'), points: history.items.map((p) => ({ label: p.month, value: p.score, display: String(p.score) })) }) : h('p', { class: 'muted' }, t('credit.noHistory')),
+    history.items.length ? render(lineChart({ title: t('credit.scoreHistory'), points: history.items.map((p) => ({ label: p.month, value: p.score, display: String(p.score) })) })) : h('p', { class: 'muted' }, t('credit.noHistory')),
     h('p', {}, h('a', { href: `#/credit/${customerId}` }, t('credit.openCustomerCredit'))));
 }
