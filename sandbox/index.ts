@@ -12,6 +12,7 @@ import { createQuickBooksSimulator } from './quickbooks/index.ts';
 import type { LimitSettings, SimControl, SimCredentials, Simulator, SimulatorOptions, World } from './shared/contract.ts';
 import { createXeroSimulator } from './xero/index.ts';
 import { createLetterSimulator, type LetterSimulator } from './letters/index.ts';
+import { createRegistrySimulator, type RegistrySimulator } from './registry/index.ts';
 
 export { generateWorld } from './generator/index.ts';
 export { buildControlApp, PROVIDERS, type ProviderName } from './control.ts';
@@ -55,6 +56,8 @@ export type RunningSandbox = SandboxInfo & {
   readonly simulators: Record<ProviderName, Simulator>;
   /** The print-and-post simulator (sandbox/letters). */
   readonly letters: { readonly baseUrl: string; readonly apiKey: string; readonly simulator: LetterSimulator };
+  /** The company registry simulator (sandbox/registry: UK Companies House). */
+  readonly registry: { readonly baseUrl: string; readonly apiKey: string; readonly simulator: RegistrySimulator };
 };
 
 export async function startSandbox(options: SandboxOptions): Promise<RunningSandbox> {
@@ -89,6 +92,11 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     const lettersUrl = await listen(letterSim.app, options.port === 0 ? 0 : options.port + SIMULATORS.length + 1, 'letters');
     started.push(letterSim.app);
     Object.defineProperty(running, 'letters', { value: { baseUrl: lettersUrl, apiKey: letterSim.apiKey, simulator: letterSim }, enumerable: false });
+    // The company registry simulator (Companies House): reached by tests and the demo.
+    const registrySim = createRegistrySimulator();
+    const registryUrl = await listen(registrySim.app, options.port === 0 ? 0 : options.port + SIMULATORS.length + 2, 'registry');
+    started.push(registrySim.app);
+    Object.defineProperty(running, 'registry', { value: { baseUrl: registryUrl, apiKey: registrySim.apiKey, simulator: registrySim }, enumerable: false });
     return running as RunningSandbox;
   } catch (e) {
     await close();

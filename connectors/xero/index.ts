@@ -19,6 +19,7 @@ import type { XeroStream } from './syncs/stream.ts';
 import { addInvoiceNote } from './writes/add-invoice-note.ts';
 import { noteForChange } from './writes/history-notes.ts';
 import { allocate } from './writes/allocate.ts';
+import { createFeeInvoice } from './writes/create-fee-invoice.ts';
 import { systemClock } from '../../core/http/index.ts';
 import { verifyWebhook, parseWebhook } from './webhooks.ts';
 import { InvalidInput } from '../../core/errors.ts';
@@ -50,6 +51,10 @@ function connect(context: ConnectionContext): ConnectorSession {
       if (change.kind === 'apply_payment') {
         const today = new Date((context.clock ?? systemClock).now()).toISOString().slice(0, 10);
         const result = await allocate(counting, change, today, options?.requestKey);
+        return { ...result, attempts };
+      }
+      if (change.kind === 'post_fee_invoice') {
+        const result = await createFeeInvoice(counting, context.settings, change, options?.requestKey);
         return { ...result, attempts };
       }
       const note = noteForChange(change);

@@ -164,6 +164,23 @@ function table(name: string, keys: string[], rows: string[][]): ExportTable {
 /** Extra documents a caller attaches (the letters as sent), by file name. */
 export type CaseDocuments = { name: string; data: Buffer }[];
 
+/**
+ * The letters as they were printed and posted (`action_documents`, the PDFs sent to the
+ * print-and-post provider), oldest first, named by date, step and action so each is found
+ * beside its line in reminders.csv.
+ */
+export async function caseDocuments(db: Db, organizationId: string, customerId: string): Promise<CaseDocuments> {
+  const { rows } = await db.execute<{ action_id: string; step: number; sent_on: string | null; content_type: string; content: Buffer }>(sql`
+    SELECT d.action_id, a.step, to_char(coalesce(a.sent_at, d.created_at), 'YYYY-MM-DD') AS sent_on, d.content_type, d.content
+      FROM action_documents d JOIN actions a ON a.id = d.action_id
+     WHERE d.organization_id = ${organizationId}::uuid AND a.customer_id = ${customerId}::uuid
+     ORDER BY coalesce(a.sent_at, d.created_at), d.action_id`);
+  return rows.map((r) => ({
+    name: `letter-${r.sent_on ?? 'unsent'}-step${r.step}-${r.action_id.slice(0, 8)}.${r.content_type === 'application/pdf' ? 'pdf' : 'bin'}`,
+    data: Buffer.from(r.content),
+  }));
+}
+
 /** The case file as one ZIP: the PDF summary, the tables as CSV, the documents, and for FR the injonction data. */
 export async function caseFileZip(file: CaseFile, documents: CaseDocuments = []): Promise<Buffer> {
   const pdf = Buffer.from(await renderCaseFilePdf(file));

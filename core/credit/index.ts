@@ -11,5 +11,6 @@ export { getInsurancePolicy, putInsurancePolicy, deleteInsurancePolicy, setInsur
 export { listAlerts, resolveAlert, raiseAlert, type CreditAlert } from './alerts.ts';
 export { reviewCredit, type CreditReview } from './review.ts';
 export { handOver, closeHandover, getHandover, listHandovers, owedOn, type Handover } from './handover.ts';
-export { buildCaseFile, caseFileZip, type CaseFile } from './case-file.ts';
+export { buildCaseFile, caseDocuments, caseFileZip, type CaseFile } from './case-file.ts';
 export { renderCaseFilePdf } from './case-file-pdf.ts';
+export { requestFeePosting, decideFeePosting, listFeePostings, getFeePosting, feesToPost, postedFeesFor, type FeePosting, type FeeDecision } from './fee-postings.ts';

@@ -25,6 +25,8 @@ interface ContextRow {
   history: { date: string; channel: MessageChannel }[];
   /** The action's invoices: external id → store id (the planner keys its fees by the store id). */
   invoice_ids: Record<string, string>;
+  /** Fees approved for posting on the action's invoices, per currency, in minor units (core/credit/fee-postings). */
+  posted_fees: Record<string, string> | null;
   [key: string]: unknown;
 }
 
@@ -40,7 +42,11 @@ async function loadContext(db: Executor, actionId: string): Promise<ContextRow |
                AND EXISTS (SELECT 1 FROM action_invoices x JOIN action_invoices y ON y.invoice_id = x.invoice_id
                             WHERE x.action_id = p.id AND y.action_id = a.id)) AS history,
            (SELECT COALESCE(json_object_agg(i.external_id, i.id), '{}') FROM action_invoices ai JOIN invoices i ON i.id = ai.invoice_id
-             WHERE ai.action_id = a.id) AS invoice_ids
+             WHERE ai.action_id = a.id) AS invoice_ids,
+           (SELECT json_object_agg(f.currency, f.minor) FROM (
+              SELECT fp.currency::text AS currency, sum(fp.interest_minor + fp.fixed_minor)::text AS minor
+                FROM fee_postings fp JOIN action_invoices ai ON ai.invoice_id = fp.invoice_id
+               WHERE ai.action_id = a.id AND fp.status = 'approved' GROUP BY fp.currency) f) AS posted_fees
       FROM actions a JOIN customers c ON c.id = a.customer_id JOIN organizations o ON o.id = a.organization_id
      WHERE a.id = ${actionId}::uuid`);
   return rows[0] ?? null;
@@ -67,8 +73,14 @@ export async function withStoreContext(db: Executor, input: RenderMessageInput):
       const f = perInvoice[item.externalId] ?? perInvoice[row.invoice_ids[item.externalId] ?? ''];
       return f && !item.fees ? { ...item, fees: { interest: toMinor(f.interest, item.currency), fixed: toMinor(f.fixed, item.currency) } } : item;
     }),
-    fees: input.fees && row.details?.fees?.asOf ? { ...input.fees, asOf: input.fees.asOf ?? row.details.fees.asOf } : input.fees ?? null,
+    fees: withPostedFees(input.fees && row.details?.fees?.asOf ? { ...input.fees, asOf: input.fees.asOf ?? row.details.fees.asOf } : input.fees ?? null, row.posted_fees),
     history: input.history ?? history,
     blocks: input.blocks ?? row.details?.blocks ?? null,
   };
+}
+
+/** Fees already invoiced to the customer (approved fee postings) shown as owed beside the fees. */
+function withPostedFees(fees: RenderMessageInput['fees'], posted: Record<string, string> | null): RenderMessageInput['fees'] {
+  const minor = fees && posted?.[fees.currency];
+  return fees && minor && fees.posted == null ? { ...fees, posted: BigInt(minor) } : fees ?? null;
 }

@@ -85,6 +85,8 @@ export interface MessageFees {
   readonly fixed: bigint;
   /** The day they were computed to (YYYY-MM-DD); the message's date when absent. */
   readonly asOf?: string | null;
+  /** The part of the fees posted to the ledger as a fee invoice (core/credit/fee-postings): owed now. */
+  readonly posted?: bigint | null;
 }
 
 export interface RenderMessageInput {

@@ -67,6 +67,7 @@ export const VARIABLES: Readonly<Record<string, VariableSpec>> = {
     fixed: text('fixed recovery compensation'),
     total: text('interest + compensation'),
     asOf: text('the date interest is computed to'),
+    posted: text('the part of these fees already invoiced to the customer and owed (empty when none)'),
   }),
   portalUrl: text('the customer portal link (may be empty)'),
   paymentLink: text('the online payment link when there is exactly one (may be empty)'),

@@ -95,6 +95,7 @@ function feesScope(input: RenderMessageInput, locale: string, date: string): Sco
     fixed: formatAmount(fees.fixed, fees.currency, locale),
     total: formatAmount(fees.interest + fees.fixed, fees.currency, locale),
     asOf: formatDate(fees.asOf && isIsoDate(fees.asOf) ? fees.asOf : date, locale, 'long'),
+    posted: fees.posted && fees.posted > 0n ? formatAmount(fees.posted, fees.currency, locale) : '',
   };
 }
 

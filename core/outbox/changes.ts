@@ -27,6 +27,9 @@ export function changeTarget(change: PushChange): { entity: string; externalId: 
     case 'create_owner_task':
       // Partial updates, notes and tasks: none replaces another.
       return { entity: 'company', externalId: change.companyExternalId, field: null };
+    case 'post_fee_invoice':
+      // A new invoice: its own record, ordered by nothing else.
+      return { entity: 'feeInvoice', externalId: change.feePostingId, field: null };
   }
 }
 

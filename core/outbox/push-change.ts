@@ -19,6 +19,7 @@ import { z } from 'zod';
  * | set_company_properties | not possible                                 | not possible                          | batch update of the "relance_*" properties |
  * | add_company_note       | not possible                                 | not possible                          | note on the company timeline (association 190) |
  * | create_owner_task      | not possible                                 | not possible                          | task for the company owner (association 192, hubspot_owner_id) |
+ * | post_fee_invoice       | a new Invoice (POST /invoice, `requestid`)    | a new ACCREC invoice (PUT /Invoices, `Idempotency-Key`) | not possible |
  */
 const externalId = z.string().min(1);
 const isoDay = z.iso.date();
@@ -78,6 +79,22 @@ export const pushChangeSchema = z.discriminatedUnion('kind', [
     body: z.string().min(1),
     dueDate: isoDay,
     ownerExternalId: z.string().min(1).nullish(),
+  }),
+  /**
+   * Late fees (core/credit/fee-postings) approved for posting: a new invoice to the customer in the
+   * accounting system, one line per fee, referring to the late invoice. The outbox key, passed as
+   * the provider's idempotency key, makes a retried push answer with the first invoice.
+   */
+  z.object({
+    kind: z.literal('post_fee_invoice'),
+    feePostingId: z.uuid(),
+    customerExternalId: externalId,
+    invoiceExternalId: externalId,
+    invoiceNumber: z.string().min(1),
+    currency: currencyCode,
+    date: isoDay,
+    dueDate: isoDay,
+    lines: z.array(z.object({ fee: z.enum(['interest', 'fixed']), description: z.string().min(1).max(1000), amount: decimal })).min(1),
   }),
 ]);
 

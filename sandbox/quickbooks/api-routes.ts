@@ -9,6 +9,7 @@ import { changeDataCapture } from './cdc.ts';
 import type { SimContext } from './context.ts';
 import { objectNotFoundFault, queryParseFault, requestValidationFault } from './fault-shapes.ts';
 import { updateInvoice, voidInvoice } from './invoice-writes.ts';
+import { createInvoice } from './invoice-create.ts';
 import { parseQuery, QueryParseError } from './query-language.ts';
 import { runQuery } from './query-run.ts';
 import { entityNamed } from './store.ts';
@@ -70,7 +71,9 @@ export function apiRoutes(ctx: SimContext, guard: ReturnType<typeof requestGuard
       const requestId = req.query.requestid;
       if (requestId !== undefined && requestId.length > 50) throw requestValidationFault('2010', 'Invalid requestid', 'requestid is longer than 50 characters', 'requestid');
       if (requestId !== undefined && answered.has(requestId)) return answered.get(requestId);
-      const answer = writeInvoice(req.query.operation ?? 'update', req.body);
+      // Without `operation`, a body without an Id creates an invoice (node-quickbooks createInvoice).
+      const creates = req.query.operation === undefined && (req.body === null || typeof req.body !== 'object' || !('Id' in req.body));
+      const answer = creates ? { Invoice: createInvoice(ctx, req.body), time: formatResponseTime(ctx.now()) } : writeInvoice(req.query.operation ?? 'update', req.body);
       if (requestId !== undefined) answered.set(requestId, answer);
       return answer;
     });

@@ -14,6 +14,7 @@ import { ListInputError, Lister, listFilter, type ListSpec } from './listing.ts'
 import type { XeroStore } from './store.ts';
 import { INVOICE_STATUSES, type HistoryRecord, type XeroInvoice } from './types.ts';
 import type { Predicate } from './where.ts';
+import { registerInvoiceCreate } from './invoice-create.ts';
 
 const INVOICE_FIELDS = new Set([
   'Type', 'InvoiceID', 'InvoiceNumber', 'Reference', 'AmountDue', 'AmountPaid', 'AmountCredited', 'CurrencyRate',
@@ -117,6 +118,8 @@ export function registerAccounting(api: FastifyInstance, deps: AccountingDeps): 
   }));
 
   registerInvoiceRoutes(api, deps);
+  // New invoices (late fees posted by Relance): sandbox/xero/invoice-create.ts.
+  registerInvoiceCreate(api, deps);
 }
 
 function registerInvoiceRoutes(api: FastifyInstance, deps: AccountingDeps): void {

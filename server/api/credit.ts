@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import { actorOf, recordAudit } from '../../core/access/index.ts';
 import {
-  buildCaseFile, caseFileZip, closeHandover, customerCredit, debtsToDeclare, decideCredit, deleteInsurancePolicy, getCreditSettings,
+  buildCaseFile, caseDocuments, caseFileZip, closeHandover, customerCredit, debtsToDeclare, decideCredit, deleteInsurancePolicy, getCreditSettings,
   getHandover, getInsurancePolicy, handOver, insuranceExposure, listAlerts, listCreditRequests, listHandovers, organizationToday,
   putCreditSettings, putInsurancePolicy, renderCaseFilePdf, requestCredit, resolveAlert, reviewCredit, setInsuredLimit,
 } from '../../core/credit/index.ts';
@@ -16,6 +16,7 @@ import { orgParams, requireOrg, requireVisibleCustomer, visibleCustomers, type A
 import { notFound } from './http-errors.ts';
 import { parseScoringRules, previewScores, putScoringRules, scoreHistory, scoringRulesOf } from '../../core/scoring/index.ts';
 import { defineRoute } from './route.ts';
+import { feePostingRoutes } from './credit-fees.ts';
 
 const customerParams = orgParams.extend({ customerId: z.uuid() });
 const requestParams = orgParams.extend({ requestId: z.uuid() });
@@ -190,10 +191,14 @@ export function creditRoutes(app: FastifyInstance, scope: ApiScope): void {
 
   defineRoute(app, registry, { method: 'GET', url: '/api/organizations/:orgId/handovers/:handoverId/case-file', summary: 'The case file as a ZIP: PDF summary, invoices and reminders as CSV, injonction de payer data for FR', tag, params: handoverParams }, async ({ principal, params, reply }) => {
     const handover = await visibleHandover(principal, params.orgId, params.handoverId);
-    const zip = await caseFileZip(await buildCaseFile(db, params.orgId, params.handoverId));
+    // The letters attached as sent (action_documents).
+    const zip = await caseFileZip(await buildCaseFile(db, params.orgId, params.handoverId), await caseDocuments(db, params.orgId, handover.customer.id));
     reply.header('content-type', 'application/zip').header('content-disposition', `attachment; filename="case-file-${handover.id}.zip"`);
     return zip;
   });
+
+  // Late fees posted to the ledger (19.5) and the company registry (19.7): server/api/credit-fees.ts.
+  feePostingRoutes(app, scope);
 
   defineRoute(app, registry, { method: 'GET', url: '/api/organizations/:orgId/handovers/:handoverId/case-file.pdf', summary: 'The case file summary as a PDF', tag, params: handoverParams }, async ({ principal, params, reply }) => {
     const handover = await visibleHandover(principal, params.orgId, params.handoverId);

@@ -44,6 +44,18 @@ beforeAll(async () => {
      VALUES ('00000000-0000-4000-8000-0000000000b1', $1, $2, 'limit', 500000, 'EUR', 'first order', 'user:x')`,
     [w.orgA, w.customers.beta],
   );
+  // A requested fee posting of beta's invoice, for the approval endpoint (core/credit/fee-postings).
+  await w.db.pool.query(
+    `INSERT INTO fee_postings (id, organization_id, customer_id, invoice_id, connection_id, currency, interest_minor, fixed_minor, as_of, requested_by)
+     VALUES ('00000000-0000-4000-8000-0000000002f1', $1, $2, $3, $4, 'EUR', 1234, 4000, '2026-03-01', 'user:x')`,
+    [w.orgA, w.customers.beta, w.invoices.beta1, w.connA],
+  );
+  // An overdue invoice of beta that no other endpoint pays or disputes, to ask fees on.
+  await w.db.pool.query(
+    `INSERT INTO invoices (id, organization_id, connection_id, external_id, customer_external_id, customer_id, currency, number, issue_date, due_date, total_minor, balance_minor, status)
+     VALUES ('00000000-0000-4000-8000-0000000002f2', $1, $2, 'INV-C-BETA-FEES', 'C-BETA', $3, 'EUR', 'F-C-BETA-2', '2026-01-10', '2026-02-10', 50000, 50000, 'open')`,
+    [w.orgA, w.connA, w.customers.beta],
+  );
   // The collector's workspace: a hold to release, a task to complete, unapplied money of alpha to apply by hand.
   await w.db.pool.query(`INSERT INTO dunning_holds (id, organization_id, customer_id, reason) VALUES ('00000000-0000-4000-8000-0000000001b1', $1, $2, 'on the phone')`, [w.orgA, w.customers.alpha]);
   await w.db.pool.query(
@@ -195,6 +207,13 @@ const ENDPOINTS: Record<string, Endpoint> = {
   'complete task': { method: 'POST', url: (w) => `${A(w)}/tasks/00000000-0000-4000-8000-0000000001c1/done`, level: 'collect', ok: 200 },
   'list unapplied money': { method: 'GET', url: (w) => `${A(w)}/unapplied`, level: 'read', ok: 200 },
   'allocate by hand': { method: 'POST', url: (w) => `${A(w)}/unapplied/payment/00000000-0000-4000-8000-0000000001f9/allocate`, body: (w) => ({ allocations: [{ invoiceId: w.invoices.alpha1, amount: '10.00' }] }), level: 'collect', ok: 200 },
+  'invoice fees': { method: 'GET', url: (w) => `${A(w)}/invoices/${w.invoices.alpha1}/fees`, level: 'read', ok: 200 },
+  'list fee postings': { method: 'GET', url: (w) => `${A(w)}/fee-postings`, level: 'read', ok: 200 },
+  'approve fee posting': { method: 'POST', url: (w) => `${A(w)}/fee-postings/00000000-0000-4000-8000-0000000002f1/approve`, body: () => ({ note: 'ok' }), level: 'administer', ok: 200 },
+  'ask fee posting': { method: 'POST', url: (w) => `${A(w)}/fee-postings`, body: () => ({ invoiceId: '00000000-0000-4000-8000-0000000002f2' }), level: 'collect', ok: 201 },
+  'set company number': { method: 'PUT', url: (w) => `${A(w)}/customers/${w.customers.alpha}/company-number`, body: () => ({ companyNumber: '01234567' }), level: 'administer', ok: 200 },
+  'customer registry': { method: 'GET', url: (w) => `${A(w)}/customers/${w.customers.alpha}/registry`, level: 'read', ok: 200 },
+  'check registry': { method: 'POST', url: (w) => `${A(w)}/customers/${w.customers.alpha}/registry/check`, level: 'collect', ok: 200 },
   // Stops alpha's reminders: after every endpoint that acts on them.
   'hand over': { method: 'POST', url: (w) => `${A(w)}/customers/${w.customers.alpha}/handover`, body: () => ({ kind: 'agency', party: 'Recouvre SA' }), level: 'administer', ok: 201 },
   // Last: it changes what the others see.

@@ -4,6 +4,7 @@ import type { ConnectionSettings, PushChange, PushResult } from '../../contract.
 import type { QuickBooksClient } from '../client.ts';
 import { addInvoiceNote } from './add-note.ts';
 import { applyPayment } from './apply-payment.ts';
+import { createFeeInvoice } from './create-fee-invoice.ts';
 import { setDisputeFlag } from './set-dispute-flag.ts';
 import { setDunningStage } from './set-dunning-stage.ts';
 
@@ -19,6 +20,8 @@ export function pushChange(client: QuickBooksClient, settings: ConnectionSetting
       return addInvoiceNote(client, change, now, requestKey);
     case 'apply_payment':
       return applyPayment(client, change, requestKey);
+    case 'post_fee_invoice':
+      return createFeeInvoice(client, settings, change, requestKey);
     case 'set_company_properties':
     case 'add_company_note':
     case 'create_owner_task':

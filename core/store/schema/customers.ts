@@ -57,6 +57,9 @@ export const customers = pgTable(
     // Set by an admin: wins over the synced language and the one derived from the country.
     languageOverride: text('language_override'),
     taxId: text('tax_id'),
+    // The company's number at its public registry (UK Companies House, …): set by an admin or mapped
+    // from the provider (Xero CompanyNumber); core/credit/registry checks it nightly.
+    companyNumber: text('company_number'),
     active: boolean('active').notNull().default(true),
     // Set from the CRM ("paused" property) or the console: a stop rule of every scenario.
     paused: boolean('paused').notNull().default(false),

@@ -21,3 +21,4 @@ export * from './inbox.ts';
 export * from './workspace.ts';
 export * from './letters.ts';
 export * from './sync-state.ts';
+export * from './credit-ledger.ts';

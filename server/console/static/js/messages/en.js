@@ -422,4 +422,15 @@ export default {
   'approvals.block.intro': 'Opening paragraph',
   'approvals.block.body': 'Body paragraph',
   'approvals.block.closing': 'Closing',
+  // Credit on the dashboard and the customer page (pages/credit.js).
+  'dashboard.insurance': 'Credit insurance ({insurer}): insured and uninsured outstanding',
+  'dashboard.insuranceDetails': 'Aged exposure and debts to declare',
+  'credit.openCustomerCredit': 'Credit limit, terms and requests',
+  'credit.fees.title': 'Late fees to post to the ledger',
+  'credit.fees.interest': 'Interest',
+  'credit.fees.fixed': 'Fixed compensation',
+  'credit.fees.reason': 'Reason to waive',
+  'credit.fees.waive': 'Waive',
+  'credit.fees.none': 'No fee posting waits for a decision.',
+  'credit.fees.ask': 'Ask to post its late fees',
 };

@@ -422,4 +422,15 @@ export default {
   'approvals.block.intro': 'Premier paragraphe',
   'approvals.block.body': 'Paragraphe principal',
   'approvals.block.closing': 'Formule de politesse',
+  // Crédit sur le tableau de bord et la fiche client (pages/credit.js).
+  'dashboard.insurance': 'Assurance-crédit ({insurer}) : encours assuré et non assuré',
+  'dashboard.insuranceDetails': 'Exposition par ancienneté et créances à déclarer',
+  'credit.openCustomerCredit': 'Limite de crédit, conditions et demandes',
+  'credit.fees.title': 'Frais de retard à comptabiliser',
+  'credit.fees.interest': 'Pénalités',
+  'credit.fees.fixed': 'Indemnité forfaitaire',
+  'credit.fees.reason': 'Motif de la remise',
+  'credit.fees.waive': 'Remettre',
+  'credit.fees.none': 'Aucune demande de frais en attente.',
+  'credit.fees.ask': 'Demander la facturation des frais',
 };

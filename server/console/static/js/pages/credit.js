@@ -7,7 +7,7 @@
  */
 import { api } from '../api.js';
 import { lineChart } from '../charts.js';
-import { h, mount } from '../dom.js';
+import { h, mount, render } from '../dom.js';
 import { fieldErrors } from '../field-errors.js';
 import { formatDate, formatInstant, formatMoney, t } from '../i18n.js';
 import { can } from '../roles.js';
@@ -34,6 +34,29 @@ function alertRow(a, reload) {
     h('td', {}, a.dueOn ? formatDate(a.dueOn) : '—'),
     h('td', { class: 'wrap' }, a.details.reason ?? (a.details.insurer ? t('credit.declareTo', { insurer: a.details.insurer }) : '')),
     h('td', {}, action));
+}
+
+/** A requested fee posting: approve (the fee invoice goes to the ledger), reject, or waive with a reason. */
+function feeRow(p, reload, errorBox) {
+  const reason = h('input', { name: 'reason', 'aria-label': t('credit.fees.reason'), placeholder: t('credit.fees.reason') });
+  const errors = h('div');
+  const decide = (decision) => async () => {
+    try {
+      await api(orgPath(`/fee-postings/${p.id}/${decision}`), { method: 'POST', body: decision === 'waive' ? { reason: reason.value } : {} });
+      await reload();
+    } catch (e) {
+      mount(errors, errorBox(e));
+    }
+  };
+  const actions = can('administer')
+    ? [h('button', { type: 'button', 'data-approve-fee': p.id, onclick: decide('approve') }, t('credit.approve')),
+      h('button', { type: 'button', class: 'secondary', onclick: decide('reject') }, t('credit.reject')),
+      reason, h('button', { type: 'button', class: 'secondary', 'data-waive-fee': p.id, onclick: decide('waive') }, t('credit.fees.waive')), errors]
+    : [];
+  return h('tr', { 'data-fee-posting-id': p.id },
+    h('td', {}, customerLink(p.customer)), h('td', {}, p.invoice.number),
+    h('td', {}, formatMoney(p.interest, p.currency)), h('td', {}, formatMoney(p.fixed, p.currency)),
+    h('td', {}, `${p.requestedBy} · ${formatInstant(p.requestedAt)}`), h('td', {}, actions));
 }
 
 function requestRow(r, reload) {
@@ -66,6 +89,7 @@ export async function creditPage(main, _params, { errorBox }) {
   const requests = h('div');
   const insurance = h('div');
   const handovers = h('div');
+  const fees = h('div');
   async function load() {
     try {
       const [a, r, e, d, ho] = await Promise.all([
@@ -73,6 +97,9 @@ export async function creditPage(main, _params, { errorBox }) {
         api(orgPath('/credit/insurance/exposure')), api(orgPath('/credit/insurance/declarations')), api(orgPath('/handovers')),
       ]);
       mount(alerts, table([t('credit.alert'), t('credit.customer'), t('credit.invoice'), t('credit.due'), '', ''], a.items.map((x) => alertRow(x, load)), t('credit.noAlerts')));
+      // Fee postings waiting for a decision (late fees to post to QuickBooks or Xero).
+      const pending = await api(orgPath('/fee-postings'), { query: { status: 'requested' } });
+      mount(fees, table([t('credit.customer'), t('credit.invoice'), t('credit.fees.interest'), t('credit.fees.fixed'), t('credit.requestedAt'), ''], pending.items.map((x) => feeRow(x, load, errorBox)), t('credit.fees.none')));
       mount(requests, table([t('credit.customer'), t('credit.kind'), t('credit.amount'), t('credit.reason'), t('credit.requestedAt'), ''], r.items.map((x) => requestRow(x, load)), t('credit.noRequests')));
       mount(insurance,
         e.policy ? h('p', { class: 'muted' }, t('credit.policy', { insurer: e.policy.insurer, share: e.policy.insuredSharePercent, days: e.policy.declarationDeadlineDays })) : h('p', { class: 'muted' }, t('credit.noPolicy')),
@@ -91,6 +118,7 @@ export async function creditPage(main, _params, { errorBox }) {
   mount(main, h('h1', {}, t('credit.title')),
     h('section', { id: 'credit-alerts' }, h('h2', {}, t('credit.alerts')), alerts),
     h('section', { id: 'credit-requests' }, h('h2', {}, t('credit.requests')), requests),
+    h('section', { id: 'credit-fees' }, h('h2', {}, t('credit.fees.title')), fees),
     h('section', { id: 'credit-insurance' }, h('h2', {}, t('credit.insurance')), insurance),
     h('section', { id: 'credit-handovers' }, h('h2', {}, t('credit.handovers')), handovers));
   await load();
@@ -124,6 +152,25 @@ function requestForm(customerId, onDone) {
   h('button', { type: 'submit' }, t('credit.ask')));
 }
 
+/** Ask for an overdue invoice's late fees to be posted (an admin decides on the Credit page). */
+function feeRequestForm(invoices, onDone) {
+  const invoiceId = h('select', { id: 'fee-invoice', name: 'invoiceId' }, invoices.map((i) => h('option', { value: i.id }, `${i.number ?? i.externalId} · ${formatDate(i.dueDate)}`)));
+  const general = h('div');
+  const errors = fieldErrors({ invoiceId }, general);
+  return h('form', { id: 'fee-request', novalidate: true, onsubmit: async (ev) => {
+    ev.preventDefault();
+    errors.clear();
+    try {
+      await api(orgPath('/fee-postings'), { method: 'POST', body: { invoiceId: invoiceId.value } });
+      await onDone();
+    } catch (e) {
+      errors.show(e);
+    }
+  } },
+  h('label', { for: invoiceId.id }, t('credit.invoice')), invoiceId, general,
+  h('button', { type: 'submit' }, t('credit.fees.ask')));
+}
+
 function handoverForm(customerId, onDone) {
   const kind = h('select', { id: 'handover-kind', name: 'kind' }, ['litigation', 'agency'].map((k) => h('option', { value: k }, t(`credit.handover.${k}`))));
   const party = h('input', { id: 'handover-party', name: 'party' });
@@ -148,7 +195,9 @@ function handoverForm(customerId, onDone) {
 export async function customerCreditPage(main, [customerId], { errorBox }) {
   async function load() {
     try {
-      const [c, history] = await Promise.all([api(orgPath(`/customers/${customerId}/credit`)), api(orgPath(`/customers/${customerId}/score-history`))]);
+      const [c, history, overdue] = await Promise.all([api(orgPath(`/customers/${customerId}/credit`)), api(orgPath(`/customers/${customerId}/score-history`)),
+        api(orgPath('/invoices'), { query: { customerId, status: 'open', limit: 200 } })]);
+      const late = overdue.items.filter((i) => !i.disputed && i.dueDate < new Date().toISOString().slice(0, 10));
       const facts = [
         [t('credit.limit'), c.limit ? `${formatMoney(c.limit.amount, c.limit.currency)}${c.limit.expiresOn ? ` — ${t('credit.until', { date: formatDate(c.limit.expiresOn) })}` : ''}` : '—'],
         [t('credit.usage'), c.usagePercent === null ? '—' : `${c.usagePercent} %`],
@@ -164,16 +213,44 @@ export async function customerCreditPage(main, [customerId], { errorBox }) {
         c.hold ? h('p', { class: 'error', role: 'status', id: 'credit-hold' }, t('credit.onHold', { reason: c.hold.reason })) : null,
         h('dl', { class: 'facts' }, facts.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
         h('section', { id: 'score-history' }, h('h2', {}, t('credit.scoreHistory')),
-          history.items.length ? lineChart({ title: t('credit.scoreHistory'), points: history.items.map((p) => ({ label: p.month, value: p.score, display: String(p.score) })) }) : h('p', { class: 'muted' }, t('credit.noHistory'))),
+          history.items.length ? render(lineChart({ title: t('credit.scoreHistory'), points: history.items.map((p) => ({ label: p.month, value: p.score, display: String(p.score) })) })) : h('p', { class: 'muted' }, t('credit.noHistory'))),
         h('section', {}, h('h2', {}, t('credit.requests')),
           table([t('credit.kind'), t('credit.amount'), t('credit.status'), t('credit.requestedAt')], c.requests.map((r) => h('tr', {},
             h('td', {}, t(`credit.kind.${r.kind}`)), h('td', {}, r.kind === 'limit' ? formatMoney(r.amount, r.currency) : t('credit.termsDays', { days: r.termsDays })),
             h('td', {}, t(`credit.status.${r.status}`)), h('td', {}, formatInstant(r.requestedAt)))), t('credit.noRequests')),
           can('collect') ? requestForm(customerId, load) : null),
+        can('collect') && late.length ? h('section', { id: 'customer-fees' }, h('h2', {}, t('credit.fees.title')), feeRequestForm(late, load)) : null,
         can('administer') ? h('section', {}, h('h2', {}, t('credit.handOver')), handoverForm(customerId, load)) : null);
     } catch (err) {
       mount(main, errorBox(err));
     }
   }
   await load();
+}
+
+/**
+ * Insured and uninsured outstanding per currency, for the dashboard (the same figures as the
+ * Credit page, from /credit/insurance/exposure); nothing when the organization has no policy and
+ * no insured limit.
+ */
+export async function insuranceCards() {
+  const e = await api(orgPath('/credit/insurance/exposure'));
+  if (!e.policy && e.currencies.every((c) => Number(c.insured) === 0)) return null;
+  return h('section', { class: 'panel', id: 'insurance-exposure' },
+    h('h2', {}, t('dashboard.insurance', { insurer: e.policy ? e.policy.insurer : '—' })),
+    h('div', { class: 'cards' }, e.currencies.flatMap((c) => [
+      h('div', { class: 'card', 'data-figure': 'insured', 'data-currency': c.currency }, h('div', { class: 'card-label' }, `${t('credit.insured')} · ${c.currency}`), h('div', { class: 'card-value' }, formatMoney(c.insured, c.currency))),
+      h('div', { class: 'card', 'data-figure': 'uninsured', 'data-currency': c.currency }, h('div', { class: 'card-label' }, `${t('credit.uninsured')} · ${c.currency}`), h('div', { class: 'card-value' }, formatMoney(c.uninsured, c.currency))),
+    ])),
+    h('p', {}, h('a', { href: '#/credit' }, t('dashboard.insuranceDetails'))));
+}
+
+/** The customer page's credit panel: hold, score chart by month, and the way to the credit page. */
+export async function customerCreditPanel(customerId) {
+  const [c, history] = await Promise.all([api(orgPath(`/customers/${customerId}/credit`)), api(orgPath(`/customers/${customerId}/score-history`))]);
+  return h('section', { id: 'customer-credit' },
+    h('h2', {}, t('credit.title')),
+    c.hold ? h('p', { class: 'error', role: 'status' }, t('credit.onHold', { reason: c.hold.reason })) : null,
+    history.items.length ? render(lineChart({ title: t('credit.scoreHistory'), points: history.items.map((p) => ({ label: p.month, value: p.score, display: String(p.score) })) })) : h('p', { class: 'muted' }, t('credit.noHistory')),
+    h('p', {}, h('a', { href: `#/credit/${customerId}` }, t('credit.openCustomerCredit'))));
 }

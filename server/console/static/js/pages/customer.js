@@ -10,6 +10,7 @@ import { orgPath } from '../session.js';
 import { addressPanel } from './customer-address.js';
 import { collectionsPanel } from './customer-collections.js';
 import { figuresPanel, holdsPanel, timelineEntry, workPanel } from './customer-workspace.js';
+import { customerCreditPanel } from './credit.js';
 
 export async function customerPage(main, [customerId], { errorBox }) {
   const base = orgPath(`/customers/${customerId}`);
@@ -32,7 +33,9 @@ export async function customerPage(main, [customerId], { errorBox }) {
   const reload = () => customerPage(main, [customerId], { errorBox });
   // The postal address letters go to (customer-address.js): synced, or edited in Relance.
   const address = addressPanel(customerId);
-  const [holds, work] = await Promise.all([holdsPanel(customerId, invoices.items, reload), workPanel(customerId, invoices.items, reload), address.load()]);
+  const [holds, work, credit] = await Promise.all([holdsPanel(customerId, invoices.items, reload), workPanel(customerId, invoices.items, reload),
+    // The hold and the payer score by month (pages/credit.js); the page stands without them.
+    customerCreditPanel(customerId).catch(() => null), address.load()]);
   mount(main,
     h('h1', {}, c.name, c.paused ? h('span', { class: 'badge' }, t('customers.paused')) : null),
     h('p', {}, h('a', { id: 'conversation-link', href: `#/customers/${customerId}/conversation` }, t('inbox.conversation'))),
@@ -42,6 +45,7 @@ export async function customerPage(main, [customerId], { errorBox }) {
       h('div', { class: 'card-value' }, formatMoney(o.balance, o.currency))))),
     figuresPanel(c.worklist),
     holds,
+    credit,
     h('div', { class: 'columns' },
       h('section', {},
         h('h2', {}, t('customer.invoices')),

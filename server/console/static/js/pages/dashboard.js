@@ -12,6 +12,7 @@ import { exportButtons } from '../exports.js';
 import { formatDate, formatMoney, t } from '../i18n.js';
 import { orgPath, session } from '../session.js';
 import { trendsSection } from '../trends.js';
+import { insuranceCards } from './credit.js';
 
 const BUCKET_COLORS = { current: '#6b8fb5', '1-30': '#e0a030', '31-60': '#d9772b', '61-90': '#c4502a', '91+': '#9b1c1c' };
 const TOP = 10;
@@ -68,7 +69,9 @@ function currencySection(aging, names, asOf, errorBox) {
 
 export async function dashboardPage(main, _params, { errorBox }) {
   const asOf = today(session.organization.timezone);
-  const [open, people, trends] = await Promise.all([allPages(orgPath('/invoices'), { status: 'open' }), allPages(orgPath('/customers')), trendsSection()]);
+  const [open, people, trends, insurance] = await Promise.all([allPages(orgPath('/invoices'), { status: 'open' }), allPages(orgPath('/customers')), trendsSection(),
+    // Insured and uninsured outstanding (core/credit); the dashboard stands without it.
+    insuranceCards().catch(() => null)]);
   const names = new Map(people.items.map((c) => [c.id, c.name]));
   const agings = agedBalances(open.items, asOf);
   // The organization's own currency first, then the others.
@@ -77,6 +80,7 @@ export async function dashboardPage(main, _params, { errorBox }) {
     h('h1', {}, t('dashboard.title')),
     open.partial ? h('p', { class: 'muted' }, t('dashboard.partial', { count: open.items.length })) : null,
     agings.length ? agings.map((a) => currencySection(a, names, asOf, errorBox)) : h('p', { class: 'muted' }, t('dashboard.noInvoices')),
+    insurance,
     h('h2', {}, t('trends.title')),
     trends);
 }
