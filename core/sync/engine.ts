@@ -27,6 +27,8 @@ export interface SyncOptions {
   context?: MappingContext;
   /** After each committed page: progress for the CLI and logs. */
   onPage?: (stream: string, page: { records: number; mode: string }) => void;
+  /** After each committed page, awaited: the external ids it wrote or voided, by entity (re-planning, 16.2). */
+  onCommitted?: (changes: ReadonlyMap<StoredEntity, readonly string[]>) => Promise<void>;
 }
 
 function emptyReport(): StreamReport {
@@ -85,6 +87,7 @@ async function syncStream(options: SyncOptions, stream: StreamSpec, organization
         context: options.context ?? {},
       });
       await commitPage(db, { connectionId, organizationId }, stream, page, mapped, report);
+      if (options.onCommitted) await options.onCommitted(pageChanges(page, mapped));
       writeMs += performance.now() - writing;
       report.mode = report.mode === 'none' ? page.mode : report.mode;
       report.pages += 1;
@@ -99,6 +102,16 @@ async function syncStream(options: SyncOptions, stream: StreamSpec, organization
   report.waitSeconds = Number((waitMs / 1000).toFixed(3));
   report.writeSeconds = Number((writeMs / 1000).toFixed(3));
   return report;
+}
+
+/** The external ids a committed page wrote (stored, not rejected) or voided, by entity. */
+function pageChanges(page: PulledPage, mapped: MappedEntity[]): Map<StoredEntity, string[]> {
+  const changes = new Map<StoredEntity, string[]>();
+  const deleted = page.deleted.map((d) => d.externalId);
+  for (const { entity, records, rejected } of mapped) {
+    changes.set(entity, [...storedNotRejected(records, rejected), ...deleted]);
+  }
+  return changes;
 }
 
 /** The checkpoint: everything a page changes, and the cursor after it, or nothing at all. */
