@@ -64,7 +64,15 @@ async function syncStream(options: SyncOptions, stream: StreamSpec, organization
   const report = emptyReport();
   const cursor: JsonValue = options.full ? null : await readCursor(db, connectionId, stream.name);
   const pages = source.pull(stream.name, cursor)[Symbol.asyncIterator]();
-  let pending = pages.next();
+  const mapping = { provider: source.provider, overrides: options.overrides ?? {}, context: options.context ?? {} };
+  // The next page is fetched and mapped while this one is written: its mapping runs as soon as it
+  // arrives, in the gaps of this page's round trips to PostgreSQL, not after them.
+  const fetchMapped = () => {
+    const next = pages.next().then((r) => (r.done ? null : { page: r.value, mapped: mapPage(stream, r.value.records, mapping) }));
+    next.catch(() => {});
+    return next;
+  };
+  let pending = fetchMapped();
   let waitMs = 0;
   let writeMs = 0;
   const waited = async () => {
@@ -74,18 +82,11 @@ async function syncStream(options: SyncOptions, stream: StreamSpec, organization
     return result;
   };
   try {
-    for (let result = await waited(); !result.done; result = await waited()) {
-      const page = result.value;
-      // Fetch the following page while this one is mapped and committed: the provider's wait and
-      // ours overlap. Its cursor is saved only with its own commit, so a crash still loses nothing.
-      pending = pages.next();
-      pending.catch(() => {});
+    for (let result = await waited(); result !== null; result = await waited()) {
+      const { page, mapped } = result;
+      // Its cursor is saved only with its own commit, so a crash still loses nothing.
+      pending = fetchMapped();
       const writing = performance.now();
-      const mapped = mapPage(stream, page.records, {
-        provider: source.provider,
-        overrides: options.overrides ?? {},
-        context: options.context ?? {},
-      });
       await commitPage(db, { connectionId, organizationId }, stream, page, mapped, report);
       if (options.onCommitted) await options.onCommitted(pageChanges(page, mapped));
       writeMs += performance.now() - writing;
