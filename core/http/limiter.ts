@@ -105,6 +105,7 @@ export class RollingWindow {
   private holds: Hold[] = [];
   limit: number;
   private cleanSince: number;
+  private slowedAt: number | null = null;
 
   constructor(
     public published: number,
@@ -143,6 +144,12 @@ export class RollingWindow {
     return hold;
   }
 
+  /** The provider refused the call (a 429): it did not count there, so it does not count here. */
+  release(hold: Hold): void {
+    const i = this.holds.indexOf(hold);
+    if (i >= 0) this.holds.splice(i, 1);
+  }
+
   /**
    * The provider says `remaining` calls are left in this window (other processes spend it too):
    * holds of unknown calls are added until ours and theirs make `published - remaining`. A negative
@@ -154,11 +161,6 @@ export class RollingWindow {
     for (let n = this.holds.length; n < spent; n++) this.holds.push({ end: now + this.perMs });
   }
 
-  /** Fills the window for its length: the provider said it is spent (a 429 or `X-Rate-Limit-Problem`). */
-  fill(now: number): void {
-    this.observeRemaining(0, now);
-  }
-
   /** A header announced a lower limit (`X-HubSpot-RateLimit-Max`): never a higher one. */
   lowerPublished(max: number): void {
     if (max >= 1 && max < this.published) {
@@ -167,8 +169,10 @@ export class RollingWindow {
     }
   }
 
-  /** A 429: a fifth less, at least one. */
+  /** A 429: a fifth less, at least one — once per window, so a burst of 429s is one signal, not several. */
   slowDown(now: number): void {
+    if (this.slowedAt !== null && now - this.slowedAt < this.perMs) return;
+    this.slowedAt = now;
     this.limit = Math.max(1, Math.floor(this.limit * 0.8));
     this.cleanSince = now;
   }
@@ -276,9 +280,8 @@ export class AccountLimiter {
       if (target) target.observeRemaining(remaining, now);
       else if (remaining <= 0) this.pauseFor(interval ?? this.longestWindowMs);
     }
-    // Xero names the limit a 429 hit; a minute (or the app's minute) is full for its length.
-    const problem = headers['x-rate-limit-problem']?.trim().toLowerCase();
-    if ((problem === 'minute' || problem === 'appminute') && target) this.windowFor(60_000)?.fill(now);
+    // A 429's `X-Rate-Limit-Problem` (Xero) needs nothing more here: its Retry-After pauses the
+    // account (pauseFor) and the 429 slows every window (rateLimited).
     const daily = readInt(headers, names.dailyRemaining);
     if (daily !== null) for (const a of this.allowances) a.observeRemaining(daily, now);
     this.pump();
@@ -296,10 +299,10 @@ export class AccountLimiter {
 
   /**
    * Runs `call` within the account's limits; throws `DailyAllowanceExhausted` rather than wait a day.
-   * `call` may report when its answer arrived (`answered()`, before its body is read); otherwise its
-   * end counts.
+   * `call` may report when its answer arrived (`answered()`, before its body is read; otherwise its
+   * end counts), or that the provider refused it (`refused()`, a 429: it holds no slot).
    */
-  schedule<T>(call: (slot: { answered(): void }) => Promise<T>): Promise<T> {
+  schedule<T>(call: (slot: { answered(): void; refused(): void }) => Promise<T>): Promise<T> {
     if (this.stopped) return Promise.reject(new Error(`limiter ${this.key} is stopped`));
     return new Promise<T>((resolve, reject) => {
       this.queue.push({
@@ -321,9 +324,13 @@ export class AccountLimiter {
             const end = this.clock.now();
             holds.forEach((h, i) => (h.end = end + this.windows[i]!.perMs));
           };
+          const refused = () => {
+            holds.forEach((h, i) => this.windows[i]!.release(h));
+            ended = true;
+          };
           let result: Promise<T>;
           try {
-            result = Promise.resolve(call({ answered }));
+            result = Promise.resolve(call({ answered, refused }));
           } catch (error) {
             result = Promise.reject(error);
           }

@@ -62,10 +62,18 @@ export async function callProvider<T>(ctx: CallContext, name: string, operation:
       ctx.onAttempt?.({ operation: name, attempt, startedAt: new Date(started), durationMs: clock.now() - started, outcome, decision });
     try {
       // The answer's headers mark when the provider had counted the call: its window hold starts there.
-      const result = await ctx.limiter.schedule((slot) => operation({ accessToken: token, attempt, observe: (headers) => {
-        slot.answered();
-        observe(headers);
-      } }));
+      const result = await ctx.limiter.schedule(async (slot) => {
+        try {
+          return await operation({ accessToken: token, attempt, observe: (headers) => {
+            slot.answered();
+            observe(headers);
+          } });
+        } catch (raw) {
+          // Refused requests do not count against the window at the provider: nor here.
+          if (toHttpFailure(raw)?.status === 429) slot.refused();
+          throw raw;
+        }
+      });
       record('ok');
       return result;
     } catch (raw) {

@@ -130,17 +130,31 @@ describe('rolling windows spent as the provider allows (16.3)', () => {
     expect(c).toBe(t0 + 1_300);
   });
 
-  it('a 429 slows every window by a fifth, and it climbs back once windows pass without one', async () => {
+  it('a 429 slows every window by a fifth (a burst of them counts once), and it climbs back once windows pass without one', async () => {
     const clock = timedClock();
     const limiter = make(profile({ concurrent: 10, windows: [{ requests: 100, perMs: 10_000 }] }), clock);
     limiter.rateLimited();
-    expect(limiter.windowState()[0]).toMatchObject({ published: 100, limit: 80 });
     limiter.rateLimited();
-    expect(limiter.windowState()[0]!.limit).toBe(64);
-    const starts = await startTimes(limiter, clock, 64 + 1);
-    expect(busiest(starts, 10_000)).toBeLessThanOrEqual(64);
-    clock.advance(40_000);
+    expect(limiter.windowState()[0]).toMatchObject({ published: 100, limit: 80 });
+    const starts = await startTimes(limiter, clock, 80 + 1);
+    expect(busiest(starts, 10_000)).toBeLessThanOrEqual(80);
+    clock.advance(10_000);
+    limiter.rateLimited();
+    expect(limiter.windowState()[0]!.limit).toBeLessThan(80);
+    clock.advance(60_000);
     expect(limiter.windowState()[0]!.limit).toBe(100);
+  });
+
+  it('a call the provider refused (429) holds no slot: it did not count there', async () => {
+    const clock = timedClock();
+    const t0 = clock.now();
+    const limiter = make(profile({ concurrent: 5, windows: [{ requests: 2, perMs: 1_000 }] }), clock);
+    await expect(limiter.schedule(async (slot) => {
+      slot.refused();
+      throw new Error('429');
+    })).rejects.toThrow('429');
+    const starts = await startTimes(limiter, clock, 2);
+    expect(starts).toEqual([t0, t0]);
   });
 });
 
