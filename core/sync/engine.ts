@@ -12,6 +12,7 @@ import {
   type Db, type JsonValue, type StoredEntity, type StoredIds,
 } from '../store/index.ts';
 import { mapPage, type MappedEntity } from './map-page.ts';
+import { changesLedger } from './replan.ts';
 import { applyTombstones } from './tombstones.ts';
 import type { PulledPage, StreamReport, StreamSpec, SyncReport, SyncSource } from './types.ts';
 
@@ -42,8 +43,13 @@ function pickStreams(source: SyncSource, names: readonly string[] | undefined): 
       throw new InvalidInput(`stream "${name}" is not one of ${source.provider}'s (${source.streams.map((s) => s.name).join(', ')})`, { field: 'stream' });
     }
   }
-  // In the connector's order, whatever order they were asked in: customers before documents.
-  return source.streams.filter((s) => names.includes(s.name));
+  // In the connector's order, whatever order they were asked in — but for a sync that names its
+  // streams (a webhook's), the documents first: a payment's invoice page re-plans its customer
+  // (16.2) without waiting for the customer's own page, and a document that arrives before its new
+  // customer is linked when the customer's page commits (linksOf in the store).
+  const named = source.streams.filter((s) => names.includes(s.name));
+  const ledger = (s: StreamSpec) => s.produces.some((p) => changesLedger(p.entity));
+  return [...named.filter(ledger), ...named.filter((s) => !ledger(s))];
 }
 
 /** Runs one sync of a connection; the report counts what each stream pulled and wrote. */

@@ -12,6 +12,7 @@ import { runOrganization } from '../../core/agenda/index.ts';
 import { LimiterRegistry } from '../../core/http/index.ts';
 import { createLogger } from '../../core/logging.ts';
 import { installDefaultScenarios } from '../../core/scenarios/index.ts';
+import { rescoreCustomers } from '../../core/scoring/index.ts';
 import { runSync } from '../../core/sync/index.ts';
 import { startSandbox, type RunningSandbox } from '../../sandbox/index.ts';
 import { buildServer } from '../../server/app.ts';
@@ -76,6 +77,10 @@ beforeAll(async () => {
   for (const ledger of [ids.qbo, ids.xero]) await runSync({ store: db, keys: ring, connectorFor, limiters }, ledger, { full: true });
   for (const organizationId of [ids.orgA, ids.orgB]) {
     await installDefaultScenarios(db.db, organizationId);
+    // Scored as a change would score them: a customer the webhook's page merely overlaps (Xero's
+    // If-Modified-Since has whole seconds) is then re-planned to the same plan.
+    const customers = await q<{ id: string }>('SELECT id FROM customers WHERE organization_id = $1', [organizationId]);
+    await rescoreCustomers(db.db, organizationId, customers.map((c) => c.id), TODAY);
     await runOrganization(db.db, { organizationId, asOf: TODAY });
   }
   // No worker: the server runs each webhook's sync in-process, as `relance start --no-worker` would.
