@@ -54,7 +54,11 @@ async function worker(): Promise<void> {
   const env = process.env;
   const store = openStore(env.BENCH_DATABASE_URL!, { max: 10 });
   const channel = new SmtpChannel({ host: '127.0.0.1', port: Number(env.BENCH_SMTP_PORT), from: BENCH_FROM, maxConnections: BENCH_CONNECTIONS });
-  const deps = { channels: { email: channel }, render: renderMessage, workerId: env.BENCH_WORKER_ID!, inFlight: BENCH_IN_FLIGHT };
+  const deps = {
+    channels: { email: channel }, render: renderMessage, workerId: env.BENCH_WORKER_ID!, inFlight: BENCH_IN_FLIGHT,
+    // A test makes batches small so that two processes surely meet on the same due reminders.
+    ...(env.BENCH_BATCH_SIZE ? { batchSize: Number(env.BENCH_BATCH_SIZE) } : {}),
+  };
   // Warm the template cache and the pool before the clock starts.
   await renderMessage(sampleMessageInput('reminder-1', 'email', 'fr'));
   onGo(async () => {

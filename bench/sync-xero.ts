@@ -10,16 +10,15 @@
  * needs more than one minute's allowance: at 5,000 the 13 calls fit in one minute, the least time
  * is 0 s and the ratio says nothing.
  */
-import type { AddressInfo } from 'node:net';
+import { loadavg } from 'node:os';
 import { connectorFor } from '../connectors/index.ts';
 import { createConnection, ensureOrganization } from '../core/connections/index.ts';
 import { generateKeySpec, parseKeyRing } from '../core/crypto.ts';
 import { LimiterRegistry, type AttemptRecord } from '../core/http/index.ts';
 import { migrate, openStore } from '../core/store/index.ts';
 import { runSync } from '../core/sync/index.ts';
-import { generateWorld } from '../sandbox/generator/index.ts';
-import { createXeroSimulator } from '../sandbox/xero/index.ts';
 import type { BenchResult } from './ingest.ts';
+import { ownCpuSeconds, startSandboxProcess } from './sandbox-process.ts';
 import { createScratchDatabase } from './scratch-database.ts';
 
 // https://developer.xero.com/documentation/guides/oauth2/limits/#api-rate-limits — per tenant:
@@ -38,6 +37,7 @@ export interface XeroSyncBenchOptions {
 export interface XeroSyncBenchResult extends BenchResult {
   figures: BenchResult['figures'] & {
     apiCalls: number; pages: number; leastSeconds: number; rateLimited: number; waitSeconds: number; writeSeconds: number;
+    cpuSecondsRelance: number; cpuSecondsSandbox: number; loadAverage: number[];
   };
 }
 
@@ -55,18 +55,17 @@ export function xeroLeastSeconds(calls: number): number {
 export async function runXeroSyncBench(options: XeroSyncBenchOptions): Promise<XeroSyncBenchResult> {
   const log = options.progress ?? (() => {});
   log(`sandbox: generating a world of ${options.invoices} invoices per ledger`);
-  const world = generateWorld({ seed: 2026, invoices: options.invoices, asOf: '2026-03-01' });
-  // `limits: {}`: the simulator's defaults, which are Xero's published limits.
-  const sim = createXeroSimulator({ world, limits: {} });
-  await sim.app.listen({ port: 0, host: '127.0.0.1' });
-  const baseUrl = `http://127.0.0.1:${(sim.app.server.address() as AddressInfo).port}`;
+  // Its own process, with the simulator's defaults, which are Xero's published limits (16.6).
+  const sandbox = await startSandboxProcess({ seed: 2026, invoices: options.invoices, asOf: '2026-03-01' });
+  const world = sandbox.world;
+  const baseUrl = sandbox.xero.baseUrl;
   const scratch = await createScratchDatabase(options.serverUrl, 'xero');
   const store = openStore(scratch.url);
   const limiters = new LimiterRegistry();
   try {
     await migrate(store.pool);
     const keys = parseKeyRing(generateKeySpec());
-    const c = sim.credentials;
+    const c = sandbox.xero;
     const homeCurrency = world.xero.homeCurrency;
     const organizationId = await ensureOrganization(store.pool, { name: 'Bench', baseCurrency: homeCurrency, country: 'GB' });
     const connection = await createConnection(store.pool, keys, {
@@ -80,6 +79,8 @@ export async function runXeroSyncBench(options: XeroSyncBenchOptions): Promise<X
     });
     const attempts: AttemptRecord[] = [];
     log(`sync: full, under the real Xero limits (${PER_MINUTE}/min, ${PER_DAY}/day)`);
+    const cpu = process.cpuUsage();
+    const sandboxCpu = sandbox.cpuSeconds();
     const report = await runSync({ store, keys, connectorFor, limiters, onAttempt: (a) => attempts.push(a) }, connection.id, {
       onPage: (stream, page) => log(`${stream}: ${page.records}`),
     });
@@ -92,6 +93,7 @@ export async function runXeroSyncBench(options: XeroSyncBenchOptions): Promise<X
       figures: {
         records: invoices, seconds: report.seconds, recordsPerSecond: Math.round(invoices / report.seconds), apiCalls: attempts.length, pages,
         leastSeconds: least, rateLimited: attempts.filter((a) => a.outcome === 'rate_limited').length, waitSeconds: sum('waitSeconds'), writeSeconds: sum('writeSeconds'),
+        cpuSecondsRelance: ownCpuSeconds(cpu), cpuSecondsSandbox: Number((sandbox.cpuSeconds() - sandboxCpu).toFixed(2)), loadAverage: loadavg().map((l) => Number(l.toFixed(2))),
       },
       limit: `least time Xero's limits (${PER_MINUTE}/min, ${PER_DAY}/day per tenant) allow for the same API calls`,
       ratio: Number((least / report.seconds).toFixed(3)),
@@ -101,6 +103,6 @@ export async function runXeroSyncBench(options: XeroSyncBenchOptions): Promise<X
     await limiters.stopAll();
     await store.close();
     await scratch.drop();
-    await sim.app.close();
+    await sandbox.close();
   }
 }

@@ -20,7 +20,7 @@ import type { Logger } from '../core/logging.ts';
 import type { Store } from '../core/store/index.ts';
 import {
   ALL_STREAMS, awaitRetry, dueForPeriodicSync, requestStreams, runSync, staleAccountingConnections, startStreams, syncScheduleFrom,
-  type SyncSchedule,
+  type SyncDeps, type SyncSchedule,
 } from '../core/sync/index.ts';
 
 export const SYNC_PULL = 'sync.pull';
@@ -66,7 +66,9 @@ export async function runSyncPull(deps: SyncJobDeps, data: unknown): Promise<voi
   // From here on, a new request for these streams gets a sync of its own (it may announce a change
   // this run's listing has already passed).
   await startStreams(deps.store.pool, connectionId, streams);
-  const report = await runSync({ store: deps.store, keys: deps.keys, connectorFor }, connectionId, { ...(streams ? { streams } : {}), ...(full ? { full } : {}) });
+  const onReplan = (event: Parameters<NonNullable<SyncDeps['onReplan']>>[0]) =>
+    'error' in event ? deps.logger.warn('re-planning after a sync page failed', { connectionId, ...event }) : deps.logger.info('re-planned after a sync page', { connectionId, ...event.outcome });
+  const report = await runSync({ store: deps.store, keys: deps.keys, connectorFor, onReplan }, connectionId, { ...(streams ? { streams } : {}), ...(full ? { full } : {}) });
   deps.logger.info('sync done', { connectionId, seconds: report.seconds, streams: Object.fromEntries(Object.entries(report.streams).map(([k, v]) => [k, v.pulled])) });
 }
 

@@ -12,6 +12,7 @@ import { runHubSpotSyncBench } from '../../bench/sync-hubspot.ts';
 import { XERO_BENCH_DEFAULT_INVOICES, runXeroSyncBench } from '../../bench/sync-xero.ts';
 import { runScenariosBench } from '../../bench/scenarios.ts';
 import { runSendBench } from '../../bench/send.ts';
+import { runChangeToStopBench } from '../../bench/change-to-stop.ts';
 
 const DEFAULT_SERVER = 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -113,6 +114,15 @@ const BENCHES: BenchDefinition[] = [
       return runSyncBench({ provider: 'quickbooks', invoices: sandboxInvoices(opts.invoices), ...scratchRun() });
     },
   },
+  {
+    name: 'change-to-stop',
+    description:
+      'payments recorded at the sandbox (its own process, limits on) at QuickBooks and Xero, their signed webhooks delivered to the server: ' +
+      'time until the pending reminder is cancelled, p50/p99 against 2 s (scratch database on DATABASE_URL\'s server, or the local PostgreSQL)',
+    options: (cmd) => cmd.option('--trials <n>', 'payments, alternately at QuickBooks and Xero', '100')
+      .option('--invoices <n>', 'invoices per ledger in the sandbox world', '3000'),
+    run: (opts) => runChangeToStopBench({ trials: parseCount(opts.trials, 'trials'), invoices: sandboxInvoices(opts.invoices), ...scratchRun() }),
+  },
 ];
 
 /** The readable form: figures, limit and ratio on one line. */
@@ -120,8 +130,19 @@ export function describeBench(r: BenchResult): string {
   const f = r.figures;
   return (
     `${r.bench}: ${f.records} records in ${f.seconds.toFixed(2)} s (${f.recordsPerSecond} records/s); ` +
-    `ratio ${r.ratio.toFixed(3)} to the limit (${r.limit}, ${r.higherIsBetter ? 'higher' : 'lower'} is better)`
+    `ratio ${r.ratio.toFixed(3)} to the limit (${r.limit}, ${r.higherIsBetter ? 'higher' : 'lower'} is better)` +
+    extraFigures(f as Record<string, unknown>)
   );
+}
+
+/** Latency quantiles and CPU seconds, for the benches that report them. */
+function extraFigures(f: Record<string, unknown>): string {
+  const parts: string[] = [];
+  if (typeof f.p50Seconds === 'number') parts.push(`p50 ${f.p50Seconds} s, p99 ${String(f.p99Seconds)} s`);
+  if (typeof f.pendingOrSentForPaid === 'number') parts.push(`${f.pendingOrSentForPaid} reminders pending or sent for a paid invoice`);
+  for (const key of Object.keys(f).filter((k) => k.startsWith('cpuSeconds'))) parts.push(`${key} ${String(f[key])}`);
+  if (Array.isArray(f.loadAverage)) parts.push(`load ${f.loadAverage.join(' ')}`);
+  return parts.length > 0 ? `; ${parts.join('; ')}` : '';
 }
 
 export function registerBench(program: Command): void {

@@ -63,6 +63,7 @@ export const hubspotProfile = defineProfile({
   },
   limitHeaders: {
     remaining: 'x-hubspot-ratelimit-remaining',
+    max: 'x-hubspot-ratelimit-max',
     intervalMs: 'x-hubspot-ratelimit-interval-milliseconds',
     dailyRemaining: 'x-hubspot-ratelimit-daily-remaining',
   },

@@ -32,6 +32,8 @@ export const httpProfileSchema = z.object({
   limitHeaders: z
     .object({
       remaining: z.string().optional(),
+      /** The limit of the window the provider reports on (`X-HubSpot-RateLimit-Max`): it may lower ours, never raise it. */
+      max: z.string().optional(),
       intervalMs: z.string().optional(),
       dailyRemaining: z.string().optional(),
     })

@@ -61,7 +61,19 @@ export async function callProvider<T>(ctx: CallContext, name: string, operation:
     const record = (outcome: string, decision?: RetryDecision) =>
       ctx.onAttempt?.({ operation: name, attempt, startedAt: new Date(started), durationMs: clock.now() - started, outcome, decision });
     try {
-      const result = await ctx.limiter.schedule(() => operation({ accessToken: token, attempt, observe }));
+      // The answer's headers mark when the provider had counted the call: its window hold starts there.
+      const result = await ctx.limiter.schedule(async (slot) => {
+        try {
+          return await operation({ accessToken: token, attempt, observe: (headers) => {
+            slot.answered();
+            observe(headers);
+          } });
+        } catch (raw) {
+          // Refused requests do not count against the window at the provider: nor here.
+          if (toHttpFailure(raw)?.status === 429) slot.refused();
+          throw raw;
+        }
+      });
       record('ok');
       return result;
     } catch (raw) {
@@ -70,6 +82,8 @@ export async function callProvider<T>(ctx: CallContext, name: string, operation:
       const error = classifyError(raw, ctx.classify);
       const code = isRelanceError(error) ? error.code : 'unclassified';
       if (error instanceof DailyAllowanceExhausted) ctx.limiter.markExhausted(error.resetAt);
+      // A 429 means our count and the provider's disagree (another process, a lower tier): slow down.
+      else if (error instanceof RateLimited) ctx.limiter.rateLimited();
       // One refresh per call: a second rejection means the grant itself is gone, not the token.
       if (error instanceof AuthExpired && ctx.tokens && token !== null && !refreshed) {
         refreshed = true;

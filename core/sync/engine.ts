@@ -12,6 +12,7 @@ import {
   type Db, type JsonValue, type StoredEntity, type StoredIds,
 } from '../store/index.ts';
 import { mapPage, type MappedEntity } from './map-page.ts';
+import { changesLedger } from './replan.ts';
 import { applyTombstones } from './tombstones.ts';
 import type { PulledPage, StreamReport, StreamSpec, SyncReport, SyncSource } from './types.ts';
 
@@ -27,6 +28,8 @@ export interface SyncOptions {
   context?: MappingContext;
   /** After each committed page: progress for the CLI and logs. */
   onPage?: (stream: string, page: { records: number; mode: string }) => void;
+  /** After each committed page, awaited: the external ids it wrote or voided, by entity (re-planning, 16.2). */
+  onCommitted?: (changes: ReadonlyMap<StoredEntity, readonly string[]>) => Promise<void>;
 }
 
 function emptyReport(): StreamReport {
@@ -40,8 +43,13 @@ function pickStreams(source: SyncSource, names: readonly string[] | undefined): 
       throw new InvalidInput(`stream "${name}" is not one of ${source.provider}'s (${source.streams.map((s) => s.name).join(', ')})`, { field: 'stream' });
     }
   }
-  // In the connector's order, whatever order they were asked in: customers before documents.
-  return source.streams.filter((s) => names.includes(s.name));
+  // In the connector's order, whatever order they were asked in — but for a sync that names its
+  // streams (a webhook's), the documents first: a payment's invoice page re-plans its customer
+  // (16.2) without waiting for the customer's own page, and a document that arrives before its new
+  // customer is linked when the customer's page commits (linksOf in the store).
+  const named = source.streams.filter((s) => names.includes(s.name));
+  const ledger = (s: StreamSpec) => s.produces.some((p) => changesLedger(p.entity));
+  return [...named.filter(ledger), ...named.filter((s) => !ledger(s))];
 }
 
 /** Runs one sync of a connection; the report counts what each stream pulled and wrote. */
@@ -62,7 +70,15 @@ async function syncStream(options: SyncOptions, stream: StreamSpec, organization
   const report = emptyReport();
   const cursor: JsonValue = options.full ? null : await readCursor(db, connectionId, stream.name);
   const pages = source.pull(stream.name, cursor)[Symbol.asyncIterator]();
-  let pending = pages.next();
+  const mapping = { provider: source.provider, overrides: options.overrides ?? {}, context: options.context ?? {} };
+  // The next page is fetched and mapped while this one is written: its mapping runs as soon as it
+  // arrives, in the gaps of this page's round trips to PostgreSQL, not after them.
+  const fetchMapped = () => {
+    const next = pages.next().then((r) => (r.done ? null : { page: r.value, mapped: mapPage(stream, r.value.records, mapping) }));
+    next.catch(() => {});
+    return next;
+  };
+  let pending = fetchMapped();
   let waitMs = 0;
   let writeMs = 0;
   const waited = async () => {
@@ -72,19 +88,13 @@ async function syncStream(options: SyncOptions, stream: StreamSpec, organization
     return result;
   };
   try {
-    for (let result = await waited(); !result.done; result = await waited()) {
-      const page = result.value;
-      // Fetch the following page while this one is mapped and committed: the provider's wait and
-      // ours overlap. Its cursor is saved only with its own commit, so a crash still loses nothing.
-      pending = pages.next();
-      pending.catch(() => {});
+    for (let result = await waited(); result !== null; result = await waited()) {
+      const { page, mapped } = result;
+      // Its cursor is saved only with its own commit, so a crash still loses nothing.
+      pending = fetchMapped();
       const writing = performance.now();
-      const mapped = mapPage(stream, page.records, {
-        provider: source.provider,
-        overrides: options.overrides ?? {},
-        context: options.context ?? {},
-      });
       await commitPage(db, { connectionId, organizationId }, stream, page, mapped, report);
+      if (options.onCommitted) await options.onCommitted(pageChanges(page, mapped));
       writeMs += performance.now() - writing;
       report.mode = report.mode === 'none' ? page.mode : report.mode;
       report.pages += 1;
@@ -99,6 +109,16 @@ async function syncStream(options: SyncOptions, stream: StreamSpec, organization
   report.waitSeconds = Number((waitMs / 1000).toFixed(3));
   report.writeSeconds = Number((writeMs / 1000).toFixed(3));
   return report;
+}
+
+/** The external ids a committed page wrote (stored, not rejected) or voided, by entity. */
+function pageChanges(page: PulledPage, mapped: MappedEntity[]): Map<StoredEntity, string[]> {
+  const changes = new Map<StoredEntity, string[]>();
+  const deleted = page.deleted.map((d) => d.externalId);
+  for (const { entity, records, rejected } of mapped) {
+    changes.set(entity, [...storedNotRejected(records, rejected), ...deleted]);
+  }
+  return changes;
 }
 
 /** The checkpoint: everything a page changes, and the cursor after it, or nothing at all. */

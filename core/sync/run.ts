@@ -15,6 +15,7 @@ import { parseOverride, type MappingOverride } from '../mapping/index.ts';
 import type { Store } from '../store/index.ts';
 import { syncConnection } from './engine.ts';
 import { recordSyncOutcome } from './freshness.ts';
+import { changesLedger, customersToReplan, replanCustomers, type ReplanOutcome } from './replan.ts';
 import type { ConnectionContext, PulledPage, StreamSpec, SyncReport } from './types.ts';
 import type { JsonValue } from '../store/index.ts';
 
@@ -33,6 +34,11 @@ export interface SyncDeps {
   limiters?: LimiterRegistry;
   policy?: RetryPolicy;
   onAttempt?: (record: AttemptRecord) => void;
+  /**
+   * After a page's customers were re-planned (16.2), or when re-planning failed: for logs. A failure
+   * does not fail the sync (the page is committed; the send path's check and the daily run remain).
+   */
+  onReplan?: (event: { outcome: ReplanOutcome } | { error: unknown; customerId?: string }) => void;
 }
 
 export interface RunSyncOptions {
@@ -81,6 +87,17 @@ export async function runSync(deps: SyncDeps, connectionId: string, options: Run
       ...(options.full ? { full: true } : {}),
       ...(options.streams ? { streams: options.streams } : {}),
       ...(options.onPage ? { onPage: options.onPage } : {}),
+      // Change to stop: the customers whose ledger the page changed are re-planned before the next page.
+      onCommitted: async (changes) => {
+        if (![...changes.keys()].some(changesLedger)) return;
+        try {
+          const ids = await customersToReplan(db, connectionId, changes);
+          const outcome = await replanCustomers(db, connection.organizationId, ids, (customerId, error) => deps.onReplan?.({ error, customerId }));
+          if (outcome.customers > 0) deps.onReplan?.({ outcome });
+        } catch (error) {
+          deps.onReplan?.({ error });
+        }
+      },
     });
     await recordLastError(pool, connectionId, null);
     // Fresh as of when this sync started listing: what changed after may not be in.

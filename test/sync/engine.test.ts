@@ -124,6 +124,28 @@ describe('syncConnection', () => {
     expect(customers.rows).toEqual([{ active: false }]);
   });
 
+  it('hands each committed page\'s written ids to onCommitted; a named sync runs the document streams first (16.2)', async () => {
+    const connectionId = await seedQuickBooksConnection(db, qboSettings({ accountId: 'committed-1' }));
+    const invoices = Array.from({ length: 15 }, (_, i) => rawInvoice(i + 1));
+    const pulls: JsonValue[] = [];
+    const seen: { entities: string[]; invoices: number; stored: number }[] = [];
+    await syncConnection({
+      db: db.db, connectionId, source: scriptedSource(invoices, 10, null, pulls), context: { homeCurrency: 'USD' }, streams: ['customer', 'invoice'],
+      onCommitted: async (changes) => {
+        // Called after the commit: what it names is in the store already.
+        seen.push({ entities: [...changes.keys()], invoices: changes.get('invoice')?.length ?? 0, stored: await count('invoices', connectionId) });
+      },
+    });
+    expect(seen).toEqual([
+      { entities: ['invoice'], invoices: 10, stored: 10 },
+      { entities: ['invoice'], invoices: 5, stored: 15 },
+      { entities: ['customer', 'contact'], invoices: 0, stored: 15 },
+    ]);
+    // The invoices came in before their customer, and were linked to it when it was committed.
+    const { rows } = await db.pool.query<{ n: string }>('SELECT count(*) AS n FROM invoices WHERE connection_id = $1 AND customer_id IS NOT NULL', [connectionId]);
+    expect(Number(rows[0]!.n)).toBe(15);
+  });
+
   it('refuses a stream the connector does not have, naming it', async () => {
     const connectionId = await seedQuickBooksConnection(db, qboSettings({ accountId: 'bad-stream' }));
     await expect(syncConnection({ db: db.db, connectionId, source: scriptedSource([], 10), streams: ['estimate'] })).rejects.toThrow(/stream "estimate"/);
