@@ -12,7 +12,7 @@ import {
   type Db, type JsonValue, type StoredEntity, type StoredIds,
 } from '../store/index.ts';
 import { mapPage, type MappedEntity } from './map-page.ts';
-import { applyTombstones } from './tombstones.ts';
+import { absentFromListing, applyTombstones } from './tombstones.ts';
 import type { PulledPage, StreamReport, StreamSpec, SyncReport, SyncSource } from './types.ts';
 
 export interface SyncOptions {
@@ -122,7 +122,9 @@ async function commitPage(
       await saveRejected(tx, connectionId, entity, rejected);
       stored.push({ entity, externalIds: storedNotRejected(records, rejected) });
       tally.rejected += rejected.length;
-      tally.voided += await applyTombstones(tx, connectionId, entity, page.deleted);
+      // A page that lists a key range whole also says what was deleted in it (PulledPage.listing).
+      const absent = page.listing ? await absentFromListing(tx, connectionId, entity, page.listing) : [];
+      tally.voided += await applyTombstones(tx, connectionId, entity, [...page.deleted, ...absent]);
     }
     // Rejections of what was stored are cleared and the cursor saved in one round trip.
     await writeCheckpoint(tx, connectionId, stored, { key: stream.name, value: page.cursor });
