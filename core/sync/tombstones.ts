@@ -26,7 +26,8 @@ export async function applyTombstones(tx: Tx, connectionId: string, entity: Stor
     case 'customer':
       return count(await tx.execute(sql`UPDATE customers t SET active = false, updated_at = now() FROM ${source} WHERE ${where}`));
     case 'payment':
-      await tx.execute(sql`DELETE FROM allocations a USING payments t, ${source} WHERE a.payment_id = t.id AND ${where}`);
+      // With the credit-note applications it listed (a QuickBooks $0 payment applying a credit memo).
+      await tx.execute(sql`DELETE FROM allocations a USING payments t, ${source} WHERE (a.payment_id = t.id OR a.via_payment_id = t.id) AND ${where}`);
       return count(await tx.execute(sql`UPDATE payments t SET unapplied_minor = 0, raw = d.raw::jsonb, updated_at = now() FROM ${source} WHERE ${where}`));
     case 'creditNote':
       await tx.execute(sql`DELETE FROM allocations a USING credit_notes t, ${source} WHERE a.credit_note_id = t.id AND ${where}`);
