@@ -422,4 +422,9 @@ export default {
   'approvals.block.intro': 'Premier paragraphe',
   'approvals.block.body': 'Paragraphe principal',
   'approvals.block.closing': 'Formule de politesse',
+  // Devise de base et pays lus à la connexion (paramètres, source-facts.js).
+  'settings.sourceFacts': 'Devise de base et pays',
+  'settings.sourceFactsHelp': 'Lus dans votre logiciel comptable à la connexion. Corrigez-les ici s’ils sont faux.',
+  'settings.baseCurrency': 'Devise de base (ISO 4217, p. ex. EUR)',
+  'settings.country': 'Pays (ISO 3166-1, p. ex. FR)',
 };

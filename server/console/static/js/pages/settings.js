@@ -10,6 +10,7 @@ import { fieldErrors } from '../field-errors.js';
 import { formatInstant, language, LANGUAGES, t } from '../i18n.js';
 import { orgPath, session } from '../session.js';
 import { accessPanel } from './access.js';
+import { sourceFactsForm } from './source-facts.js';
 
 /** ISO weekday 1–7 (Monday first) by name in the console's language; 2024-01-01 was a Monday. */
 const weekdayName = (n) => new Intl.DateTimeFormat(language(), { weekday: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(2024, 0, n)));
@@ -145,5 +146,6 @@ export async function settingsPage(main, _params, { errorBox }) {
   const [{ schedule }, organization] = await Promise.all([api(orgPath('/report-schedule')), api(orgPath('')), outbox.load(), access.load()]);
   mount(main, h('h1', {}, t('settings.title')),
     h('div', { class: 'columns' }, scheduleForm(schedule), brandingForm(organization.branding)),
+    sourceFactsForm(organization),
     outbox.section, access.section);
 }
