@@ -39,6 +39,22 @@ function documentStatus({ value, record, tombstone }: DerivationInput): InvoiceS
 }
 
 /**
+ * A QuickBooks document's status: `status` is only ever "Deleted" (a CDC deletion notice) — any
+ * other value breaks the documented shape and rejects the record, naming it; a voided document
+ * keeps its record with "Voided" prepended to `PrivateNote`; else the balance decides (documentStatus).
+ * https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/invoice#void-an-invoice
+ */
+function quickbooksDocumentStatus(input: DerivationInput): InvoiceStatus {
+  const status = input.raw['status'];
+  if (status !== undefined && status !== null && status !== 'Deleted') {
+    throw new FieldProblem(`status "${toText(status)}" is not one QuickBooks documents (only "Deleted")`);
+  }
+  const note = input.raw['PrivateNote'];
+  const voided = status === 'Deleted' || (typeof note === 'string' && note.startsWith('Voided'));
+  return documentStatus({ ...input, value: voided ? 'void' : 'issued' });
+}
+
+/**
  * QuickBooks applies a payment through its lines: each `Line[]` carries an `Amount` and the
  * transactions it links in `LinkedTxn[]`. An Invoice line is money applied to that invoice; a
  * CreditMemo line is a credit memo used up in the same payment — Intuit's sample applies a credit
@@ -151,6 +167,7 @@ function languageFromCountry({ value, record }: DerivationInput): string | null 
 const DERIVATION_TABLE: Record<DerivationName, Derivation> = {
   languageFromCountry,
   documentStatus,
+  quickbooksDocumentStatus,
   quickbooksPaymentAllocations,
   xeroPaymentAllocation,
   xeroAllocations,

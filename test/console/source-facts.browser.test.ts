@@ -34,13 +34,13 @@ describe.skipIf(!hasChromium)('base currency and country in the settings', () =>
     expect(await page.inputValue('#facts-country')).toBe('FR');
     await page.fill('#facts-country', 'ZZ');
     await page.click('#facts-save');
-    await page.waitForFunction(() => (document.querySelector('#source-facts')?.textContent ?? '').includes('not an ISO 3166-1 country'));
+    await page.locator('#source-facts', { hasText: 'not an ISO 3166-1 country' }).waitFor();
     const { rows: unchanged } = await world.db.pool.query('SELECT country FROM organizations WHERE id = $1', [world.orgA]);
     expect(unchanged[0].country).toBe('FR');
     await page.fill('#facts-currency', 'GBP');
     await page.fill('#facts-country', 'GB');
     await page.click('#facts-save');
-    await page.waitForFunction(() => document.querySelector('#facts-status')?.textContent === 'Saved.');
+    await page.locator('#facts-status', { hasText: 'Saved.' }).waitFor();
     const { rows } = await world.db.pool.query('SELECT base_currency, country FROM organizations WHERE id = $1', [world.orgA]);
     expect(rows[0]).toEqual({ base_currency: 'GBP', country: 'GB' });
   }, 60_000);

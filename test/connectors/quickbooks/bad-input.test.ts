@@ -1,6 +1,7 @@
 /**
  * Bad input from QuickBooks (issue 13): an answer that breaks the documented shape — a record
- * without Id, a date that does not parse, an amount that is not a number, a deletion notice without
+ * without Id, a date that does not parse, an amount that is not a number, a status QuickBooks does
+ * not document (only "Deleted" exists), a deletion notice without
  * Id — is recorded as a rejected record naming the provider's id (or its place in the page) and the
  * field, and the sync goes on: the page's other records are stored and the cursor moves on.
  * QuickBooks answers are faked with nock; the store is a real PostgreSQL.
@@ -48,16 +49,20 @@ describe('a QuickBooks page with broken records', () => {
       invoice('12', { DueDate: '2026-02-31' }),
       invoice('13', { TotalAmt: 'a lot' }),
       invoice('14', { TxnDate: 'yesterday' }),
+      invoice('16', { status: 'Archived' }),
       invoice('15'),
+      // A voided invoice is no bad input: "Voided" prepended to its PrivateNote, amounts zeroed.
+      invoice('17', { PrivateNote: 'Voided - duplicate', TotalAmt: 0, Balance: 0 }),
     ];
     nock(settings.baseUrl).get(`${API}/query`).query(true).reply(200, { QueryResponse: { Invoice: page, startPosition: 1, maxResults: page.length }, time: '2026-03-01T04:00:00.000-08:00' });
     const report = await runSync({ store: db, keys: ring, connectorFor, limiters }, connectionId, { streams: ['invoice'] });
-    expect(report.streams.invoice).toMatchObject({ pages: 1, pulled: 6, rejected: 4, written: { invoice: 2 } });
-    const { rows } = await db.pool.query('SELECT external_id FROM invoices WHERE connection_id = $1 ORDER BY external_id', [connectionId]);
-    expect(rows.map((r) => r.external_id)).toEqual(['10', '15']);
+    expect(report.streams.invoice).toMatchObject({ pages: 1, pulled: 8, rejected: 5, written: { invoice: 3 } });
+    const { rows } = await db.pool.query('SELECT external_id, status FROM invoices WHERE connection_id = $1 ORDER BY external_id', [connectionId]);
+    expect(rows.map((r) => [r.external_id, r.status])).toEqual([['10', 'open'], ['15', 'open'], ['17', 'void']]);
     const rejected = await listRejected(db.db, connectionId, 'invoice');
     const reasons = Object.fromEntries(rejected.map((r) => [r.externalId, r.reason]));
-    expect(Object.keys(reasons).sort()).toEqual(['#1', '12', '13', '14']);
+    expect(Object.keys(reasons).sort()).toEqual(['#1', '12', '13', '14', '16']);
+    expect(reasons['16']).toMatch(/status.*"Archived" is not one QuickBooks documents/);
     expect(reasons['#1']).toMatch(/externalId: missing \(Id\)/);
     expect(reasons['12']).toMatch(/dueDate/);
     expect(reasons['13']).toMatch(/total/);

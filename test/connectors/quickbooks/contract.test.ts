@@ -44,7 +44,7 @@ describe("Intuit's samples through the mapping", () => {
   it('the CDC sample: active objects are records, the Deleted stub after them a deletion', async () => {
     const sample = fixture('cdc.json');
     const since = new Date(Date.now() - 86_400_000).toISOString();
-    const pull = async (stream: string, body: unknown) => {
+    const pull = async (stream: string, body: Body) => {
       nock(BASE).get(`${API}/cdc`).query(true).reply(200, body);
       const pages = [];
       for await (const p of quickbooksConnector.connect(context()).pull(stream, { mode: 'incremental', since })) pages.push(p);
