@@ -7,6 +7,7 @@ import type { HttpProfile, RefreshGrant, TokenSet } from '../core/http/index.ts'
 import type { ConnectionContext, PulledPage, StreamSpec } from '../core/sync/index.ts';
 import type { JsonValue } from '../core/store/index.ts';
 import type { ConnectionSettings } from '../core/connections/index.ts';
+import type { PostalAddress } from '../core/store/schema/columns.ts';
 
 export type { ConnectionContext, ConnectionSettings, PulledPage, StreamSpec };
 
@@ -36,6 +37,10 @@ export interface AccountInfo {
   displayName: string | null;
   homeCurrency: string | null;
   country: string | null;
+  /** Optional: the company's own postal address (the letters' sender block), when the source gives one. */
+  senderAddress?: PostalAddress | null;
+  /** Optional: the company's IANA time zone, when the source gives one. */
+  timezone?: string | null;
 }
 
 /** A connector bound to one connection. */

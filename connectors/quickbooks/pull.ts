@@ -17,7 +17,9 @@ import type { QuickBooksEntitySync } from './syncs/index.ts';
 
 const cursorSchema = z.union([
   // A full listing under way: the last Id listed, and when it began (where CDC takes over).
-  z.object({ mode: z.literal('full'), afterId: z.string().regex(/^\d+$/), since: z.string().nullable() }),
+  // `reconcile`: the listing stands in for a CDC window Relance could not read whole (capped, or
+  // past the 30 days), so what it does not list was deleted in that window.
+  z.object({ mode: z.literal('full'), afterId: z.string().regex(/^\d+$/), since: z.string().nullable(), reconcile: z.literal(true).optional() }),
   // The offset cursor of earlier versions: offsets are not stable, so the listing starts again.
   z.object({ mode: z.literal('full'), position: z.string(), since: z.string().nullable() }),
   z.object({ mode: z.literal('incremental'), since: z.iso.datetime({ offset: true }) }),
@@ -54,14 +56,21 @@ export class QuickBooksPull {
   /** Full when `cursor` is null (or CDC's window has passed), incremental otherwise. */
   async *pull(sync: QuickBooksEntitySync, cursor: JsonValue): AsyncGenerator<PulledPage> {
     const state = parseCursor(sync.entity, cursor);
-    if (state === null) return yield* this.full(sync, null, null);
-    if (state.mode === 'full') return yield* this.full(sync, 'afterId' in state ? state.afterId : null, 'afterId' in state ? state.since : null);
+    if (state === null) return yield* this.full(sync, null, null, false);
+    if (state.mode === 'full') {
+      return yield* this.full(sync, 'afterId' in state ? state.afterId : null, 'afterId' in state ? state.since : null, 'reconcile' in state && state.reconcile === true);
+    }
     const age = this.clock.now() - Date.parse(state.since);
-    if (age > CDC_LOOKBACK_MS - CDC_LOOKBACK_MARGIN_MS) return yield* this.full(sync, null, null);
+    // Past CDC's look-back, deletions since the cursor can no longer be asked for: the listing says them.
+    if (age > CDC_LOOKBACK_MS - CDC_LOOKBACK_MARGIN_MS) return yield* this.full(sync, null, null, true);
     yield* this.incremental(sync, state.since);
   }
 
-  private async *full(sync: QuickBooksEntitySync, from: string | null, since: string | null): AsyncGenerator<PulledPage> {
+  /**
+   * `reconcile`: each page also states the key range it lists whole (`listing`), so the engine voids
+   * what it holds in that range and the page lacks — deletions QuickBooks only reports through CDC.
+   */
+  private async *full(sync: QuickBooksEntitySync, from: string | null, since: string | null, reconcile: boolean): AsyncGenerator<PulledPage> {
     // The first answer's time: changes from then on are CDC's, so nothing falls between the two.
     let startedAt = since;
     const fetchPage = async (request: Readonly<PageRequest>) => {
@@ -69,15 +78,19 @@ export class QuickBooksPull {
       const records = await this.queryPage(sync, request.after, request.limit, (time) => {
         startedAt ??= time ?? new Date(this.clock.now()).toISOString();
       });
-      const last = records.at(-1) as { Id?: unknown } | undefined;
-      // A short page is the last; a full one names the key the next starts after.
-      return { records, next: records.length < request.limit || last?.Id === undefined ? null : String(last.Id) };
+      // A short page is the last; a full one names the key the next starts after (the highest Id
+      // it holds: a record without one is the mapping's to reject, not a reason to stop listing).
+      const last = highestId(records);
+      return { records, next: records.length < request.limit || last === null ? null : last };
     };
+    let after = from;
     for await (const page of paginate(quickbooksProfile.paging, fetchPage, { from })) {
       const cursor: Cursor = page.nextCursor === null
         ? { mode: 'incremental', since: startedAt! }
-        : { mode: 'full', afterId: page.nextCursor, since: startedAt };
-      yield { records: page.records, deleted: [], cursor, mode: 'full' };
+        : { mode: 'full', afterId: page.nextCursor, since: startedAt, ...(reconcile ? { reconcile: true as const } : {}) };
+      const listing = reconcile ? { afterKey: after, throughKey: page.nextCursor, keys: idsOf(page.records) } : undefined;
+      yield { records: page.records, deleted: [], cursor, mode: 'full', ...(listing ? { listing } : {}) };
+      after = page.nextCursor;
     }
   }
 
@@ -105,8 +118,9 @@ export class QuickBooksPull {
       const parsed = cdcResponseSchema.safeParse(body);
       if (!parsed.success) throw badAnswer(`${sync.entity} change data capture`, parsed.error);
       const objects = (parsed.data.CDCResponse[0]!.QueryResponse ?? []).flatMap((r) => (Array.isArray(r[sync.entity]) ? (r[sync.entity] as Record<string, unknown>[]) : []));
-      const deleted = objects.filter((o) => o.status === 'Deleted').map((o) => ({ externalId: String(o.Id), raw: o }));
-      const records = objects.filter((o) => o.status !== 'Deleted');
+      // A deletion notice without an Id names nothing to void: it goes to the mapping, which rejects it.
+      const deleted = objects.filter((o) => o.status === 'Deleted' && hasId(o)).map((o) => ({ externalId: String(o.Id), raw: o }));
+      const records = objects.filter((o) => o.status !== 'Deleted' || !hasId(o));
       if (objects.length < CDC_MAX_PER_ENTITY) {
         yield { records, deleted, cursor: { mode: 'incremental', since: serverTime(parsed.data.time) ?? from }, mode: 'incremental' };
         return;
@@ -118,12 +132,33 @@ export class QuickBooksPull {
       // them for good, so the entity is listed again by key and CDC resumes from that listing.
       const next = deleted.length > 0 ? newestChange(deleted.map((d) => d.raw as Record<string, unknown>)) : null;
       if (next === null || Date.parse(next) <= Date.parse(from)) {
-        return yield* this.full(sync, null, null);
+        // The deletions of the window never came: the listing names what is still there, and the
+        // engine voids what it holds that the listing lacks (see `full`).
+        return yield* this.full(sync, null, null, true);
       }
       yield { records, deleted, cursor: { mode: 'incremental', since: next }, mode: 'incremental' };
       from = next;
     }
   }
+}
+
+function hasId(o: Record<string, unknown>): boolean {
+  return (typeof o.Id === 'string' && o.Id !== '') || typeof o.Id === 'number';
+}
+
+function idsOf(records: readonly unknown[]): string[] {
+  return records.flatMap((r) => (r !== null && typeof r === 'object' && hasId(r as Record<string, unknown>) ? [String((r as Record<string, unknown>).Id)] : []));
+}
+
+/** The highest numeric Id of a page (pages come in Id order, so it is normally the last one's). */
+function highestId(records: readonly unknown[]): string | null {
+  let best: bigint | null = null;
+  for (const id of idsOf(records)) {
+    if (!/^\d+$/.test(id)) continue;
+    const n = BigInt(id);
+    if (best === null || n > best) best = n;
+  }
+  return best === null ? null : best.toString();
 }
 
 function newestChange(objects: readonly Record<string, unknown>[]): string | null {

@@ -5,7 +5,9 @@
  */
 import { z } from 'zod';
 
-const record = z.looseObject({ Id: z.union([z.string(), z.number()]).transform(String) });
+// The Id is not required here: a record without one is the mapping's to reject (named, kept with
+// its raw form) while the rest of the page goes on; an Id of the wrong type still breaks the envelope.
+const record = z.looseObject({ Id: z.union([z.string(), z.number()]).transform(String).optional() });
 
 /** `{"QueryResponse": {"Invoice": […], "startPosition", "maxResults"}, "time"}`; an empty page is `{}`. */
 export function queryResponseSchema(entity: string) {
@@ -34,7 +36,12 @@ export const webhookSchema = z.object({
     z.object({
       realmId: z.string().min(1),
       dataChangeEvent: z.object({
-        entities: z.array(z.object({ name: z.string().min(1), id: z.string().min(1), operation: z.string().min(1), lastUpdated: z.string().optional() })),
+        // `deletedID` (spelled so in Intuit's field table; `deletedId` accepted too): on a Merge, the
+        // record merged away into `id`.
+        entities: z.array(z.looseObject({
+          name: z.string().min(1), id: z.string().min(1), operation: z.string().min(1), lastUpdated: z.string().optional(),
+          deletedID: z.string().min(1).optional(), deletedId: z.string().min(1).optional(),
+        })),
       }),
     }),
   ),
@@ -47,6 +54,9 @@ export const cloudEventsSchema = z.array(
     type: z.string().min(1),
     intuitentityid: z.string().min(1).optional(),
     intuitaccountid: z.string().min(1).optional(),
+    // On `qbo.customer.merged.v1`: `data.deletedid`, the record merged away (Intuit's "Understanding
+    // the data object" page). Other events carry other data, or none.
+    data: z.looseObject({ deletedid: z.union([z.string(), z.number()]).transform(String).optional() }).nullish(),
   }),
 ).min(1);
 

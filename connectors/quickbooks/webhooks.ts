@@ -37,7 +37,10 @@ export function parseWebhook(body: unknown): WebhookChange[] {
   for (const n of parsed.data.eventNotifications) {
     for (const e of n.dataChangeEvent.entities) {
       const sync = syncForEntity(e.name);
-      if (sync) changes.push({ accountId: n.realmId, stream: sync.stream.name, externalId: e.id, operation: e.operation });
+      if (!sync) continue;
+      changes.push({ accountId: n.realmId, stream: sync.stream.name, externalId: e.id, operation: e.operation });
+      const mergedAway = e.deletedID ?? e.deletedId;
+      if (mergedAway) changes.push(mergedAwayChange(n.realmId, sync.stream.name, mergedAway));
     }
   }
   return changes;
@@ -59,6 +62,17 @@ function parseCloudEvents(body: unknown[]): WebhookChange[] {
       throw new InvalidInput(`quickbooks webhook: [${index}]: intuitaccountid and intuitentityid are required`, { field: `${index}.intuitaccountid` });
     }
     changes.push({ accountId: event.intuitaccountid, stream: sync.stream.name, externalId: event.intuitentityid, operation: operation ?? 'update' });
+    const mergedAway = event.data?.deletedid;
+    if (mergedAway) changes.push(mergedAwayChange(event.intuitaccountid, sync.stream.name, mergedAway));
   });
   return changes;
+}
+
+/**
+ * A merge keeps `id` and deletes the record merged into it: that one is reported as deleted, so the
+ * sync it triggers (CDC, which lists it as `status: "Deleted"`) voids or deactivates it in Relance.
+ * https://developer.intuit.com/app/developer/qbo/docs/develop/webhooks/data-objects
+ */
+function mergedAwayChange(accountId: string, stream: string, externalId: string): WebhookChange {
+  return { accountId, stream, externalId, operation: 'Delete' };
 }

@@ -17,3 +17,20 @@ export async function ensureOrganization(db: Queryable, input: OrganizationInput
   );
   return rows[0]!.id;
 }
+
+/**
+ * Fills the organization's sender address and time zone from what connect read of the source,
+ * only where the organization has none yet (no address; the default `UTC`): an admin's value stays.
+ */
+export async function fillOrganizationFacts(db: Queryable, organizationId: string, facts: { senderAddress?: unknown; timezone?: string | null }): Promise<void> {
+  const address = facts.senderAddress ? JSON.stringify(facts.senderAddress) : null;
+  const timezone = facts.timezone ?? null;
+  if (address === null && timezone === null) return;
+  await db.query(
+    `UPDATE organizations SET sender_address = COALESCE(sender_address, $2::jsonb),
+            timezone = CASE WHEN timezone = 'UTC' AND $3::text IS NOT NULL THEN $3::text ELSE timezone END,
+            updated_at = now()
+      WHERE id = $1`,
+    [organizationId, address, timezone],
+  );
+}

@@ -114,6 +114,11 @@ export const ROLES = ['billing', 'main'] as const;
 export interface Allocation {
   invoiceExternalId: string;
   amount: string;
+  /**
+   * On a payment: this part is a credit note's application the payment lists, not the payment's
+   * money (QuickBooks applies credit memos through a payment's CreditMemo lines).
+   */
+  creditNoteExternalId?: string;
 }
 
 /** Where letters go: the store's `PostalAddress`, one shape for the mapping, the store and the letters. */

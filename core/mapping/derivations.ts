@@ -39,27 +39,82 @@ function documentStatus({ value, record, tombstone }: DerivationInput): InvoiceS
 }
 
 /**
+ * A QuickBooks document's status: `status` is only ever "Deleted" (a CDC deletion notice) — any
+ * other value breaks the documented shape and rejects the record, naming it; a voided document
+ * keeps its record with "Voided" prepended to `PrivateNote`; else the balance decides (documentStatus).
+ * https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/invoice#void-an-invoice
+ */
+function quickbooksDocumentStatus(input: DerivationInput): InvoiceStatus {
+  const status = input.raw['status'];
+  if (status !== undefined && status !== null && status !== 'Deleted') {
+    throw new FieldProblem(`status "${toText(status)}" is not one QuickBooks documents (only "Deleted")`);
+  }
+  const note = input.raw['PrivateNote'];
+  const voided = status === 'Deleted' || (typeof note === 'string' && note.startsWith('Voided'));
+  return documentStatus({ ...input, value: voided ? 'void' : 'issued' });
+}
+
+/**
  * QuickBooks applies a payment through its lines: each `Line[]` carries an `Amount` and the
- * transaction it pays in `LinkedTxn[]`. Only invoice links are allocations; a line linking a credit
- * memo is the credit being used up. Several lines on one invoice add up to one allocation.
+ * transactions it links in `LinkedTxn[]`. An Invoice line is money applied to that invoice; a
+ * CreditMemo line is a credit memo used up in the same payment — Intuit's sample applies a credit
+ * memo with a $0 payment holding an Invoice line and a CreditMemo line of the same amount. That part
+ * of the invoice is paid by the credit note, not by the payment: it is listed with
+ * `creditNoteExternalId` (the credit note's allocation, carried by the payment), so the payment's own
+ * allocations plus its unapplied amount make its total. A line linking both an invoice and a credit
+ * memo applies that credit to that invoice; credit lines on their own go to the invoice lines in
+ * line order. Several lines on one invoice add up.
  * https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/payment
  */
 function quickbooksPaymentAllocations({ raw, currency }: DerivationInput): Allocation[] {
   const lines = Array.isArray(raw['Line']) ? (raw['Line'] as unknown[]) : [];
-  const byInvoice = new Map<string, bigint>();
+  const invoices = new Map<string, bigint>();
+  const credits: { credit: string; invoice: string | null; amount: bigint }[] = [];
   lines.forEach((line, i) => {
     if (line === null || typeof line !== 'object') return;
     const links = (line as Record<string, unknown>)['LinkedTxn'];
-    const invoiceIds = (Array.isArray(links) ? links : [])
-      .filter((l): l is Record<string, unknown> => l !== null && typeof l === 'object' && l['TxnType'] === 'Invoice')
+    const typed = (type: string) => (Array.isArray(links) ? links : [])
+      .filter((l): l is Record<string, unknown> => l !== null && typeof l === 'object' && l['TxnType'] === type)
       .map((l) => toText(l['TxnId']));
-    if (invoiceIds.length === 0) return;
-    // The docs allow one linked transaction per payment line: a line's amount cannot be split.
+    const invoiceIds = typed('Invoice');
+    const creditIds = typed('CreditMemo');
+    if (invoiceIds.length === 0 && creditIds.length === 0) return;
+    // The docs allow one linked transaction of a kind per line: a line's amount cannot be split.
     if (invoiceIds.length > 1) throw new FieldProblem(`Line[${i}] links ${invoiceIds.length} invoices to one amount`);
+    if (creditIds.length > 1) throw new FieldProblem(`Line[${i}] links ${creditIds.length} credit memos to one amount`);
     const amount = lineAmount((line as Record<string, unknown>)['Amount'], currency, `Line[${i}].Amount`);
-    byInvoice.set(invoiceIds[0]!, (byInvoice.get(invoiceIds[0]!) ?? 0n) + amount);
+    if (creditIds.length === 1) credits.push({ credit: creditIds[0]!, invoice: invoiceIds[0] ?? null, amount });
+    else invoices.set(invoiceIds[0]!, (invoices.get(invoiceIds[0]!) ?? 0n) + amount);
   });
-  return toAllocations(byInvoice, currency);
+  // Credit on one line with its invoice: already the credit's part of that invoice.
+  const applied = new Map<string, bigint>();
+  const add = (invoice: string, credit: string, amount: bigint) => {
+    const key = `${invoice}\u0000${credit}`;
+    applied.set(key, (applied.get(key) ?? 0n) + amount);
+  };
+  for (const c of credits) if (c.invoice !== null) add(c.invoice, c.credit, c.amount);
+  const loose = credits.filter((c) => c.invoice === null).map((c) => ({ ...c }));
+  const cash = new Map<string, bigint>();
+  for (const [invoice, amount] of invoices) {
+    let left = amount;
+    for (const c of loose) {
+      if (left === 0n) break;
+      const take = c.amount < left ? c.amount : left;
+      if (take === 0n) continue;
+      add(invoice, c.credit, take);
+      c.amount -= take;
+      left -= take;
+    }
+    if (left > 0n) cash.set(invoice, left);
+  }
+  const unplaced = loose.find((c) => c.amount > 0n);
+  if (unplaced) throw new FieldProblem(`CreditMemo ${unplaced.credit} lines apply more than the payment's invoice lines`);
+  const out = toAllocations(cash, currency);
+  for (const [key, minor] of applied) {
+    const [invoiceExternalId, creditNoteExternalId] = key.split('\u0000') as [string, string];
+    out.push({ invoiceExternalId, amount: formatMinor(minor, currency!), creditNoteExternalId });
+  }
+  return out;
 }
 
 /**
@@ -112,6 +167,7 @@ function languageFromCountry({ value, record }: DerivationInput): string | null 
 const DERIVATION_TABLE: Record<DerivationName, Derivation> = {
   languageFromCountry,
   documentStatus,
+  quickbooksDocumentStatus,
   quickbooksPaymentAllocations,
   xeroPaymentAllocation,
   xeroAllocations,

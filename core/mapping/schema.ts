@@ -13,6 +13,7 @@ export type ProviderName = (typeof PROVIDERS)[number];
 /** The structural cases written in code (see derivations.ts), named from the data. */
 export const DERIVATIONS = [
   'documentStatus',
+  'quickbooksDocumentStatus',
   'quickbooksPaymentAllocations',
   'xeroPaymentAllocation',
   'xeroAllocations',

@@ -66,7 +66,7 @@ async function invoiceDivergences(db: Executor, connectionId: string): Promise<D
 async function unknownInvoiceDivergences(db: Executor, connectionId: string): Promise<Divergence[]> {
   const { rows } = await db.execute<{ entity: 'payment' | 'creditNote'; external_id: string; currency: string; amount: string; invoices: string[] }>(sql`
     SELECT CASE WHEN a.source = 'payment' THEN 'payment' ELSE 'creditNote' END AS entity,
-           coalesce(p.external_id, cn.external_id) AS external_id, a.currency::text,
+           coalesce(p.external_id, cn.external_id, a.credit_note_external_id) AS external_id, a.currency::text,
            sum(a.amount_minor)::text AS amount, array_agg(DISTINCT a.invoice_external_id) AS invoices
     FROM allocations a
     LEFT JOIN payments p ON p.id = a.payment_id LEFT JOIN credit_notes cn ON cn.id = a.credit_note_id

@@ -13,7 +13,7 @@ import {
 } from '../store/index.ts';
 import { mapPage, type MappedEntity } from './map-page.ts';
 import { changesLedger } from './replan.ts';
-import { applyTombstones } from './tombstones.ts';
+import { absentFromListing, applyTombstones } from './tombstones.ts';
 import type { PulledPage, StreamReport, StreamSpec, SyncReport, SyncSource } from './types.ts';
 
 export interface SyncOptions {
@@ -93,8 +93,8 @@ async function syncStream(options: SyncOptions, stream: StreamSpec, organization
       // Its cursor is saved only with its own commit, so a crash still loses nothing.
       pending = fetchMapped();
       const writing = performance.now();
-      await commitPage(db, { connectionId, organizationId }, stream, page, mapped, report);
-      if (options.onCommitted) await options.onCommitted(pageChanges(page, mapped));
+      const absent = await commitPage(db, { connectionId, organizationId }, stream, page, mapped, report);
+      if (options.onCommitted) await options.onCommitted(pageChanges(page, mapped, absent));
       writeMs += performance.now() - writing;
       report.mode = report.mode === 'none' ? page.mode : report.mode;
       report.pages += 1;
@@ -112,16 +112,19 @@ async function syncStream(options: SyncOptions, stream: StreamSpec, organization
 }
 
 /** The external ids a committed page wrote (stored, not rejected) or voided, by entity. */
-function pageChanges(page: PulledPage, mapped: MappedEntity[]): Map<StoredEntity, string[]> {
+function pageChanges(page: PulledPage, mapped: MappedEntity[], absent: ReadonlyMap<StoredEntity, readonly string[]>): Map<StoredEntity, string[]> {
   const changes = new Map<StoredEntity, string[]>();
   const deleted = page.deleted.map((d) => d.externalId);
   for (const { entity, records, rejected } of mapped) {
-    changes.set(entity, [...storedNotRejected(records, rejected), ...deleted]);
+    changes.set(entity, [...storedNotRejected(records, rejected), ...deleted, ...(absent.get(entity) ?? [])]);
   }
   return changes;
 }
 
-/** The checkpoint: everything a page changes, and the cursor after it, or nothing at all. */
+/**
+ * The checkpoint: everything a page changes, and the cursor after it, or nothing at all. Returns the
+ * ids a whole-range listing found gone (voided here), so the customers they belong to are re-planned.
+ */
 async function commitPage(
   db: Db,
   target: { connectionId: string; organizationId: string },
@@ -129,7 +132,8 @@ async function commitPage(
   page: PulledPage,
   mapped: MappedEntity[],
   report: StreamReport,
-): Promise<void> {
+): Promise<Map<StoredEntity, string[]>> {
+  const absentIds = new Map<StoredEntity, string[]>();
   const { connectionId, organizationId } = target;
   const tally = { written: new Map<StoredEntity, number>(), skippedOlder: 0, rejected: 0, voided: 0 };
   await db.transaction(async (tx) => {
@@ -142,7 +146,10 @@ async function commitPage(
       await saveRejected(tx, connectionId, entity, rejected);
       stored.push({ entity, externalIds: storedNotRejected(records, rejected) });
       tally.rejected += rejected.length;
-      tally.voided += await applyTombstones(tx, connectionId, entity, page.deleted);
+      // A page that lists a key range whole also says what was deleted in it (PulledPage.listing).
+      const absent = page.listing ? await absentFromListing(tx, connectionId, entity, page.listing) : [];
+      absentIds.set(entity, absent.map((d) => d.externalId));
+      tally.voided += await applyTombstones(tx, connectionId, entity, [...page.deleted, ...absent]);
     }
     // Rejections of what was stored are cleared and the cursor saved in one round trip.
     await writeCheckpoint(tx, connectionId, stored, { key: stream.name, value: page.cursor });
@@ -152,4 +159,5 @@ async function commitPage(
   report.skippedOlder += tally.skippedOlder;
   report.rejected += tally.rejected;
   report.voided += tally.voided;
+  return absentIds;
 }

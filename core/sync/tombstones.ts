@@ -26,7 +26,8 @@ export async function applyTombstones(tx: Tx, connectionId: string, entity: Stor
     case 'customer':
       return count(await tx.execute(sql`UPDATE customers t SET active = false, updated_at = now() FROM ${source} WHERE ${where}`));
     case 'payment':
-      await tx.execute(sql`DELETE FROM allocations a USING payments t, ${source} WHERE a.payment_id = t.id AND ${where}`);
+      // With the credit-note applications it listed (a QuickBooks $0 payment applying a credit memo).
+      await tx.execute(sql`DELETE FROM allocations a USING payments t, ${source} WHERE (a.payment_id = t.id OR a.via_payment_id = t.id) AND ${where}`);
       return count(await tx.execute(sql`UPDATE payments t SET unapplied_minor = 0, raw = d.raw::jsonb, updated_at = now() FROM ${source} WHERE ${where}`));
     case 'creditNote':
       await tx.execute(sql`DELETE FROM allocations a USING credit_notes t, ${source} WHERE a.credit_note_id = t.id AND ${where}`);
@@ -39,4 +40,33 @@ export async function applyTombstones(tx: Tx, connectionId: string, entity: Stor
 
 function count(result: { rowCount?: number | null }): number {
   return result.rowCount ?? 0;
+}
+
+const TABLES: Partial<Record<StoredEntity, { table: string; live: string }>> = {
+  invoice: { table: 'invoices', live: "t.raw->>'status' IS DISTINCT FROM 'Deleted'" },
+  customer: { table: 'customers', live: 't.active' },
+  payment: { table: 'payments', live: "t.raw->>'status' IS DISTINCT FROM 'Deleted'" },
+  creditNote: { table: 'credit_notes', live: "t.raw->>'status' IS DISTINCT FROM 'Deleted'" },
+};
+
+/**
+ * The stored, still-live records of `entity` whose numeric external id lies in the listed range
+ * but which the listing lacks: the source deleted them. Each becomes a tombstone whose notice says so.
+ */
+export async function absentFromListing(
+  tx: Tx,
+  connectionId: string,
+  entity: StoredEntity,
+  listing: { afterKey: string | null; throughKey: string | null; keys: readonly string[] },
+): Promise<Tombstone[]> {
+  const spec = TABLES[entity];
+  if (!spec) return [];
+  const { rows } = await tx.execute<{ external_id: string }>(sql`
+    SELECT t.external_id FROM ${sql.raw(spec.table)} t
+    WHERE t.connection_id = ${connectionId}::uuid AND ${sql.raw(spec.live)}
+      AND t.external_id ~ '^[0-9]{1,30}$'
+      AND (${listing.afterKey}::numeric IS NULL OR t.external_id::numeric > ${listing.afterKey}::numeric)
+      AND (${listing.throughKey}::numeric IS NULL OR t.external_id::numeric <= ${listing.throughKey}::numeric)
+      AND NOT (t.external_id = ANY(${sql.param([...listing.keys])}::text[]))`);
+  return rows.map((r) => ({ externalId: r.external_id, raw: { status: 'Deleted', Id: r.external_id, reason: 'absent from a full listing of the source' } }));
 }

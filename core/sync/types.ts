@@ -32,6 +32,12 @@ export interface PulledPage {
   cursor: JsonValue;
   /** `full`: a listing of everything; `incremental`: changes only. */
   mode: 'full' | 'incremental';
+  /**
+   * Optional: the page lists EVERY live record whose numeric key lies in (afterKey, throughKey]
+   * (null: unbounded). Stored records of the stream in that range that `keys` lacks were deleted at
+   * the source and are voided like `deleted` ones (QuickBooks re-listing a CDC window it could not read whole).
+   */
+  listing?: { afterKey: string | null; throughKey: string | null; keys: string[] };
 }
 
 /** A connector bound to a connection, as the engine sees it. */

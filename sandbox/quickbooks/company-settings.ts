@@ -2,6 +2,7 @@
  * The company-wide records: CompanyInfo (name, country) and Preferences (home currency,
  * multicurrency, the sales-form custom fields Relance writes to).
  */
+import { streetAddress } from '../shared/addresses.ts';
 import type { World } from '../shared/contract.ts';
 import { CUSTOM_FIELDS, currencyRef, metaData } from './seed.ts';
 import type { CompanyStore, QboBody, Row } from './store.ts';
@@ -9,6 +10,12 @@ import type { CompanyStore, QboBody, Row } from './store.ts';
 // https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/companyinfo
 // https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/preferences
 // Both are singletons with Id "1".
+/** A `PhysicalAddress` as Intuit's CompanyInfo sample shows it (Line1, City, CountrySubDivisionCode, PostalCode, Country). */
+function companyAddress(country: string): Record<string, string> {
+  const street = streetAddress('company-1', country);
+  return { Id: '1', Line1: street.line1, City: street.city, ...(country === 'US' ? { CountrySubDivisionCode: 'CA' } : {}), PostalCode: street.postalCode, Country: country };
+}
+
 export function seedSettings(store: CompanyStore, world: World): void {
   const ledger = world.quickbooks;
   const ms = Date.parse(`${world.asOf}T00:00:00Z`) - 400 * 86_400_000;
@@ -20,10 +27,13 @@ export function seedSettings(store: CompanyStore, world: World): void {
     sparse: false,
     CompanyName: ledger.organizationName,
     LegalName: ledger.organizationName,
+    // Intuit's sample writes the company's country as a two-letter code here and in its addresses;
+    // CompanyInfo has no time-zone field (the company's zone is not in the Accounting API).
     Country: ledger.country,
-    CompanyAddr: { Id: '1', Country: ledger.country },
+    CompanyAddr: companyAddress(ledger.country),
+    LegalAddr: companyAddress(ledger.country),
+    CustomerCommunicationAddr: companyAddress(ledger.country),
     SupportedLanguages: 'en',
-    DefaultTimeZone: 'America/Los_Angeles',
     FiscalYearStartMonth: 'January',
     MetaData: metaData(ms, ms),
   };

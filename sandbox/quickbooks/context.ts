@@ -13,12 +13,13 @@ export interface SimContext {
 }
 
 /** Notifies the webhook target of changed rows, in one notification. */
-export function announce(ctx: SimContext, changes: { row: Row | { entity: string; id: string; updatedMs: number }; operation: WebhookOperation }[]): Promise<void> {
-  const entities = changes.map(({ row, operation }) => ({
+export function announce(ctx: SimContext, changes: { row: Row | { entity: string; id: string; updatedMs: number }; operation: WebhookOperation; deletedID?: string }[]): Promise<void> {
+  const entities = changes.map(({ row, operation, deletedID }) => ({
     name: row.entity,
     id: row.id,
     operation,
     lastUpdated: new Date(row.updatedMs).toISOString(),
+    ...(deletedID ? { deletedID } : {}),
   }));
   const delivery = ctx.webhooks.notify(entities);
   ctx.pending.add(delivery);

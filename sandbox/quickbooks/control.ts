@@ -30,9 +30,44 @@ function syncMoney(row: Row, patch: Record<string, unknown>): void {
   }
 }
 
+/**
+ * QuickBooks' customer merge (done in its screens; the API has none): every transaction of the
+ * merged-away customer moves to the one kept, its balance with them, and the merged-away customer
+ * is deleted — gone from queries, a `status: "Deleted"` stub in CDC, and a webhook `Merge` on the
+ * kept one naming it in `deletedID`.
+ * https://developer.intuit.com/app/developer/qbo/docs/develop/webhooks/data-objects
+ */
+async function mergeCustomer(ctx: SimContext, merged: Row, keptId: string): Promise<unknown> {
+  if (merged.entity !== 'Customer') throw new Error('quickbooks simulator: only customers merge');
+  const kept = rowOf(ctx, 'Customer', keptId);
+  if (kept === merged) throw new Error('quickbooks simulator: a customer cannot merge into itself');
+  const now = ctx.now();
+  const moved: Row[] = [];
+  for (const entity of ['Invoice', 'Payment', 'CreditMemo'] as const) {
+    const table = ctx.store.table(entity);
+    for (const row of [...table.byId.values()]) {
+      const ref = row.body.CustomerRef as { value?: string } | undefined;
+      if (ref?.value !== merged.id) continue;
+      row.body.CustomerRef = { value: kept.id, name: kept.body.DisplayName };
+      table.touch(row, now);
+      moved.push(row);
+    }
+  }
+  setCustomerBalance(kept, kept.money!.balanceMinor + merged.money!.balanceMinor);
+  ctx.store.table('Customer').touch(kept, now);
+  ctx.store.table('Customer').remove(merged, now);
+  await announce(ctx, [
+    { row: kept, operation: 'Merge', deletedID: merged.id },
+    ...moved.map((row) => ({ row, operation: 'Update' as const })),
+  ]);
+  return { kept: kept.body, deletedId: merged.id, moved: moved.map((r) => ({ entity: r.entity, id: r.id })) };
+}
+
 async function editRecord(ctx: SimContext, entity: string, id: string, patch: Record<string, unknown>): Promise<unknown> {
   const row = rowOf(ctx, entity, id);
   const table = ctx.store.table(row.entity);
+  // `{mergeInto: "<customer id>"}` merges this customer into that one, as QuickBooks' screens do.
+  if (typeof patch.mergeInto === 'string') return mergeCustomer(ctx, row, patch.mergeInto);
   // `{status: "Deleted"}` deletes the record: it leaves queries and shows up in CDC as a stub.
   if (patch.status === 'Deleted') {
     table.remove(row, ctx.now());

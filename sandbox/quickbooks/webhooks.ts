@@ -13,6 +13,8 @@ export interface ChangedEntity {
   id: string;
   operation: WebhookOperation;
   lastUpdated: string;
+  /** On a Merge: the record merged away into `id` (Intuit's `deletedID`). */
+  deletedID?: string;
 }
 
 /** `intuit-signature`: base64 of the HMAC-SHA256 of the raw body, keyed by the verifier token. */
@@ -45,7 +47,9 @@ function cloudEvents(realmId: string, entities: ChangedEntity[]): unknown[] {
     time: e.lastUpdated,
     intuitentityid: e.id,
     intuitaccountid: realmId,
-    data: {},
+    // https://developer.intuit.com/app/developer/qbo/docs/develop/webhooks/data-objects
+    // A merge names the record merged away in `data.deletedid`.
+    data: e.deletedID ? { deletedid: e.deletedID } : {},
   }));
 }
 

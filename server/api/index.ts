@@ -33,6 +33,7 @@ import { templateRoutes } from './templates.ts';
 import { memberRoutes } from './members.ts';
 import { openApiDocument } from './openapi.ts';
 import { organizationRoutes } from './organizations.ts';
+import { organizationFactsRoutes } from './organization-facts.ts';
 import { outboxRoutes } from './outbox.ts';
 import { portalLinkRoutes } from './portal-links.ts';
 import { providerRoutes } from './providers.ts';
@@ -54,6 +55,7 @@ export async function adminApiPlugin(app: FastifyInstance, deps: ApiDeps & { pro
   await authHooks(app, scope);
   authRoutes(app, scope);
   organizationRoutes(app, scope);
+  organizationFactsRoutes(app, scope);
   memberRoutes(app, scope);
   customerRoutes(app, scope);
   invoiceRoutes(app, scope);

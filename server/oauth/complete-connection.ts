@@ -5,7 +5,7 @@
  */
 import type pg from 'pg';
 import { connectorFor } from '../../connectors/index.ts';
-import { createConnection, ensureOrganization, type ConnectionRecord, type ConnectionSettings, type Provider } from '../../core/connections/index.ts';
+import { createConnection, ensureOrganization, fillOrganizationFacts, type ConnectionRecord, type ConnectionSettings, type Provider } from '../../core/connections/index.ts';
 import type { KeyRing } from '../../core/crypto.ts';
 import { AuthExpired } from '../../core/errors.ts';
 import { AccountLimiter, accountKey, defaultRetryPolicy, type TokenSet } from '../../core/http/index.ts';
@@ -45,6 +45,8 @@ export async function completeConnection(deps: { pool: pg.Pool; keys: KeyRing },
       baseCurrency: homeCurrency ?? 'USD',
       country: info.country ?? 'US',
     });
+    // The source's own address (the letters' sender block) and time zone, where the organization has none.
+    await fillOrganizationFacts(deps.pool, organizationId, { senderAddress: info.senderAddress ?? null, timezone: info.timezone ?? null });
     return await createConnection(deps.pool, deps.keys, {
       organizationId,
       provider: input.provider,

@@ -102,6 +102,7 @@ const scenario = { name: 'standard', steps: [{ offsetDays: 7, action: 'email', t
 const ENDPOINTS: Record<string, Endpoint> = {
   'get organization': { method: 'GET', url: A, level: 'read', ok: 200 },
   'patch organization': { method: 'PATCH', url: A, body: () => ({ timezone: 'Europe/Paris' }), level: 'administer', ok: 200 },
+  'correct source facts': { method: 'PUT', url: (w) => `${A(w)}/source-facts`, body: () => ({ baseCurrency: 'EUR', country: 'FR' }), level: 'administer', ok: 200 },
   'put branding': { method: 'PUT', url: (w) => `${A(w)}/branding`, body: () => ({ logoUrl: 'https://cdn.example.com/a.png', primaryColor: '#aa3300' }), level: 'administer', ok: 200 },
   'list members': { method: 'GET', url: (w) => `${A(w)}/members`, level: 'read', ok: 200 },
   'add member': { method: 'POST', url: (w) => `${A(w)}/members`, body: () => ({ email: 'new@a.example', role: 'viewer' }), level: 'administer', ok: 201 },

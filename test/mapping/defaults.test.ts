@@ -88,14 +88,17 @@ describe('QuickBooks', () => {
     });
   });
 
-  it('allocates a payment to invoices only, adding lines on the same invoice', () => {
+  // Issue 13.4: the CreditMemo line's 30 is credit note 901's part of the first invoice, not the
+  // payment's money: its own allocations (120 + 80) and unapplied 50.50 make its 250.50.
+  it('allocates a payment to invoices, adding lines on the same invoice, the credit memo line as the credit note\'s', () => {
     expect(map('quickbooks', 'payment', 'quickbooks-cdc.json', 'USD').records).toEqual([
       {
         entity: 'payment', externalId: '3310', customerExternalId: '12', date: '2026-02-11', currency: 'USD',
         amount: '250.50', unapplied: '50.50', reference: null,
         allocations: [
-          { invoiceExternalId: '1880', amount: '150.00' },
+          { invoiceExternalId: '1880', amount: '120.00' },
           { invoiceExternalId: '1877', amount: '80.00' },
+          { invoiceExternalId: '1880', amount: '30.00', creditNoteExternalId: '901' },
         ],
         updatedAt: '2026-02-11T18:00:00.000Z',
       },

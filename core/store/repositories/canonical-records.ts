@@ -24,7 +24,9 @@ const extras = {
   customFields: z.record(z.string(), z.unknown()).optional(),
 };
 
-export const allocationSchema = z.object({ invoiceExternalId: externalId, amount: decimal });
+// `creditNoteExternalId`: a credit note's application that its payment lists (QuickBooks applies
+// credit memos through payments); the amount is the credit's, not the payment's money.
+export const allocationSchema = z.object({ invoiceExternalId: externalId, amount: decimal, creditNoteExternalId: externalId.optional() });
 
 /** A postal address (`PostalAddress` of schema/columns.ts): lines, then the parts a letter lays out. */
 export const postalAddressSchema = z.object({

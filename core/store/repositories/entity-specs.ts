@@ -32,6 +32,8 @@ export type Cell = string | boolean | null;
 export interface AllocationRow {
   invoiceExternalId: string;
   amountMinor: string;
+  /** A credit note's application listed by its payment (source `credit_note`, `via_payment_id`). */
+  creditNoteExternalId?: string;
 }
 
 export interface EntitySpec<P> {
@@ -68,13 +70,14 @@ const common = {
 };
 
 function allocationRows(
-  list: { invoiceExternalId: string; amount: string }[] | null,
+  list: { invoiceExternalId: string; amount: string; creditNoteExternalId?: string | undefined }[] | null,
   currency: string,
   field: (name: string) => string,
 ): AllocationRow[] {
   return (list ?? []).map((a, i) => ({
     invoiceExternalId: a.invoiceExternalId,
     amountMinor: money(a.amount, currency, field(`allocations[${i}].amount`)),
+    ...(a.creditNoteExternalId ? { creditNoteExternalId: a.creditNoteExternalId } : {}),
   }));
 }
 

@@ -127,6 +127,10 @@ export const allocations = pgTable(
     // The day the money reached the invoice: the payment's date or the credit note's issue date.
     date: date('date', { mode: 'string' }),
     createdAt: createdAt(),
+    // A credit note's application listed by a payment (QuickBooks' $0 payment with a CreditMemo
+    // line): replaced with that payment; `credit_note_id` follows once the credit note is stored.
+    viaPaymentId: uuid('via_payment_id').references(() => payments.id, { onDelete: 'cascade' }),
+    creditNoteExternalId: text('credit_note_external_id'),
   },
   (t) => [
     index('allocations_invoice_idx').on(t.invoiceId),
@@ -137,8 +141,13 @@ export const allocations = pgTable(
       .where(sql`${t.invoiceId} IS NULL`),
     check(
       'allocations_one_source',
-      sql`(${t.source} = 'payment' AND ${t.paymentId} IS NOT NULL AND ${t.creditNoteId} IS NULL)
-        OR (${t.source} = 'credit_note' AND ${t.creditNoteId} IS NOT NULL AND ${t.paymentId} IS NULL)`,
+      sql`(${t.source} = 'payment' AND ${t.paymentId} IS NOT NULL AND ${t.creditNoteId} IS NULL AND ${t.viaPaymentId} IS NULL)
+        OR (${t.source} = 'credit_note' AND ${t.paymentId} IS NULL
+            AND (${t.creditNoteId} IS NOT NULL OR (${t.viaPaymentId} IS NOT NULL AND ${t.creditNoteExternalId} IS NOT NULL)))`,
     ),
+    index('allocations_via_payment_idx').on(t.viaPaymentId).where(sql`${t.viaPaymentId} IS NOT NULL`),
+    index('allocations_unlinked_credit_note_idx')
+      .on(t.connectionId, t.creditNoteExternalId)
+      .where(sql`${t.creditNoteId} IS NULL AND ${t.creditNoteExternalId} IS NOT NULL`),
   ],
 );

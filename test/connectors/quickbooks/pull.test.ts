@@ -161,6 +161,27 @@ describe('incremental sync by change data capture', () => {
     expect(pages[0]!.cursor).toEqual({ mode: 'incremental', since: '2026-03-01T12:00:02.000Z' });
   });
 
+  it('states the key range each page of that listing covers whole, so the deletions of the window are found', async () => {
+    const full = Array.from({ length: 1000 }, (_, i) => invoice(i + 1, new Date(Date.parse(since) + (i + 1) * 1000).toISOString()));
+    nock(BASE).get(`${API}/cdc`).query(true).reply(200, { CDCResponse: [{ QueryResponse: [{ Invoice: full }] }], time: '2026-03-01T04:00:00.000-08:00' });
+    nock(BASE).get(`${API}/query`).query(true).reply(200, { QueryResponse: { Invoice: Array.from({ length: 1000 }, (_, i) => invoice(i * 2 + 2)) }, time: '2026-03-01T04:00:02.000-08:00' });
+    nock(BASE).get(`${API}/query`).query(true).reply(200, { QueryResponse: { Invoice: [invoice(2003)] }, time: '2026-03-01T04:00:03.000-08:00' });
+    const pages = await collect(quickbooksConnector.connect(context({ clock })).pull('invoice', { mode: 'incremental', since }));
+    expect(pages.map((p) => [p.listing?.afterKey, p.listing?.throughKey, p.listing?.keys.length])).toEqual([[null, '2000', 1000], ['2000', null, 1]]);
+    expect(pages[1]!.listing!.keys).toEqual(['2003']);
+    // A listing killed between pages resumes still reconciling.
+    expect(pages[0]!.cursor).toEqual({ mode: 'full', afterId: '2000', since: '2026-03-01T12:00:02.000Z', reconcile: true });
+  });
+
+  it('resumes a reconciling listing with its ranges, and a first listing states none', async () => {
+    nock(BASE).get(`${API}/query`).query(true).reply(200, { QueryResponse: { Invoice: [invoice(3001)] }, time: '2026-03-01T04:00:00.000-08:00' });
+    const resumed = await collect(quickbooksConnector.connect(context({ clock })).pull('invoice', { mode: 'full', afterId: '3000', since: '2026-03-01T11:00:00.000Z', reconcile: true }));
+    expect(resumed[0]!.listing).toEqual({ afterKey: '3000', throughKey: null, keys: ['3001'] });
+    nock(BASE).get(`${API}/query`).query(true).reply(200, { QueryResponse: { Invoice: [invoice(1)] }, time: '2026-03-01T04:00:00.000-08:00' });
+    const first = await collect(quickbooksConnector.connect(context({ clock })).pull('invoice', null));
+    expect(first[0]!.listing).toBeUndefined();
+  });
+
   it('falls back to a full listing when the cursor is older than the 30-day CDC window', async () => {
     let text = '';
     nock(BASE).get(`${API}/query`).query(true).reply((uri) => {
@@ -170,6 +191,8 @@ describe('incremental sync by change data capture', () => {
     const pages = await collect(quickbooksConnector.connect(context({ clock })).pull('invoice', { mode: 'incremental', since: '2026-01-15T00:00:00.000Z' }));
     expect(text).toMatch(/from Invoice/i);
     expect(pages[0]!.mode).toBe('full');
+    // Deletions of the lapsed days can no longer be asked of CDC: the listing states its range.
+    expect(pages[0]!.listing).toEqual({ afterKey: null, throughKey: null, keys: ['1'] });
   });
 
   it('refuses an unreadable cursor, pointing at --full', async () => {
@@ -222,8 +245,28 @@ describe('error shapes', () => {
   });
 
   it('names the field when the answer does not parse', async () => {
-    nock(BASE).get(`${API}/query`).query(true).reply(200, { QueryResponse: { Invoice: [{ DocNumber: 'no id' }] } });
+    nock(BASE).get(`${API}/query`).query(true).reply(200, { QueryResponse: { Invoice: [{ Id: { nested: true } }] } });
     await expect(collect(quickbooksConnector.connect(context({ clock })).pull('invoice', null))).rejects.toThrow(/Invoice query from the start: unexpected answer: QueryResponse\.Invoice\.0\.Id/);
+  });
+
+  it('hands a record without an Id on to the mapping (which rejects it) and keeps paging from the highest Id', async () => {
+    const page = [...Array.from({ length: 999 }, (_, i) => invoice(i + 1)), { DocNumber: 'no id' }];
+    let second = '';
+    nock(BASE).get(`${API}/query`).query(true).reply(200, { QueryResponse: { Invoice: page }, time: '2026-03-01T04:00:00.000-08:00' });
+    nock(BASE).get(`${API}/query`).query(true).reply((uri) => {
+      second = queryText(uri);
+      return [200, { QueryResponse: {}, time: '2026-03-01T04:00:01.000-08:00' }];
+    });
+    const pages = await collect(quickbooksConnector.connect(context({ clock })).pull('invoice', null));
+    expect(pages[0]!.records).toHaveLength(1000);
+    expect(second).toMatch(/where Id > '999'/);
+  });
+
+  it('passes a CDC deletion notice without an Id to the mapping instead of voiding "undefined"', async () => {
+    nock(BASE).get(`${API}/cdc`).query(true).reply(200, { CDCResponse: [{ QueryResponse: [{ Invoice: [{ status: 'Deleted', MetaData: { LastUpdatedTime: '2026-02-28T10:00:00-08:00' } }] }] }], time: '2026-03-01T04:00:00.000-08:00' });
+    const pages = await collect(quickbooksConnector.connect(context({ clock })).pull('invoice', { mode: 'incremental', since: '2026-02-28T12:00:00.000Z' }));
+    expect(pages[0]!.deleted).toEqual([]);
+    expect(pages[0]!.records).toHaveLength(1);
   });
 
   it('names the field of a CDC answer that does not parse', async () => {

@@ -100,7 +100,7 @@ describe('company settings at connect time', () => {
     nock(BASE).get(`${API}/companyinfo/${REALM}`).query(true).reply(200, { CompanyInfo: { CompanyName: 'Hollis Garden Supply', Country: 'US' } });
     nock(BASE).get(`${API}/preferences`).query(true).reply(200, { Preferences: { CurrencyPrefs: { HomeCurrency: { value: 'USD' } } } });
     const info = await quickbooksConnector.connect(context({ clock })).accountInfo!();
-    expect(info).toEqual({ displayName: 'Hollis Garden Supply', homeCurrency: 'USD', country: 'US' });
+    expect(info).toEqual({ displayName: 'Hollis Garden Supply', homeCurrency: 'USD', country: 'US', senderAddress: null, timezone: null });
   });
 });
 

@@ -433,4 +433,9 @@ export default {
   'credit.fees.waive': 'Waive',
   'credit.fees.none': 'No fee posting waits for a decision.',
   'credit.fees.ask': 'Ask to post its late fees',
+  // Base currency and country read from the source at connect (settings, source-facts.js).
+  'settings.sourceFacts': 'Base currency and country',
+  'settings.sourceFactsHelp': 'Read from your accounting software when it was connected. Correct them here if they are wrong.',
+  'settings.baseCurrency': 'Base currency (ISO 4217, e.g. GBP)',
+  'settings.country': 'Country (ISO 3166-1, e.g. GB)',
 };

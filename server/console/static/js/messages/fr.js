@@ -433,4 +433,9 @@ export default {
   'credit.fees.waive': 'Remettre',
   'credit.fees.none': 'Aucune demande de frais en attente.',
   'credit.fees.ask': 'Demander la facturation des frais',
+  // Devise de base et pays lus à la connexion (paramètres, source-facts.js).
+  'settings.sourceFacts': 'Devise de base et pays',
+  'settings.sourceFactsHelp': 'Lus dans votre logiciel comptable à la connexion. Corrigez-les ici s’ils sont faux.',
+  'settings.baseCurrency': 'Devise de base (ISO 4217, p. ex. EUR)',
+  'settings.country': 'Pays (ISO 3166-1, p. ex. FR)',
 };

@@ -11,6 +11,7 @@ import { formatInstant, language, LANGUAGES, t } from '../i18n.js';
 import { orgPath, session } from '../session.js';
 import { accessPanel } from './access.js';
 import { letterSettingsPanels } from './letter-settings.js';
+import { sourceFactsForm } from './source-facts.js';
 
 /** ISO weekday 1–7 (Monday first) by name in the console's language; 2024-01-01 was a Monday. */
 const weekdayName = (n) => new Intl.DateTimeFormat(language(), { weekday: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(2024, 0, n)));
@@ -148,5 +149,6 @@ export async function settingsPage(main, _params, { errorBox }) {
     h('div', { class: 'columns' }, scheduleForm(schedule), brandingForm(organization.branding)),
     // Letters and fees (letter-settings.js): the sender address, the late-payment policy and its rates.
     h('div', { class: 'columns' }, letters),
+    sourceFactsForm(organization),
     outbox.section, access.section);
 }
