@@ -22,6 +22,7 @@ import type {
   XeroInvoice,
   XeroOverpayment,
   XeroPayment,
+  XeroPrepayment,
 } from './types.ts';
 
 /** One supplier bill per this many sales invoices. */
@@ -331,6 +332,48 @@ export function overpaymentFor(
     Status: 'AUTHORISED',
     LineAmountTypes: 'NoTax',
     LineItems: [lineItem(store, `op:${key}`, 'Overpayment', minor, cur)],
+    SubTotal: value,
+    TotalTax: 0,
+    Total: value,
+    UpdatedDateUTC: msDate(updatedMs),
+    CurrencyCode: cur,
+    CurrencyRate: 1,
+    RemainingCredit: value,
+    Allocations: [],
+    Payments: [],
+    HasAttachments: false,
+  };
+  return { id, updatedMs, json };
+}
+
+/**
+ * A customer prepayment (RECEIVE-PREPAYMENT) of `minor`, not yet allocated. The world has none: the
+ * sandbox makes them at run time (`XeroSimulator.recordPrepayment`), as a Xero user receives money
+ * before the invoice exists. https://developer.xero.com/documentation/api/accounting/prepayments
+ */
+export function prepaymentFor(
+  store: XeroStore,
+  key: string,
+  contactId: string,
+  minor: number,
+  cur: string,
+  date: string,
+  reference: string,
+  updatedMs: number,
+): Row<XeroPrepayment> {
+  const id = guidFor(store.seed, 'prepayment', key);
+  const contact = store.contacts.get(contactId)?.json;
+  const value = amount(minor, cur);
+  const json: XeroPrepayment = {
+    PrepaymentID: id,
+    Type: 'RECEIVE-PREPAYMENT',
+    Reference: reference,
+    Contact: { ContactID: contactId, Name: contact?.Name ?? '' },
+    Date: msDay(date),
+    DateString: dayString(date),
+    Status: 'AUTHORISED',
+    LineAmountTypes: 'NoTax',
+    LineItems: [lineItem(store, `pp:${key}`, 'Prepayment', minor, cur)],
     SubTotal: value,
     TotalTax: 0,
     Total: value,

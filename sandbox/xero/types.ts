@@ -5,6 +5,7 @@
  * https://developer.xero.com/documentation/api/accounting/payments
  * https://developer.xero.com/documentation/api/accounting/creditnotes
  * https://developer.xero.com/documentation/api/accounting/overpayments
+ * https://developer.xero.com/documentation/api/accounting/prepayments
  */
 export type InvoiceStatus = 'DRAFT' | 'SUBMITTED' | 'AUTHORISED' | 'PAID' | 'VOIDED' | 'DELETED';
 export const INVOICE_STATUSES: readonly InvoiceStatus[] = ['DRAFT', 'SUBMITTED', 'AUTHORISED', 'PAID', 'VOIDED', 'DELETED'];
@@ -168,6 +169,32 @@ export interface XeroOverpayment {
   Date: string;
   DateString: string;
   Status: 'AUTHORISED' | 'PAID';
+  LineAmountTypes: 'NoTax';
+  LineItems: LineItem[];
+  SubTotal: number;
+  TotalTax: number;
+  Total: number;
+  UpdatedDateUTC: string;
+  CurrencyCode: string;
+  CurrencyRate: number;
+  RemainingCredit: number;
+  Allocations: Allocation[];
+  Payments: PaymentSummary[];
+  HasAttachments: boolean;
+}
+
+/**
+ * A customer's prepayment (RECEIVE-PREPAYMENT): money received before the invoice exists, spent by
+ * allocating it to invoices later. https://developer.xero.com/documentation/api/accounting/prepayments
+ */
+export interface XeroPrepayment {
+  PrepaymentID: string;
+  Type: 'RECEIVE-PREPAYMENT';
+  Reference: string;
+  Contact: { ContactID: string; Name: string };
+  Date: string;
+  DateString: string;
+  Status: 'AUTHORISED' | 'PAID' | 'VOIDED';
   LineAmountTypes: 'NoTax';
   LineItems: LineItem[];
   SubTotal: number;
