@@ -422,4 +422,6 @@ export default {
   'approvals.block.intro': 'Opening paragraph',
   'approvals.block.body': 'Body paragraph',
   'approvals.block.closing': 'Closing',
+  // wave4/xerohub: the organization's facts on the Connections page (issue 13.6)
+  'connections.organizationFacts': 'Organization: base currency {currency}, country {country}',
 };

@@ -422,4 +422,6 @@ export default {
   'approvals.block.intro': 'Premier paragraphe',
   'approvals.block.body': 'Paragraphe principal',
   'approvals.block.closing': 'Formule de politesse',
+  // wave4/xerohub: the organization's facts on the Connections page (issue 13.6)
+  'connections.organizationFacts': 'Organisation : devise de base {currency}, pays {country}',
 };

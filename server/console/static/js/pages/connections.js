@@ -93,8 +93,12 @@ export async function connectionsPage(main, _params, { errorBox, query }) {
           await api(orgPath(`/connections/${c.id}/disconnect`), { method: 'POST' });
         }) }, t('connections.disconnect'))));
   }
+  // The organization's own facts (issue 13.6): base currency and country, as the accounting source said at connect.
+  const facts = h('p', { class: 'muted', id: 'organization-facts' });
+  api(orgPath('')).then((o) => mount(facts, t('connections.organizationFacts', { currency: o.baseCurrency, country: o.country }))).catch(() => null);
   mount(main,
     h('h1', {}, t('connections.title')),
+    facts,
     connected ? h('p', { class: 'ok', role: 'status', id: 'connected-notice' }, t('connections.connected')) : null,
     notice, body, admin ? await connectButtons(showError) : null);
   await refresh();
