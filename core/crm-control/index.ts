@@ -10,3 +10,4 @@ export * from './sync.ts';
 export * from './webhook.ts';
 export * from './run.ts';
 export * from './company-plans.ts';
+export * from './company-addresses.ts';

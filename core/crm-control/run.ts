@@ -12,6 +12,7 @@ import { parseOverrides, type SyncDeps } from '../sync/run.ts';
 import { syncCrmRecords, type CrmStreamReport } from './sync.ts';
 import { enqueueCompanyBalances } from './company-balances.ts';
 import { enqueueCompanyPlans } from './company-plans.ts';
+import { fillAddressesFromCompanies } from './company-addresses.ts';
 import { todayIn } from '../calendar/index.ts';
 
 export interface RunCrmSyncOptions {
@@ -63,6 +64,8 @@ export async function runCrmSync(deps: SyncDeps, connectionId: string, options: 
     const { rows: org } = await pool.query<{ timezone: string | null }>('SELECT timezone FROM organizations WHERE id = $1', [connection.organizationId]);
     await enqueueCompanyBalances(db, connection.organizationId, todayIn(org[0]?.timezone ?? 'UTC', new Date()));
     await enqueueCompanyPlans(db, connection.organizationId);
+    // Issue 13.7: the company's address where the ledger gave the customer none.
+    await fillAddressesFromCompanies(db, connectionId, { provider: description.provider, override: parseOverrides(connectionId, connection.mappingOverrides).company ?? null });
     await recordLastError(pool, connectionId, null);
     return { streams, matching };
   } catch (error) {

@@ -423,5 +423,6 @@ export default {
   'approvals.block.body': 'Body paragraph',
   'approvals.block.closing': 'Closing',
   // wave4/xerohub: the organization's facts on the Connections page (issue 13.6)
+  'connections.mappingWarnings': '{count} value(s) kept as written, not understood (fix them at the source)',
   'connections.organizationFacts': 'Organization: base currency {currency}, country {country}',
 };

@@ -423,5 +423,6 @@ export default {
   'approvals.block.body': 'Paragraphe principal',
   'approvals.block.closing': 'Formule de politesse',
   // wave4/xerohub: the organization's facts on the Connections page (issue 13.6)
+  'connections.mappingWarnings': '{count} valeur(s) gardée(s) telle(s) quelle(s), non comprise(s) (à corriger à la source)',
   'connections.organizationFacts': 'Organisation : devise de base {currency}, pays {country}',
 };

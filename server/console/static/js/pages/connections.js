@@ -75,6 +75,7 @@ export async function connectionsPage(main, _params, { errorBox, query }) {
         h('span', { class: `badge status-${c.status}` }, t(`status.${c.status}`))),
       h('p', { class: 'muted wrap' }, `${t('connections.lastError')}: ${lastError(c.lastError)}`),
       syncLine(c.sync),
+      warningList(c.mappingWarnings),
       h('table', { class: 'sync-table' },
         h('thead', {}, h('tr', {}, h('th', {}, t('connections.entity')), h('th', { class: 'num' }, t('connections.count')), h('th', {}, t('connections.synced')))),
         h('tbody', {}, entityRows(c))),
@@ -104,6 +105,14 @@ export async function connectionsPage(main, _params, { errorBox, query }) {
   await refresh();
   const timer = setInterval(refresh, REFRESH_MS);
   return () => clearInterval(timer);
+}
+
+/** Issue 13.7: what the mapping kept as written (an unknown country), so an admin can fix it at the source. */
+function warningList(w) {
+  if (!w || !w.count) return null;
+  return h('details', { class: 'mapping-warnings', 'data-warnings': String(w.count) },
+    h('summary', {}, t('connections.mappingWarnings', { count: w.count })),
+    h('ul', {}, w.items.map((item) => h('li', { class: 'wrap' }, item))));
 }
 
 /** One row per entity the connection has records or a cursor for: how many, and when last synced. */
