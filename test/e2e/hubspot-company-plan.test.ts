@@ -4,7 +4,7 @@
  * or the portal link changes — through the outbox, once per change (a repeated run queues nothing),
  * coalesced (a newer plan supersedes the pending older one: one push, the latest values) — and
  * HubSpot's company then shows them. Linking companies (CRM matching) queues their overdue figures
- * at once, not at the ledger's next sync.
+ * at once, not at the ledger's next sync; and (13.7) gives a linked customer the company's address.
  */
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -73,6 +73,14 @@ describe('the plan and the portal link on HubSpot companies', () => {
     const figures = await q<{ n: number }>("SELECT count(*)::int AS n FROM outbox WHERE connection_id = $1 AND payload->'properties' ? 'overdueAmount'", [seeded.hubspotConnectionId]);
     expect(figures[0]!.n).toBe(refs[0]!.n);
     expect(await planRows()).toEqual([]);
+    // Issue 13.7: the company's address (HubSpot address, city, zip, country) became the linked
+    // customer's postal address, which the ledger had not given; the country resolved, kept as typed.
+    const customer = world.quickbooks.customers.find((c) => c.id === world.hubspot.companies.find((k) => k.id === link.external_id)?.matchesCustomerId)!;
+    const [stored] = await q<{ postal_address: Record<string, unknown>; country: string | null }>('SELECT postal_address, country FROM customers WHERE id = $1', [link.customer_id]);
+    expect(stored!.postal_address).toMatchObject({ lines: [expect.stringMatching(/Market Street$/)], city: expect.any(String), postalCode: expect.any(String), country: customer.country, countryRaw: expect.any(String) });
+    expect(stored!.country).toBe(customer.country);
+    const withAddress = await q<{ n: number }>("SELECT count(*)::int AS n FROM customers c JOIN customer_external_refs r ON r.customer_id = c.id WHERE r.connection_id = $1 AND r.kind = 'company' AND c.postal_address IS NOT NULL", [seeded.hubspotConnectionId]);
+    expect(withAddress[0]!.n).toBe(refs[0]!.n);
   }, 120_000);
 
   it('queues the next action, its date and the live portal link once; again changes nothing', async () => {

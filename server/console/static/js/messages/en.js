@@ -424,5 +424,7 @@ export default {
   'approvals.block.closing': 'Closing',
   // wave4/xerohub: the organization's facts on the Connections page (issue 13.6)
   'connections.mappingWarnings': '{count} value(s) kept as written, not understood (fix them at the source)',
+  'customer.languageSynced': 'Synced language: {language}',
+  'customer.languageOverridden': 'Override: {language} (wins over the synced language)',
   'connections.organizationFacts': 'Organization: base currency {currency}, country {country}',
 };

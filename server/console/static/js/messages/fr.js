@@ -424,5 +424,7 @@ export default {
   'approvals.block.closing': 'Formule de politesse',
   // wave4/xerohub: the organization's facts on the Connections page (issue 13.6)
   'connections.mappingWarnings': '{count} valeur(s) gardée(s) telle(s) quelle(s), non comprise(s) (à corriger à la source)',
+  'customer.languageSynced': 'Langue synchronisée : {language}',
+  'customer.languageOverridden': 'Forcée : {language} (prime sur la langue synchronisée)',
   'connections.organizationFacts': 'Organisation : devise de base {currency}, pays {country}',
 };

@@ -9,6 +9,7 @@ import { formatDate, formatMoney, language, t } from '../i18n.js';
 import { orgPath } from '../session.js';
 import { collectionsPanel } from './customer-collections.js';
 import { figuresPanel, holdsPanel, timelineEntry, workPanel } from './customer-workspace.js';
+import { languagePanel } from './customer-language.js';
 
 export async function customerPage(main, [customerId], { errorBox }) {
   const base = orgPath(`/customers/${customerId}`);
@@ -29,7 +30,7 @@ export async function customerPage(main, [customerId], { errorBox }) {
     }
   }
   const reload = () => customerPage(main, [customerId], { errorBox });
-  const [holds, work] = await Promise.all([holdsPanel(customerId, invoices.items, reload), workPanel(customerId, invoices.items, reload)]);
+  const [holds, work, languageBox] = await Promise.all([holdsPanel(customerId, invoices.items, reload), workPanel(customerId, invoices.items, reload), languagePanel(customerId, errorBox)]);
   mount(main,
     h('h1', {}, c.name, c.paused ? h('span', { class: 'badge' }, t('customers.paused')) : null),
     h('p', {}, h('a', { id: 'conversation-link', href: `#/customers/${customerId}/conversation` }, t('inbox.conversation'))),
@@ -39,6 +40,7 @@ export async function customerPage(main, [customerId], { errorBox }) {
       h('div', { class: 'card-value' }, formatMoney(o.balance, o.currency))))),
     figuresPanel(c.worklist),
     holds,
+    languageBox,
     h('div', { class: 'columns' },
       h('section', {},
         h('h2', {}, t('customer.invoices')),
