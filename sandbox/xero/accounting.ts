@@ -35,7 +35,7 @@ const CREDIT_FIELDS = new Set([
   'Total', 'UpdatedDateUTC', 'CurrencyCode', 'CurrencyRate', 'FullyPaidOnDate', 'RemainingCredit',
 ]);
 const OVERPAYMENT_FIELDS = new Set([
-  'OverpaymentID', 'Type', 'Contact', 'Date', 'Status', 'SubTotal', 'TotalTax', 'Total', 'UpdatedDateUTC',
+  'OverpaymentID', 'Type', 'Reference', 'Contact', 'Date', 'Status', 'SubTotal', 'TotalTax', 'Total', 'UpdatedDateUTC',
   'CurrencyCode', 'CurrencyRate', 'RemainingCredit',
 ]);
 

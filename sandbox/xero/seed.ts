@@ -325,8 +325,10 @@ export function overpaymentFor(
   const value = amount(minor, cur);
   const json: XeroOverpayment = {
     OverpaymentID: id,
+    ID: id,
     Type: 'RECEIVE-OVERPAYMENT',
-    Contact: { ContactID: contactId, Name: contact?.Name ?? '' },
+    Reference: '',
+    Contact: contactRef(contactId, contact?.Name ?? '', store),
     Date: msDay(date),
     DateString: dayString(date),
     Status: 'AUTHORISED',
@@ -366,9 +368,10 @@ export function prepaymentFor(
   const value = amount(minor, cur);
   const json: XeroPrepayment = {
     PrepaymentID: id,
+    ID: id,
     Type: 'RECEIVE-PREPAYMENT',
     Reference: reference,
-    Contact: { ContactID: contactId, Name: contact?.Name ?? '' },
+    Contact: contactRef(contactId, contact?.Name ?? '', store),
     Date: msDay(date),
     DateString: dayString(date),
     Status: 'AUTHORISED',
@@ -422,10 +425,11 @@ function creditNoteRow(store: XeroStore, cn: WorldCreditNote): Row<XeroCreditNot
   }
   const json: XeroCreditNote = {
     CreditNoteID: id,
+    ID: id,
     CreditNoteNumber: cn.number,
     Type: 'ACCRECCREDIT',
     Reference: '',
-    Contact: { ContactID: contactId, Name: contact?.Name ?? '' },
+    Contact: contactRef(contactId, contact?.Name ?? '', store),
     Date: msDay(cn.issueDate),
     DateString: dayString(cn.issueDate),
     Status: cn.remainingMinor === 0 ? 'PAID' : 'AUTHORISED',

@@ -141,6 +141,8 @@ export interface Allocation {
 
 export interface XeroCreditNote {
   CreditNoteID: string;
+  /** Xero repeats the id as `ID` in credit notes, overpayments and prepayments. */
+  ID: string;
   CreditNoteNumber: string;
   Type: 'ACCRECCREDIT' | 'ACCPAYCREDIT';
   Reference: string;
@@ -164,7 +166,9 @@ export interface XeroCreditNote {
 
 export interface XeroOverpayment {
   OverpaymentID: string;
+  ID: string;
   Type: 'RECEIVE-OVERPAYMENT';
+  Reference: string;
   Contact: { ContactID: string; Name: string };
   Date: string;
   DateString: string;
@@ -189,6 +193,7 @@ export interface XeroOverpayment {
  */
 export interface XeroPrepayment {
   PrepaymentID: string;
+  ID: string;
   Type: 'RECEIVE-PREPAYMENT';
   Reference: string;
   Contact: { ContactID: string; Name: string };
