@@ -10,7 +10,7 @@
 import { sql } from 'drizzle-orm';
 import type { KeyRing } from '../crypto.ts';
 import { enqueuePushChange } from '../outbox/index.ts';
-import { liveLinkOf } from '../portal/index.ts';
+import { signPortalToken } from '../portal/index.ts';
 import type { Db } from '../store/index.ts';
 
 interface PlanRow extends Record<string, unknown> {
@@ -22,6 +22,9 @@ interface PlanRow extends Record<string, unknown> {
   channel: string | null;
   step: number | null;
   scheduled_for: string | null;
+  /** The customer's longest-lived live portal link: its row and expiry (epoch ms). */
+  link_id: string | null;
+  link_expires_ms: string | null;
   last_seq: string | null;
   last: { nextAction?: string | null; nextActionDate?: string | null; portalLink?: string | null } | null;
 }
@@ -49,6 +52,7 @@ export async function enqueueCompanyPlans(db: Db, organizationId: string, option
     const { rows } = await tx.execute<PlanRow>(sql`
       SELECT r.id AS ref_id, c.organization_id, r.connection_id, r.external_id, c.id AS customer_id,
              next.channel, next.step, next.scheduled_for::text AS scheduled_for,
+             link.id AS link_id, (extract(epoch FROM link.expires_at) * 1000)::bigint::text AS link_expires_ms,
              last.seq::text AS last_seq, last.props AS last
         FROM customer_external_refs r
         JOIN customers c ON c.id = r.customer_id
@@ -56,6 +60,10 @@ export async function enqueueCompanyPlans(db: Db, organizationId: string, option
           SELECT a.channel::text AS channel, a.step, a.scheduled_for FROM actions a
            WHERE a.customer_id = c.id AND a.status IN ('planned', 'awaiting_approval')
            ORDER BY a.scheduled_for, a.step, a.id LIMIT 1) next ON true
+        LEFT JOIN LATERAL (
+          SELECT t.id, t.expires_at FROM portal_tokens t
+           WHERE t.organization_id = c.organization_id AND t.customer_id = c.id AND t.revoked_at IS NULL AND t.expires_at >= ${now.toISOString()}::timestamptz
+           ORDER BY t.expires_at DESC LIMIT 1) link ON true
         LEFT JOIN LATERAL (
           SELECT x.seq, x.payload->'properties' AS props FROM outbox x
            WHERE x.connection_id = r.connection_id AND x.record_key = 'company:' || r.external_id
@@ -71,8 +79,9 @@ export async function enqueueCompanyPlans(db: Db, organizationId: string, option
         nextActionDate: row.scheduled_for,
       };
       if (signLinks) {
-        const link = await liveLinkOf(tx, options.keys!, { organizationId: row.organization_id, customerId: row.customer_id, validUntil: now, publicUrl: options.publicUrl! });
-        properties.portalLink = link?.url ?? null;
+        // The same link core/portal's liveLinkOf gives (a token is a pure function of its row and the key), without a query per company.
+        properties.portalLink = row.link_id === null ? null
+          : new URL(`/portal/${signPortalToken(options.keys!, { tokenId: row.link_id, expiresAt: new Date(Number(row.link_expires_ms)) })}`, options.publicUrl!).toString();
       }
       const last = row.last;
       const same = last !== null
