@@ -23,6 +23,8 @@ import { archivingLetters } from '../core/letters/index.ts';
 import { todayIn } from '../core/calendar/index.ts';
 import { inboxThreading } from '../core/inbox/threading.ts';
 import { holdStaleOrganizations, organizationsToSend } from './sync.ts';
+import { enqueueCompanyBalances, enqueueCompanyPlans } from '../core/crm-control/index.ts';
+import { OUTBOX_PUSH } from './outbox.ts';
 
 export interface DunningJobDeps {
   db: Db;
@@ -45,6 +47,17 @@ export function defineDunningJobs(agenda: Agenda, deps: DunningJobDeps, logger: 
     threading: deps.send.threading ?? inboxThreading(deps.db),
   };
   setLanguageFallbackLogger((message, meta) => logger.warn(message, meta));
+  // Issue 13.9: the plan and the portal link on the CRM companies whenever a run, a re-plan or a
+  // send pass changed them (one coalesced write per company), pushed now rather than at the next tick.
+  const planCompanies = async (organizationId: string, extra: { customerIds?: string[]; balancesAsOf?: string } = {}): Promise<void> => {
+    const plans = await enqueueCompanyPlans(deps.db, organizationId, {
+      keys: send.portalLinks?.keys ?? null, publicUrl: send.portalLinks?.publicUrl ?? null,
+      ...(extra.customerIds ? { customerIds: extra.customerIds } : {}),
+    });
+    // The daily run moves every overdue invoice a day on: its figures, without waiting for a sync.
+    const balances = extra.balancesAsOf ? await enqueueCompanyBalances(deps.db, organizationId, extra.balancesAsOf) : 0;
+    if (plans + balances > 0) await agenda.now(OUTBOX_PUSH, {});
+  };
   agenda.define('dunning.schedule', async () => {
     for (const run of await dueDailyRuns(deps.db, new Date())) {
       await agenda.now('dunning.run', run satisfies RunJobData);
@@ -59,6 +72,7 @@ export function defineDunningJobs(agenda: Agenda, deps: DunningJobDeps, logger: 
       },
     });
     logger.info('dunning run', { organizationId, ...counts });
+    await planCompanies(organizationId, { balancesAsOf: job.attrs.data.asOf ?? todayIn((await loadOrganization(deps.db, organizationId)).timezone) });
     // Freshly planned actions may be due now: a send pass follows the run.
     await agenda.now('dunning.send', { organizationId: job.attrs.data.organizationId } satisfies SendJobData);
   });
@@ -72,6 +86,7 @@ export function defineDunningJobs(agenda: Agenda, deps: DunningJobDeps, logger: 
     const asOf = todayIn(org.timezone);
     await rescoreCustomers(deps.db, organizationId, [customerId], asOf);
     await runCustomer(deps.db, { organizationId, customerId, asOf });
+    await planCompanies(organizationId, { customerIds: [customerId] });
   });
   // A pass goes on until nothing is due (no cap). One pass at a time per worker; a pass whose
   // first batch is full asks for one more pass, which an idle worker takes: the workers join in
@@ -95,6 +110,7 @@ export function defineDunningJobs(agenda: Agenda, deps: DunningJobDeps, logger: 
         },
       });
       if (result.claimed > 0 || result.recovered > 0) logger.info('dunning send', { ...result.outcomes, claimed: result.claimed, recovered: result.recovered, organizationId });
+      if (result.claimed > 0 && organizationId) await planCompanies(organizationId);
     }
   }, { concurrency: 1, lockLimit: 1 });
 }

@@ -18,7 +18,7 @@ import type { Logger } from '../core/logging.ts';
 import { settlePromises, type SettleReport } from '../core/promises/index.ts';
 import { reconcileConnection, type ReconcileReport } from '../core/reconciliation/index.ts';
 import { runSync } from '../core/sync/index.ts';
-import type { OutboxDeps } from './outbox.ts';
+import { OUTBOX_PUSH, type OutboxDeps } from './outbox.ts';
 import { SYNC_PULL } from './sync.ts';
 
 export const RECONCILE_RUN = 'reconcile.run';
@@ -65,6 +65,8 @@ export function defineReconcileJobs(agenda: Agenda, deps: OutboxDeps & { logger:
       throw new InvalidInput(`${RECONCILE_RUN}: ${issue.path.join('.') || 'data'}: ${issue.message}`, { field: issue.path.join('.') });
     }
     const report = await reconcile(deps, parsed.data.connectionId, parsed.data.asOf ? { asOf: parsed.data.asOf } : {});
+    // Issue 13.9: the overdue figures this reconcile queued for the CRM companies go out now.
+    if (report.companiesQueued > 0) await agenda.now(OUTBOX_PUSH, {});
     deps.logger.info('reconcile done', {
       connectionId: report.connectionId, fixed: report.fixed, open: report.open.length,
       cancelledActions: report.cancelledActions.length, promisesKept: report.promises.kept, promisesBroken: report.promises.broken,

@@ -50,7 +50,7 @@ export function registerMapping(program: Command): void {
     .command('preview')
     .description('map raw provider records to canonical JSON records on stdout')
     .requiredOption('--provider <provider>', `provider (${PROVIDERS.join(', ')})`)
-    .requiredOption('--entity <entity>', 'what the records are (invoice, payment, creditNote, customer, contact, company, overpayment)')
+    .requiredOption('--entity <entity>', 'what the records are (invoice, payment, creditNote, customer, contact, company, overpayment, prepayment)')
     .requiredOption('--input <file>', 'raw records: a response body, an array or one record ("-" for stdin)')
     .option('--mapping <file>', 'override file merged over the default mapping')
     .option('--home-currency <code>', "the company's home currency, for records without one (QuickBooks single-currency)")

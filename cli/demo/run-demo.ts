@@ -6,7 +6,7 @@
  */
 import { CRM_STREAMS } from '../../connectors/hubspot/index.ts';
 import { connectorFor } from '../../connectors/index.ts';
-import { runCrmSync } from '../../core/crm-control/index.ts';
+import { enqueueCompanyPlans, runCrmSync } from '../../core/crm-control/index.ts';
 import type { Provider } from '../../core/connections/index.ts';
 import { runOrganization } from '../../core/agenda/index.ts';
 import { LetterChannel, SmtpChannel } from '../../core/channels/index.ts';
@@ -118,6 +118,8 @@ export async function runDemo(rt: Runtime, opts: DemoOptions): Promise<DemoSumma
     await deps.channels.email.close();
   }
 
+  // Issue 13.9: each CRM company's next planned action and portal link, once the sends are done.
+  for (const organizationId of organizationIds) await enqueueCompanyPlans(store.db, organizationId, { keys, publicUrl: opts.publicUrl });
   opts.say('writing back to the providers…');
   await pushOutbox({ store, keys });
   const actions = await countActions(rt, organizationIds, byStep);

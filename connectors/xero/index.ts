@@ -1,5 +1,5 @@
 /**
- * The Xero connector: Contacts, sales Invoices, Payments, CreditNotes and Overpayments pulled by
+ * The Xero connector: Contacts, sales Invoices, Payments, CreditNotes, Overpayments and Prepayments pulled by
  * `If-Modified-Since` at 1000 a page; history notes written back; signed webhooks. It describes
  * Xero; paging, limits, retries and tokens are core/http's, cursors and transactions core/sync's.
  */
@@ -14,6 +14,7 @@ import { creditNotesStream } from './syncs/credit-notes.ts';
 import { invoicesStream } from './syncs/invoices.ts';
 import { overpaymentsStream } from './syncs/overpayments.ts';
 import { paymentsStream } from './syncs/payments.ts';
+import { prepaymentsStream } from './syncs/prepayments.ts';
 import { pullStream } from './syncs/pull.ts';
 import type { XeroStream } from './syncs/stream.ts';
 import { addInvoiceNote } from './writes/add-invoice-note.ts';
@@ -32,7 +33,7 @@ export { noteForChange, type InvoiceNote } from './writes/history-notes.ts';
 export { xeroErrorHook } from './errors.ts';
 
 /** In sync order: customers before the documents that name them, invoices before what pays them. */
-export const XERO_STREAMS: readonly XeroStream[] = [contactsStream, invoicesStream, paymentsStream, creditNotesStream, overpaymentsStream];
+export const XERO_STREAMS: readonly XeroStream[] = [contactsStream, invoicesStream, paymentsStream, creditNotesStream, overpaymentsStream, prepaymentsStream];
 
 function streamNamed(name: string): XeroStream {
   const stream = XERO_STREAMS.find((s) => s.name === name);

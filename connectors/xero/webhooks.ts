@@ -37,6 +37,12 @@ export function verifyWebhook(headers: Record<string, string | string[] | undefi
 // nothing a sync reads. Credit notes are notified as CREDITNOTE (issue 13.5).
 const STREAM_OF_CATEGORY: Record<string, string> = { INVOICE: 'invoice', CONTACT: 'customer', CREDITNOTE: 'creditNote' };
 
+// xero-webhooks.yaml has no category for payments, overpayments or prepayments: Xero notifies money
+// applied to an invoice only as that invoice's INVOICE event. The money's own streams are read with
+// it (their changes carry the invoice's id: the record that was named), so an allocated prepayment's
+// RemainingCredit reaches Relance with the invoice it paid (issue 13.5).
+const MONEY_STREAMS_OF_INVOICE = ['payment', 'overpayment', 'prepayment'];
+
 /** The changes a verified batch names; an empty list for the intent-to-receive check. */
 export function parseWebhook(body: unknown): WebhookChange[] {
   const parsed = webhookBodySchema.safeParse(body);
@@ -49,6 +55,9 @@ export function parseWebhook(body: unknown): WebhookChange[] {
     const stream = STREAM_OF_CATEGORY[event.eventCategory.toUpperCase()];
     if (!stream) continue;
     changes.push({ accountId: event.tenantId, stream, externalId: event.resourceId, operation: event.eventType.toLowerCase() });
+    if (stream === 'invoice') {
+      for (const money of MONEY_STREAMS_OF_INVOICE) changes.push({ accountId: event.tenantId, stream: money, externalId: event.resourceId, operation: event.eventType.toLowerCase() });
+    }
   }
   return changes;
 }

@@ -9,3 +9,5 @@ export * from './records.ts';
 export * from './sync.ts';
 export * from './webhook.ts';
 export * from './run.ts';
+export * from './company-plans.ts';
+export * from './company-addresses.ts';

@@ -10,6 +10,10 @@ import { LimiterRegistry, TokenRefresher, accountKey, defaultRetryPolicy } from 
 import { runMatching, type MatchReport } from '../matching/index.ts';
 import { parseOverrides, type SyncDeps } from '../sync/run.ts';
 import { syncCrmRecords, type CrmStreamReport } from './sync.ts';
+import { enqueueCompanyBalances } from './company-balances.ts';
+import { enqueueCompanyPlans } from './company-plans.ts';
+import { fillAddressesFromCompanies } from './company-addresses.ts';
+import { todayIn } from '../calendar/index.ts';
 
 export interface RunCrmSyncOptions {
   /** CRM stream names of the connector (HubSpot: `company`, `deal`, `hubspotInvoice`). */
@@ -55,6 +59,13 @@ export async function runCrmSync(deps: SyncDeps, connectionId: string, options: 
       ...(options.onCustomersChanged ? { onCustomersChanged: options.onCustomersChanged } : {}),
     });
     const matching = await runMatching(db, connection.organizationId, connectionId);
+    // Issue 13.9: companies just linked get their customer's overdue figures and plan now, not at
+    // the accounting connection's next sync.
+    const { rows: org } = await pool.query<{ timezone: string | null }>('SELECT timezone FROM organizations WHERE id = $1', [connection.organizationId]);
+    await enqueueCompanyBalances(db, connection.organizationId, todayIn(org[0]?.timezone ?? 'UTC', new Date()));
+    await enqueueCompanyPlans(db, connection.organizationId);
+    // Issue 13.7: the company's address where the ledger gave the customer none.
+    await fillAddressesFromCompanies(db, connectionId, { provider: description.provider, override: parseOverrides(connectionId, connection.mappingOverrides).company ?? null });
     await recordLastError(pool, connectionId, null);
     return { streams, matching };
   } catch (error) {

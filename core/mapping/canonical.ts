@@ -99,6 +99,9 @@ export const CANONICAL_FIELDS: Record<EntityName, Readonly<Record<string, FieldK
     relanceOverdueAmount: 'string',
     relanceNextAction: 'string',
     relancePromiseDate: 'date',
+    // The company's address (HubSpot address, address2, city, state, zip, country): fills a linked
+    // customer's postal address when its ledger gave none.
+    address: 'address',
   },
 };
 

@@ -22,6 +22,7 @@ const DEFAULTS: Record<ProviderName, Record<string, string>> = {
     invoice: 'invoice.json',
     payment: 'payment.json',
     overpayment: 'overpayment.json',
+    prepayment: 'prepayment.json',
     creditNote: 'credit-note.json',
   },
   hubspot: {

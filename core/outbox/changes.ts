@@ -23,9 +23,12 @@ export function changeTarget(change: PushChange): { entity: string; externalId: 
     case 'apply_payment':
       return { entity: change.source === 'credit_note' ? 'creditNote' : change.source, externalId: change.sourceExternalId, field: null };
     case 'set_company_properties':
+      // A newer write of the same properties replaces the older one still pending (issue 13.9:
+      // coalesced, one push per company and set of properties, not one per change).
+      return { entity: 'company', externalId: change.companyExternalId, field: `properties:${Object.keys(change.properties).sort().join(',')}` };
     case 'add_company_note':
     case 'create_owner_task':
-      // Partial updates, notes and tasks: none replaces another.
+      // Notes and tasks: none replaces another.
       return { entity: 'company', externalId: change.companyExternalId, field: null };
     case 'post_fee_invoice':
       // A new invoice: its own record, ordered by nothing else.

@@ -31,6 +31,12 @@ export const BUILTINS: Record<string, { group: string; groupLabel: string; props
       ['domain', 'Company Domain Name', 'string', 'text'],
       ['phone', 'Phone Number', 'string', 'phonenumber'],
       ['country', 'Country/Region', 'string', 'text'],
+      // The company's address as HubSpot's default company properties name it.
+      ['address', 'Street Address', 'string', 'text'],
+      ['address2', 'Street Address 2', 'string', 'text'],
+      ['city', 'City', 'string', 'text'],
+      ['state', 'State/Region', 'string', 'text'],
+      ['zip', 'Postal Code', 'string', 'text'],
     ],
   },
   contacts: {

@@ -4,6 +4,7 @@
  */
 import type { World } from '../shared/contract.ts';
 import { PropertyRegistry } from './properties.ts';
+import { countryAsTyped, streetAddress } from '../shared/addresses.ts';
 import { AssociationIndex, ObjectStore } from './store.ts';
 import type { CrmObject } from './store.ts';
 
@@ -88,13 +89,21 @@ export function seedPortal(world: World): Portal {
     properties: new PropertyRegistry(owners.map((o) => o.id)),
     owners,
   };
+  // A company that stands for a ledger customer has that customer's address, as a salesperson
+  // typed it (the country's English name); prospects have none.
+  const customerOf = new Map(world.quickbooks.customers.map((c) => [c.id, c]));
   for (const c of crm.companies) {
+    const customer = c.matchesCustomerId ? customerOf.get(c.matchesCustomerId) : undefined;
+    const street = customer ? streetAddress(customer.id, customer.country) : null;
+    const address: Record<string, string> = customer && street
+      ? { address: street.line1, city: street.city, zip: street.postalCode, country: countryAsTyped(customer.country, 'xero') }
+      : {};
     portal.stores.companies.load(
       newCrmObject(
         c.id,
         c.createdAt,
         c.updatedAt,
-        { name: c.name, domain: c.domain, hubspot_owner_id: c.ownerId },
+        { name: c.name, domain: c.domain, hubspot_owner_id: c.ownerId, ...address },
         'companies',
       ),
     );

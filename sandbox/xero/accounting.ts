@@ -15,6 +15,8 @@ import type { XeroStore } from './store.ts';
 import { INVOICE_STATUSES, type HistoryRecord, type XeroInvoice } from './types.ts';
 import type { Predicate } from './where.ts';
 import { registerInvoiceCreate } from './invoice-create.ts';
+import { registerAllocations } from './allocations.ts';
+import type { WebhookSender } from './webhooks.ts';
 
 const INVOICE_FIELDS = new Set([
   'Type', 'InvoiceID', 'InvoiceNumber', 'Reference', 'AmountDue', 'AmountPaid', 'AmountCredited', 'CurrencyRate',
@@ -34,7 +36,13 @@ const CREDIT_FIELDS = new Set([
   'Total', 'UpdatedDateUTC', 'CurrencyCode', 'CurrencyRate', 'FullyPaidOnDate', 'RemainingCredit',
 ]);
 const OVERPAYMENT_FIELDS = new Set([
-  'OverpaymentID', 'Type', 'Contact', 'Date', 'Status', 'SubTotal', 'TotalTax', 'Total', 'UpdatedDateUTC',
+  'OverpaymentID', 'Type', 'Reference', 'Contact', 'Date', 'Status', 'SubTotal', 'TotalTax', 'Total', 'UpdatedDateUTC',
+  'CurrencyCode', 'CurrencyRate', 'RemainingCredit',
+]);
+
+// https://developer.xero.com/documentation/api/accounting/prepayments#get-prepayments
+const PREPAYMENT_FIELDS = new Set([
+  'PrepaymentID', 'Type', 'Reference', 'Contact', 'Date', 'Status', 'SubTotal', 'TotalTax', 'Total', 'UpdatedDateUTC',
   'CurrencyCode', 'CurrencyRate', 'RemainingCredit',
 ]);
 
@@ -63,6 +71,8 @@ export interface AccountingDeps {
   store: XeroStore;
   now: () => number;
   written: WrittenBack[];
+  /** Where the webhooks of changes made through the API go (allocations). */
+  webhooks?: WebhookSender;
 }
 
 export function registerAccounting(api: FastifyInstance, deps: AccountingDeps): void {
@@ -107,6 +117,12 @@ export function registerAccounting(api: FastifyInstance, deps: AccountingDeps): 
     table: store.overpayments, key: 'Overpayments', typeName: 'Overpayment', fields: OVERPAYMENT_FIELDS, idField: 'OverpaymentID',
   });
 
+  // https://developer.xero.com/documentation/api/accounting/prepayments#get-prepayments — paged like
+  // the other collections (page, pageSize up to 1000, If-Modified-Since, where, order).
+  serve('/Prepayments', {
+    table: store.prepayments, key: 'Prepayments', typeName: 'Prepayment', fields: PREPAYMENT_FIELDS, idField: 'PrepaymentID',
+  });
+
   // https://developer.xero.com/documentation/api/accounting/organisation — the fields connect reads.
   api.get('/Organisation', async (_request, reply) => reply.send({
     Organisations: [{
@@ -120,6 +136,7 @@ export function registerAccounting(api: FastifyInstance, deps: AccountingDeps): 
   registerInvoiceRoutes(api, deps);
   // New invoices (late fees posted by Relance): sandbox/xero/invoice-create.ts.
   registerInvoiceCreate(api, deps);
+  registerAllocations(api, deps);
 }
 
 function registerInvoiceRoutes(api: FastifyInstance, deps: AccountingDeps): void {

@@ -27,8 +27,9 @@ function tableOf(store: XeroStore, entity: string): { table: Table<object>; kind
   const e = entity.toLowerCase().replace(/s$/, '');
   if (e === 'invoice') return { table: store.invoices as Table<object>, kind: 'invoice', category: 'INVOICE' };
   if (e === 'contact' || e === 'customer') return { table: store.contacts as Table<object>, kind: 'contact', category: 'CONTACT' };
-  if (e === 'creditnote') return { table: store.creditNotes as Table<object>, kind: 'creditNote', category: null };
+  if (e === 'creditnote') return { table: store.creditNotes as Table<object>, kind: 'creditNote', category: 'CREDITNOTE' };
   if (e === 'payment') return { table: store.payments as Table<object>, kind: 'payment', category: null };
+  if (e === 'prepayment') return { table: store.prepayments as Table<object>, kind: 'prepayment', category: null };
   if (e === 'overpayment') return { table: store.overpayments as Table<object>, kind: 'overpayment', category: null };
   throw new Error(`unknown Xero entity: ${entity}`);
 }
@@ -58,7 +59,9 @@ export function createControl(deps: ControlDeps): SimControl {
       const at = stamp(row);
       json.UpdatedDateUTC = msDate(at);
       table.touch(row, at);
-      if (category) await deps.webhooks.send([{ category, id: row.id, type: 'UPDATE', atMs: at }]);
+      // A CREDITNOTE event carries the note's Type and Status (xero-webhooks.yaml, CreditNoteWebhookEvent).
+      const data = category === 'CREDITNOTE' ? { data: { Type: String(json.Type), Status: String(json.Status) } } : {};
+      if (category) await deps.webhooks.send([{ category, id: row.id, type: 'UPDATE', atMs: at, ...data }]);
       return json;
     },
 

@@ -17,7 +17,8 @@ import { makeGate } from './gate.ts';
 import { addFormParser, registerIdentity, type AppIdentity } from './identity.ts';
 import { registerAccounting } from './accounting.ts';
 import { XeroLimits } from './limits.ts';
-import { seedStore } from './seed.ts';
+import { prepaymentFor, seedStore } from './seed.ts';
+import type { XeroPrepayment } from './types.ts';
 import { TokenIssuer } from './tokens.ts';
 import { WebhookSender, type IntentResult } from './webhooks.ts';
 import { payPage } from '../shared/pay-page.ts';
@@ -39,6 +40,11 @@ export interface XeroSimulator extends Simulator {
   intentToReceive(url: string): Promise<IntentResult>;
   /** The one organisation's tenant id (also in `credentials`). */
   tenantId: string;
+  /**
+   * Money a customer paid before any invoice (a RECEIVE-PREPAYMENT), as a Xero user records it;
+   * `customerId` is the world's id or the ContactID. The world seeds none.
+   */
+  recordPrepayment(input: { customerId: string; amountMinor: number; date: string; reference?: string }): XeroPrepayment;
 }
 
 export function createXeroSimulator(options: XeroSimulatorOptions): XeroSimulator {
@@ -83,7 +89,7 @@ export function createXeroSimulator(options: XeroSimulatorOptions): XeroSimulato
         if (error.statusCode && error.statusCode < 500) return validationError(reply, [error.message]);
         return reply.code(500).send({ ErrorNumber: 500, Type: 'UnknownErrorException', Message: error.message });
       });
-      registerAccounting(api, { store, now, written });
+      registerAccounting(api, { store, now, written, webhooks });
     },
     { prefix: '/api.xro/2.0' },
   );
@@ -105,6 +111,15 @@ export function createXeroSimulator(options: XeroSimulatorOptions): XeroSimulato
       webhookKey,
     },
     intentToReceive: (url) => webhooks.intentToReceive(url),
+    recordPrepayment(input) {
+      const contactId = store.xeroId('contact', input.customerId);
+      const contact = store.contacts.get(contactId.toLowerCase());
+      if (!contact) throw new Error(`no Xero contact ${input.customerId}`);
+      if (!Number.isInteger(input.amountMinor) || input.amountMinor <= 0) throw new Error('amountMinor must be a positive integer');
+      const row = prepaymentFor(store, `run:${store.next()}`, contact.id, input.amountMinor, contact.json.DefaultCurrency, input.date, input.reference ?? '', now());
+      store.prepayments.put(row);
+      return row.json;
+    },
   };
 }
 

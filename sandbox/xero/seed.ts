@@ -22,6 +22,7 @@ import type {
   XeroInvoice,
   XeroOverpayment,
   XeroPayment,
+  XeroPrepayment,
 } from './types.ts';
 
 /** One supplier bill per this many sales invoices. */
@@ -324,13 +325,58 @@ export function overpaymentFor(
   const value = amount(minor, cur);
   const json: XeroOverpayment = {
     OverpaymentID: id,
+    ID: id,
     Type: 'RECEIVE-OVERPAYMENT',
-    Contact: { ContactID: contactId, Name: contact?.Name ?? '' },
+    Reference: '',
+    Contact: contactRef(contactId, contact?.Name ?? '', store),
     Date: msDay(date),
     DateString: dayString(date),
     Status: 'AUTHORISED',
     LineAmountTypes: 'NoTax',
     LineItems: [lineItem(store, `op:${key}`, 'Overpayment', minor, cur)],
+    SubTotal: value,
+    TotalTax: 0,
+    Total: value,
+    UpdatedDateUTC: msDate(updatedMs),
+    CurrencyCode: cur,
+    CurrencyRate: 1,
+    RemainingCredit: value,
+    Allocations: [],
+    Payments: [],
+    HasAttachments: false,
+  };
+  return { id, updatedMs, json };
+}
+
+/**
+ * A customer prepayment (RECEIVE-PREPAYMENT) of `minor`, not yet allocated. The world has none: the
+ * sandbox makes them at run time (`XeroSimulator.recordPrepayment`), as a Xero user receives money
+ * before the invoice exists. https://developer.xero.com/documentation/api/accounting/prepayments
+ */
+export function prepaymentFor(
+  store: XeroStore,
+  key: string,
+  contactId: string,
+  minor: number,
+  cur: string,
+  date: string,
+  reference: string,
+  updatedMs: number,
+): Row<XeroPrepayment> {
+  const id = guidFor(store.seed, 'prepayment', key);
+  const contact = store.contacts.get(contactId)?.json;
+  const value = amount(minor, cur);
+  const json: XeroPrepayment = {
+    PrepaymentID: id,
+    ID: id,
+    Type: 'RECEIVE-PREPAYMENT',
+    Reference: reference,
+    Contact: contactRef(contactId, contact?.Name ?? '', store),
+    Date: msDay(date),
+    DateString: dayString(date),
+    Status: 'AUTHORISED',
+    LineAmountTypes: 'NoTax',
+    LineItems: [lineItem(store, `pp:${key}`, 'Prepayment', minor, cur)],
     SubTotal: value,
     TotalTax: 0,
     Total: value,
@@ -379,10 +425,11 @@ function creditNoteRow(store: XeroStore, cn: WorldCreditNote): Row<XeroCreditNot
   }
   const json: XeroCreditNote = {
     CreditNoteID: id,
+    ID: id,
     CreditNoteNumber: cn.number,
     Type: 'ACCRECCREDIT',
     Reference: '',
-    Contact: { ContactID: contactId, Name: contact?.Name ?? '' },
+    Contact: contactRef(contactId, contact?.Name ?? '', store),
     Date: msDay(cn.issueDate),
     DateString: dayString(cn.issueDate),
     Status: cn.remainingMinor === 0 ? 'PAID' : 'AUTHORISED',

@@ -10,6 +10,7 @@ import type {
   XeroInvoice,
   XeroOverpayment,
   XeroPayment,
+  XeroPrepayment,
 } from './types.ts';
 
 export class XeroStore {
@@ -18,6 +19,7 @@ export class XeroStore {
   readonly payments = new Table<XeroPayment>();
   readonly creditNotes = new Table<XeroCreditNote>();
   readonly overpayments = new Table<XeroOverpayment>();
+  readonly prepayments = new Table<XeroPrepayment>();
   readonly ledgers = new Map<string, InvoiceLedger>();
   /** World id → Xero GUID, per kind ("contact", "invoice", "payment", "creditNote"). */
   readonly idOf = new Map<string, string>();

@@ -5,6 +5,7 @@
  * https://developer.xero.com/documentation/api/accounting/payments
  * https://developer.xero.com/documentation/api/accounting/creditnotes
  * https://developer.xero.com/documentation/api/accounting/overpayments
+ * https://developer.xero.com/documentation/api/accounting/prepayments
  */
 export type InvoiceStatus = 'DRAFT' | 'SUBMITTED' | 'AUTHORISED' | 'PAID' | 'VOIDED' | 'DELETED';
 export const INVOICE_STATUSES: readonly InvoiceStatus[] = ['DRAFT', 'SUBMITTED', 'AUTHORISED', 'PAID', 'VOIDED', 'DELETED'];
@@ -140,6 +141,8 @@ export interface Allocation {
 
 export interface XeroCreditNote {
   CreditNoteID: string;
+  /** Xero repeats the id as `ID` in credit notes, overpayments and prepayments. */
+  ID: string;
   CreditNoteNumber: string;
   Type: 'ACCRECCREDIT' | 'ACCPAYCREDIT';
   Reference: string;
@@ -163,11 +166,40 @@ export interface XeroCreditNote {
 
 export interface XeroOverpayment {
   OverpaymentID: string;
+  ID: string;
   Type: 'RECEIVE-OVERPAYMENT';
+  Reference: string;
   Contact: { ContactID: string; Name: string };
   Date: string;
   DateString: string;
   Status: 'AUTHORISED' | 'PAID';
+  LineAmountTypes: 'NoTax';
+  LineItems: LineItem[];
+  SubTotal: number;
+  TotalTax: number;
+  Total: number;
+  UpdatedDateUTC: string;
+  CurrencyCode: string;
+  CurrencyRate: number;
+  RemainingCredit: number;
+  Allocations: Allocation[];
+  Payments: PaymentSummary[];
+  HasAttachments: boolean;
+}
+
+/**
+ * A customer's prepayment (RECEIVE-PREPAYMENT): money received before the invoice exists, spent by
+ * allocating it to invoices later. https://developer.xero.com/documentation/api/accounting/prepayments
+ */
+export interface XeroPrepayment {
+  PrepaymentID: string;
+  ID: string;
+  Type: 'RECEIVE-PREPAYMENT';
+  Reference: string;
+  Contact: { ContactID: string; Name: string };
+  Date: string;
+  DateString: string;
+  Status: 'AUTHORISED' | 'PAID' | 'VOIDED';
   LineAmountTypes: 'NoTax';
   LineItems: LineItem[];
   SubTotal: number;

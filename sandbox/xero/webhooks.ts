@@ -7,7 +7,12 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 
-export type EventCategory = 'INVOICE' | 'CONTACT';
+// xero-webhooks.yaml: CONTACT, INVOICE, SUBSCRIPTION and CREDITNOTE; a CREDITNOTE event carries
+// `data: {Type, Status}` (CreditNoteWebhookEvent). There is no category for payments, overpayments
+// or prepayments: Xero notifies those only through the invoices they change.
+export type EventCategory = 'INVOICE' | 'CONTACT' | 'CREDITNOTE';
+
+const RESOURCE: Record<EventCategory, string> = { INVOICE: 'Invoices', CONTACT: 'Contacts', CREDITNOTE: 'CreditNotes' };
 
 export interface WebhookEvent {
   resourceUrl: string;
@@ -17,6 +22,7 @@ export interface WebhookEvent {
   eventCategory: EventCategory;
   tenantId: string;
   tenantType: 'ORGANISATION';
+  data?: { Type: string; Status: string };
 }
 
 export interface WebhookBatch {
@@ -66,11 +72,11 @@ export class WebhookSender {
   ) {}
 
   /** Sends one batch for changed records (when a target is set); returns the delivery. */
-  async send(changes: { category: EventCategory; id: string; type: 'CREATE' | 'UPDATE'; atMs: number }[]): Promise<Delivery | null> {
+  async send(changes: { category: EventCategory; id: string; type: 'CREATE' | 'UPDATE'; atMs: number; data?: { Type: string; Status: string } }[]): Promise<Delivery | null> {
     if (!this.target || changes.length === 0) return null;
     const first = this.sequence + 1;
     const events: WebhookEvent[] = changes.map((c) => ({
-      resourceUrl: `${this.resourceBase()}/api.xro/2.0/${c.category === 'INVOICE' ? 'Invoices' : 'Contacts'}/${c.id}`,
+      resourceUrl: `${this.resourceBase()}/api.xro/2.0/${RESOURCE[c.category]}/${c.id}`,
       resourceId: c.id,
       // Xero writes the event time without a zone, in UTC, to the millisecond.
       eventDateUtc: new Date(c.atMs).toISOString().replace('Z', ''),
@@ -78,6 +84,7 @@ export class WebhookSender {
       eventCategory: c.category,
       tenantId: this.tenantId,
       tenantType: 'ORGANISATION',
+      ...(c.data ? { data: c.data } : {}),
     }));
     this.sequence += events.length;
     const batch: WebhookBatch = { events, firstEventSequence: first, lastEventSequence: this.sequence, entropy: entropy() };

@@ -18,6 +18,7 @@ import { HttpError, notFound } from './http-errors.ts';
 import { defineRoute } from './route.ts';
 import { inPgTransaction } from './transaction.ts';
 import { syncActivity } from './sync-activity.ts';
+import { mappingWarnings } from './mapping-warnings.ts';
 import { connectionFreshness, syncScheduleFrom } from '../../core/sync/freshness.ts';
 
 const connectionParams = orgParams.extend({ connectionId: z.uuid() });
@@ -87,7 +88,9 @@ export function connectionRoutes(app: FastifyInstance, scope: ApiScope, apps: Pr
     const activity = await syncActivity(db, row.id);
     if (membership.assignedOnly && activity.sync) activity.sync.error = null;
     const fresh = await connectionFreshness(scope.pool, [row.id], syncScheduleFrom());
-    return { ...scoped(toJson(row), membership.assignedOnly), freshness: fresh.get(row.id) ?? null, cursors: cursors.map((c) => ({ entity: c.entity, syncedAt: c.updatedAt.toISOString() })), ...activity };
+    // Issue 13.7: values the mapping kept as written (an unknown country) rather than refused.
+    const warnings = await mappingWarnings(db, row.id, membership.assignedOnly);
+    return { ...scoped(toJson(row), membership.assignedOnly), freshness: fresh.get(row.id) ?? null, cursors: cursors.map((c) => ({ entity: c.entity, syncedAt: c.updatedAt.toISOString() })), ...activity, mappingWarnings: warnings };
   });
 
   defineRoute(app, registry, { method: 'POST', url: '/api/organizations/:orgId/connections/:connectionId/disconnect', summary: 'Disconnect (its jobs stop; data is kept)', tag: 'connections', params: connectionParams }, async ({ principal, params }) => {

@@ -47,6 +47,7 @@ export async function completeConnection(deps: { pool: pg.Pool; keys: KeyRing },
     });
     // The source's own address (the letters' sender block) and time zone, where the organization has none.
     await fillOrganizationFacts(deps.pool, organizationId, { senderAddress: info.senderAddress ?? null, timezone: info.timezone ?? null });
+    if (input.organizationId) await adoptAccountFacts(deps.pool, input.organizationId, input.provider, { homeCurrency, country: info.country });
     return await createConnection(deps.pool, deps.keys, {
       organizationId,
       provider: input.provider,
@@ -57,4 +58,20 @@ export async function completeConnection(deps: { pool: pg.Pool; keys: KeyRing },
   } finally {
     await limiter.stop();
   }
+}
+
+/**
+ * Issue 13.6, a connect from the console into an organization: the organization's base currency and
+ * country are the accounting source's (Xero's Organisation, QuickBooks' CompanyInfo) when this is its
+ * first accounting connection, so a GBP tenant makes a GBP / GB organization, never USD / US. Once
+ * it has a ledger the organization keeps its facts (an admin corrects them); HubSpot says nothing.
+ */
+async function adoptAccountFacts(pool: pg.Pool, organizationId: string, provider: Provider, facts: { homeCurrency: string | null; country: string | null }): Promise<void> {
+  if (provider === 'hubspot' || (!facts.homeCurrency && !facts.country)) return;
+  await pool.query(
+    `UPDATE organizations o SET base_currency = COALESCE($2, o.base_currency), country = COALESCE($3, o.country)
+      WHERE o.id = $1
+        AND NOT EXISTS (SELECT 1 FROM connections c WHERE c.organization_id = o.id AND c.provider IN ('quickbooks', 'xero') AND c.status <> 'disconnected')`,
+    [organizationId, facts.homeCurrency, facts.country],
+  );
 }

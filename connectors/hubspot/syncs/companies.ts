@@ -8,5 +8,6 @@ export const companies: HubSpotObjectSync = {
   stream: { name: 'company', produces: [] },
   objectType: 'companies',
   modifiedProperty: 'hs_lastmodifieddate',
-  properties: ['name', 'domain', 'hubspot_owner_id', 'hs_lastmodifieddate', ...RELANCE_PROPERTY_NAMES],
+  // The address parts (HubSpot's default company properties) feed the customer's postal address.
+  properties: ['name', 'domain', 'hubspot_owner_id', 'hs_lastmodifieddate', 'address', 'address2', 'city', 'state', 'zip', 'country', ...RELANCE_PROPERTY_NAMES],
 };

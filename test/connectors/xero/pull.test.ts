@@ -178,8 +178,9 @@ describe('xero pull: runs, cursors and bad answers', () => {
 
   it('describes its streams in sync order, contacts first', () => {
     const description = xeroConnector.describe();
-    expect(description.streams.map((s) => s.name)).toEqual(['customer', 'invoice', 'payment', 'creditNote', 'overpayment']);
+    expect(description.streams.map((s) => s.name)).toEqual(['customer', 'invoice', 'payment', 'creditNote', 'overpayment', 'prepayment']);
     expect(description.profile.paging).toEqual({ style: 'page', pageSize: 1000, firstPage: 1 });
     expect(description.streams.find((s) => s.name === 'overpayment')!.produces).toEqual([{ entity: 'payment', mapping: 'overpayment' }]);
+    expect(description.streams.find((s) => s.name === 'prepayment')!.produces).toEqual([{ entity: 'payment', mapping: 'prepayment' }]);
   });
 });

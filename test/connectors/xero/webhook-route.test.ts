@@ -68,7 +68,8 @@ describe('POST /webhooks/xero', () => {
     } finally {
       xero.sim.control.setWebhookTarget(null);
     }
-    expect(queued).toEqual([{ connectionId, streams: ['invoice'] }]);
+    // With the money streams Xero notifies only through the invoice (issue 13.5).
+    expect(queued).toEqual([{ connectionId, streams: ['invoice', 'payment', 'overpayment', 'prepayment'] }]);
     // The webhook itself syncs nothing: cursors are untouched.
     const after = await db.pool.query<{ n: string }>('SELECT count(*) AS n FROM sync_cursors WHERE connection_id = $1', [connectionId]);
     expect(after.rows[0]!.n).toBe(rows[0]!.n);

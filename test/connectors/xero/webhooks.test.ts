@@ -36,9 +36,11 @@ describe('xero webhook signature', () => {
 
 describe('xero webhook body', () => {
   it('names the tenant, the stream and the record of each event', () => {
-    expect(xeroConnector.parseWebhook(JSON.parse(raw))).toEqual([
-      { accountId: '3d2c1b0a-9f8e-4d7c-8b6a-5f4e3d2c1b0a', stream: 'invoice', externalId: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d', operation: 'update' },
-    ]);
+    // An invoice's event also names the money streams Xero has no event for (13.5): payments,
+    // overpayments and prepayments applied to it are re-read with it.
+    expect(xeroConnector.parseWebhook(JSON.parse(raw))).toEqual(['invoice', 'payment', 'overpayment', 'prepayment'].map((stream) => (
+      { accountId: '3d2c1b0a-9f8e-4d7c-8b6a-5f4e3d2c1b0a', stream, externalId: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d', operation: 'update' }
+    )));
   });
 
   it('maps contacts to the customer stream and skips categories a sync does not read', () => {

@@ -438,4 +438,9 @@ export default {
   'settings.sourceFactsHelp': 'Read from your accounting software when it was connected. Correct them here if they are wrong.',
   'settings.baseCurrency': 'Base currency (ISO 4217, e.g. GBP)',
   'settings.country': 'Country (ISO 3166-1, e.g. GB)',
+  // wave4/xerohub: the organization's facts on the Connections page (issue 13.6)
+  'connections.mappingWarnings': '{count} value(s) kept as written, not understood (fix them at the source)',
+  'customer.languageSynced': 'Synced language: {language}',
+  'customer.languageOverridden': 'Override: {language} (wins over the synced language)',
+  'connections.organizationFacts': 'Organization: base currency {currency}, country {country}',
 };

@@ -438,4 +438,9 @@ export default {
   'settings.sourceFactsHelp': 'Lus dans votre logiciel comptable à la connexion. Corrigez-les ici s’ils sont faux.',
   'settings.baseCurrency': 'Devise de base (ISO 4217, p. ex. EUR)',
   'settings.country': 'Pays (ISO 3166-1, p. ex. FR)',
+  // wave4/xerohub: the organization's facts on the Connections page (issue 13.6)
+  'connections.mappingWarnings': '{count} valeur(s) gardée(s) telle(s) quelle(s), non comprise(s) (à corriger à la source)',
+  'customer.languageSynced': 'Langue synchronisée : {language}',
+  'customer.languageOverridden': 'Forcée : {language} (prime sur la langue synchronisée)',
+  'connections.organizationFacts': 'Organisation : devise de base {currency}, pays {country}',
 };

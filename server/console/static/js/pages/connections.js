@@ -75,6 +75,7 @@ export async function connectionsPage(main, _params, { errorBox, query }) {
         h('span', { class: `badge status-${c.status}` }, t(`status.${c.status}`))),
       h('p', { class: 'muted wrap' }, `${t('connections.lastError')}: ${lastError(c.lastError)}`),
       syncLine(c.sync),
+      warningList(c.mappingWarnings),
       h('table', { class: 'sync-table' },
         h('thead', {}, h('tr', {}, h('th', {}, t('connections.entity')), h('th', { class: 'num' }, t('connections.count')), h('th', {}, t('connections.synced')))),
         h('tbody', {}, entityRows(c))),
@@ -93,13 +94,25 @@ export async function connectionsPage(main, _params, { errorBox, query }) {
           await api(orgPath(`/connections/${c.id}/disconnect`), { method: 'POST' });
         }) }, t('connections.disconnect'))));
   }
+  // The organization's own facts (issue 13.6): base currency and country, as the accounting source said at connect.
+  const facts = h('p', { class: 'muted', id: 'organization-facts' });
+  api(orgPath('')).then((o) => mount(facts, t('connections.organizationFacts', { currency: o.baseCurrency, country: o.country }))).catch(() => null);
   mount(main,
     h('h1', {}, t('connections.title')),
+    facts,
     connected ? h('p', { class: 'ok', role: 'status', id: 'connected-notice' }, t('connections.connected')) : null,
     notice, body, admin ? await connectButtons(showError) : null);
   await refresh();
   const timer = setInterval(refresh, REFRESH_MS);
   return () => clearInterval(timer);
+}
+
+/** Issue 13.7: what the mapping kept as written (an unknown country), so an admin can fix it at the source. */
+function warningList(w) {
+  if (!w || !w.count) return null;
+  return h('details', { class: 'mapping-warnings', 'data-warnings': String(w.count) },
+    h('summary', {}, t('connections.mappingWarnings', { count: w.count })),
+    h('ul', {}, w.items.map((item) => h('li', { class: 'wrap' }, item))));
 }
 
 /** One row per entity the connection has records or a cursor for: how many, and when last synced. */

@@ -11,6 +11,7 @@ import { addressPanel } from './customer-address.js';
 import { collectionsPanel } from './customer-collections.js';
 import { figuresPanel, holdsPanel, timelineEntry, workPanel } from './customer-workspace.js';
 import { customerCreditPanel } from './credit.js';
+import { languagePanel } from './customer-language.js';
 
 export async function customerPage(main, [customerId], { errorBox }) {
   const base = orgPath(`/customers/${customerId}`);
@@ -36,6 +37,7 @@ export async function customerPage(main, [customerId], { errorBox }) {
   const [holds, work, credit] = await Promise.all([holdsPanel(customerId, invoices.items, reload), workPanel(customerId, invoices.items, reload),
     // The hold and the payer score by month (pages/credit.js); the page stands without them.
     customerCreditPanel(customerId).catch(() => null), address.load()]);
+  const languageBox = await languagePanel(customerId, errorBox);
   mount(main,
     h('h1', {}, c.name, c.paused ? h('span', { class: 'badge' }, t('customers.paused')) : null),
     h('p', {}, h('a', { id: 'conversation-link', href: `#/customers/${customerId}/conversation` }, t('inbox.conversation'))),
@@ -46,6 +48,7 @@ export async function customerPage(main, [customerId], { errorBox }) {
     figuresPanel(c.worklist),
     holds,
     credit,
+    languageBox,
     h('div', { class: 'columns' },
       h('section', {},
         h('h2', {}, t('customer.invoices')),
