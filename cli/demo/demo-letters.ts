@@ -1,6 +1,7 @@
 /**
- * What the demo's letters need that no person is there to give. First the sender's address: the
- * connectors do not read the company's own address from the providers yet, so an organization of
+ * What the demo's letters need that no person is there to give. First the sender's address: connect
+ * reads the company's own address from QuickBooks' CompanyInfo and Xero's Organisation, but a source
+ * that has none (HubSpot is no ledger) leaves the organization without one, so an organization of
  * the demo without one gets a made-up address of its country (audited under `cli:demo`, and said
  * in the summary), as an admin would type it in the settings. Then the demo's approvals: the shipped scenarios send a formal-notice letter only once a person has
  * approved it (as a credit manager would sign one). The demo has no person at the console while it

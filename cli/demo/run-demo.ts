@@ -101,7 +101,7 @@ export async function runDemo(rt: Runtime, opts: DemoOptions): Promise<DemoSumma
   // The formal-notice letters need a person's approval: the demo's admin gives it, audited (demo-letters.ts).
   const user = await ensureDemoUser(store.db, organizationIds);
   const senders = await ensureDemoSenderAddresses(store.db, organizationIds);
-  if (senders.length) notes.push(`letters: ${senders.join(', ')} had no sender address (the connectors do not read the company's own yet): the demo gave ${senders.length === 1 ? 'it' : 'each'} one, editable in the console's settings`);
+  if (senders.length) notes.push(`letters: ${senders.join(', ')} had no sender address from its source: the demo gave ${senders.length === 1 ? 'it' : 'each'} one, editable in the console's settings`);
   const approvals = await approveDemoLetters(store.db, organizationIds, user);
 
   opts.say('sending reminders to the local mail catcher…');

@@ -1,18 +1,53 @@
 /**
  * What connect time learns once about the tenant: its name, base currency and country, from the
  * Organisation endpoint (the sandbox serves it too), with the name from the tenant list when the
- * endpoint is not there.
+ * endpoint is not there, and its own postal address for the letters' sender block.
  * https://developer.xero.com/documentation/api/accounting/organisation
  */
 import { z } from 'zod';
 import { NotFound } from '../../core/errors.ts';
+import { toCountryCode } from '../../core/mapping/countries.ts';
+import type { PostalAddress } from '../../core/store/schema/columns.ts';
 import type { AccountInfo } from '../contract.ts';
 import { connectionsUrlFor, listTenants } from './auth.ts';
 import type { XeroClient } from './client.ts';
 
-const organisationSchema = z.object({
-  Organisations: z.array(z.looseObject({ Name: z.string().optional(), BaseCurrency: z.string().optional(), CountryCode: z.string().optional() })).min(1),
+const addressSchema = z.looseObject({
+  AddressType: z.string().optional(),
+  AddressLine1: z.string().optional(), AddressLine2: z.string().optional(), AddressLine3: z.string().optional(), AddressLine4: z.string().optional(),
+  City: z.string().optional(), Region: z.string().optional(), PostalCode: z.string().optional(), Country: z.string().optional(),
 });
+const organisationSchema = z.object({
+  Organisations: z.array(z.looseObject({
+    Name: z.string().optional(), BaseCurrency: z.string().optional(), CountryCode: z.string().optional(),
+    Addresses: z.array(addressSchema).optional().catch(undefined),
+  })).min(1),
+});
+
+/**
+ * The organisation's postal address (`POBOX`, the one Xero prints on invoices), else its `STREET`
+ * one, as the letters' sender block; null when neither has a street line.
+ * https://developer.xero.com/documentation/api/accounting/types#addresses
+ */
+export function senderAddressOf(addresses: z.infer<typeof addressSchema>[] | undefined, fallbackCountry: string | null): PostalAddress | null {
+  for (const type of ['POBOX', 'STREET']) {
+    const address = addresses?.find((a) => a.AddressType === type);
+    if (!address) continue;
+    const lines = [address.AddressLine1, address.AddressLine2, address.AddressLine3, address.AddressLine4].map((l) => l?.trim() ?? '').filter((l) => l !== '');
+    if (lines.length === 0) continue;
+    const raw = address.Country?.trim() || null;
+    const country = raw === null ? fallbackCountry : toCountryCode(raw);
+    return {
+      lines,
+      ...(address.City ? { city: address.City } : {}),
+      ...(address.PostalCode ? { postalCode: address.PostalCode } : {}),
+      ...(address.Region ? { region: address.Region } : {}),
+      ...(country ? { country } : {}),
+      ...(raw !== null && raw !== country ? { countryRaw: raw } : {}),
+    };
+  }
+  return null;
+}
 
 async function readOrganisation(client: XeroClient): Promise<AccountInfo | null> {
   try {
@@ -20,10 +55,12 @@ async function readOrganisation(client: XeroClient): Promise<AccountInfo | null>
     const parsed = organisationSchema.safeParse(answer.data);
     if (!parsed.success) return null;
     const org = parsed.data.Organisations[0]!;
+    const country = org.CountryCode && /^[A-Z]{2}$/.test(org.CountryCode) ? org.CountryCode : null;
     return {
       displayName: org.Name ?? null,
       homeCurrency: org.BaseCurrency && /^[A-Z]{3}$/.test(org.BaseCurrency) ? org.BaseCurrency : null,
-      country: org.CountryCode && /^[A-Z]{2}$/.test(org.CountryCode) ? org.CountryCode : null,
+      country,
+      senderAddress: senderAddressOf(org.Addresses, country),
     };
   } catch (error) {
     if (error instanceof NotFound) return null;
@@ -37,5 +74,10 @@ export async function accountInfo(client: XeroClient, accessToken: () => Promise
   if (fromOrganisation?.displayName) return fromOrganisation;
   const tenants = await listTenants(await accessToken(), connectionsUrlFor(baseUrl));
   const name = tenants.find((t) => t.tenantId === client.tenantId)?.tenantName ?? null;
-  return { displayName: name, homeCurrency: fromOrganisation?.homeCurrency ?? null, country: fromOrganisation?.country ?? null };
+  return {
+    displayName: name,
+    homeCurrency: fromOrganisation?.homeCurrency ?? null,
+    country: fromOrganisation?.country ?? null,
+    senderAddress: fromOrganisation?.senderAddress ?? null,
+  };
 }

@@ -11,6 +11,7 @@ import { notFound, queryParseError, validationError } from './errors.ts';
 import { randomUUID } from 'node:crypto';
 import { msDate } from './format.ts';
 import { ListInputError, Lister, listFilter, type ListSpec } from './listing.ts';
+import { streetAddress } from '../shared/addresses.ts';
 import type { XeroStore } from './store.ts';
 import { INVOICE_STATUSES, type HistoryRecord, type XeroInvoice } from './types.ts';
 import type { Predicate } from './where.ts';
@@ -129,7 +130,7 @@ export function registerAccounting(api: FastifyInstance, deps: AccountingDeps): 
       APIKey: '', Name: store.organisationName, LegalName: store.organisationName, PaysTax: true, Version: 'UK',
       OrganisationType: 'COMPANY', BaseCurrency: store.organisation.baseCurrency, CountryCode: store.organisation.countryCode,
       IsDemoCompany: false, OrganisationStatus: 'ACTIVE', Timezone: 'GMTSTANDARDTIME', OrganisationEntityType: 'COMPANY',
-      ShortCode: '!sandbox', OrganisationID: store.tenantId, Addresses: [], Phones: [], ExternalLinks: [], PaymentTerms: {},
+      ShortCode: '!sandbox', OrganisationID: store.tenantId, Addresses: organisationAddresses(store.organisation.countryCode), Phones: [], ExternalLinks: [], PaymentTerms: {},
     }],
   }));
 
@@ -137,6 +138,16 @@ export function registerAccounting(api: FastifyInstance, deps: AccountingDeps): 
   // New invoices (late fees posted by Relance): sandbox/xero/invoice-create.ts.
   registerInvoiceCreate(api, deps);
   registerAllocations(api, deps);
+}
+
+/**
+ * The organisation's own addresses as Xero lists them (`Addresses` of `AddressType` POBOX, the postal
+ * one, and STREET): https://developer.xero.com/documentation/api/accounting/types#addresses
+ */
+function organisationAddresses(country: string): Record<string, string>[] {
+  const street = streetAddress('organisation-1', country);
+  const address = { AddressLine1: street.line1, City: street.city, PostalCode: street.postalCode, Country: country };
+  return [{ AddressType: 'POBOX', ...address }, { AddressType: 'STREET', ...address }];
 }
 
 function registerInvoiceRoutes(api: FastifyInstance, deps: AccountingDeps): void {

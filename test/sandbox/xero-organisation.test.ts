@@ -22,7 +22,11 @@ it('a GBP organisation in the United Kingdom is read as GBP / GB, not USD / US',
       limiter,
       policy: defaultRetryPolicy(),
     });
-    expect(await session.accountInfo!()).toEqual({ displayName: sandbox.world.xero.organizationName, homeCurrency: 'GBP', country: 'GB' });
+    expect(await session.accountInfo!()).toEqual({
+      displayName: sandbox.world.xero.organizationName, homeCurrency: 'GBP', country: 'GB',
+      // The organisation's own postal address, the letters' sender block.
+      senderAddress: expect.objectContaining({ lines: [expect.stringMatching(/Market Street$/)], country: 'GB' }),
+    });
   } finally {
     await limiter.stop();
   }
