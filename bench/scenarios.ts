@@ -75,7 +75,11 @@ async function backendCpuSeconds(store: Store): Promise<number | null> {
   return ticks / 100;
 }
 
-interface RunFigures { seconds: number; peakRssMb: number; customers: number; inserted: number; nodeCpuSeconds: number }
+interface RunFigures {
+  seconds: number; peakRssMb: number; customers: number; inserted: number; nodeCpuSeconds: number;
+  /** The workers' own backends (each reads its own before it ends); absent for the run in this process. */
+  workerPostgresCpuSeconds?: number | null;
+}
 
 /** The run in this process; peak RSS is the process's own high-water mark (seeding included). */
 async function runHere(store: Store, org: string): Promise<RunFigures> {
@@ -124,6 +128,7 @@ async function runInWorkers(store: Store, url: string, org: string, workers: num
   return {
     seconds, peakRssMb: Math.max(...results.map((r) => r.peakRssMb!)), customers: sum('customers'), inserted: sum('inserted'),
     nodeCpuSeconds: sum('nodeCpuSeconds'),
+    workerPostgresCpuSeconds: results.some((r) => r.postgresCpuSeconds === null) ? null : sum('postgresCpuSeconds'),
   };
 }
 
@@ -163,8 +168,13 @@ export async function runScenariosBench(options: ScenariosBenchOptions): Promise
           timeRatio: round(timeRatio),
           memoryRatio: round(memoryRatio),
           nodeCpuSeconds: round(run.nodeCpuSeconds, 2),
-          // Only the pool's backends of this process: a worker's own backends end with it.
-          ...(pgCpu0 !== null && pgCpu1 !== null && workers === 1 && { postgresCpuSeconds: round(pgCpu1 - pgCpu0, 2) }),
+          // This process's backends (the run, or opening it), plus the workers' own, each read by its worker.
+          ...(pgCpu0 !== null && pgCpu1 !== null && run.workerPostgresCpuSeconds !== null && {
+            postgresCpuSeconds: round(pgCpu1 - pgCpu0 + (run.workerPostgresCpuSeconds ?? 0), 2),
+          }),
+          ...(pgCpu0 !== null && pgCpu1 !== null && run.workerPostgresCpuSeconds !== null && {
+            cpuSeconds: round(run.nodeCpuSeconds + pgCpu1 - pgCpu0 + (run.workerPostgresCpuSeconds ?? 0), 2),
+          }),
           loadAverage1mBefore: round(before[0]!, 2),
           loadAverage1mAfter: round(after[0]!, 2),
         },

@@ -35,6 +35,11 @@ function installSignalHandlers(): void {
   handlersInstalled = true;
   for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
     process.once(signal, () => {
+      // The drop ends the bench's own connections, so the bench fails and may exit first (code
+      // 1): whoever exits, the exit code is the signal's.
+      process.on('exit', () => {
+        process.exitCode = code;
+      });
       process.stderr.write(`${signal}: dropping ${live.size} scratch database(s)\n`);
       const drops = [...live].map(([name, server]) => onServer(server, dropStatement(name)).catch((error: unknown) => {
         process.stderr.write(`could not drop ${name}: ${error instanceof Error ? error.message : String(error)}\n`);

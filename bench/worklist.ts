@@ -15,7 +15,8 @@ import * as schema from '../core/store/schema/index.ts';
 import { listWorklist, type WorklistQuery } from '../core/worklist/index.ts';
 import { createScratchDatabase } from './scratch-database.ts';
 
-const SERVER = process.env.RELANCE_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+// DATABASE_URL's server, as every other bench (RELANCE_BENCH_DATABASE_URL first, as before).
+const SERVER = process.env.RELANCE_BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 /** What a collector waits for at most, per page, on the list of 100,000 customers. */
 const LIMIT_MS = 1000;
 

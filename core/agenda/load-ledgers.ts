@@ -8,7 +8,9 @@
  * daily run), so both runs read the store through the same queries.
  * In these ledgers `externalId`s are the store's uuids: actions are written against store rows.
  */
+import pg from 'pg';
 import { sql, type SQL } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
 import type { Db } from '../store/db.ts';
 import type { IsoDate } from '../calendar/index.ts';
 import type { CustomerLedger, Invoice, InvoiceAllocation, PromiseToPay } from '../ledger/index.ts';
@@ -74,11 +76,17 @@ async function loadCustomers(db: Queryable, organizationId: string, scope: Custo
   return rows;
 }
 
-async function loadInvoices(db: Queryable, organizationId: string, scope: CustomerScope, asOf: IsoDate): Promise<InvoiceRow[]> {
+/** The columns of an invoice row, in the order the query selects them (rows streamed as arrays). */
+const INVOICE_COLUMNS = [
+  'id', 'customer_id', 'number', 'issue_date', 'due_date', 'currency', 'total_minor', 'balance_minor', 'disputed', 'held',
+  'allocations', 'done',
+] as const;
+
+function invoicesQuery(organizationId: string, scope: CustomerScope, asOf: IsoDate): SQL {
   // Disputes and holds are few: one hashed set each. Allocations and done steps are joined for the
   // scope's invoices, so the planner picks a hash join or index probes by their size.
   // A step being sent counts as done: the next run must not plan it again behind the sender's back.
-  const { rows } = await db.execute<InvoiceRow>(sql`
+  return sql`
     SELECT i.id, i.customer_id, i.number, i.issue_date, i.due_date, i.currency,
       i.total_minor::text AS total_minor, i.balance_minor::text AS balance_minor,
       (i.disputed OR i.id IN (SELECT di.invoice_id FROM dispute_invoices di JOIN disputes d ON d.id = di.dispute_id
@@ -98,8 +106,50 @@ async function loadInvoices(db: Queryable, organizationId: string, scope: Custom
                   AND a.status IN ('sent', 'sending')
                 GROUP BY l.invoice_id) dn ON dn.invoice_id = i.id
     WHERE i.organization_id = ${organizationId} AND ${inScope(sql`i.customer_id`, scope)}
-      AND i.status = 'open' AND i.due_date IS NOT NULL`);
-  return rows;
+      AND i.status = 'open' AND i.due_date IS NOT NULL`;
+}
+
+const dialect = new PgDialect();
+
+/** The pg client a transaction runs on (a pool has none of its own): rows can be streamed from it. */
+function transactionClient(db: Queryable): pg.ClientBase | null {
+  const client = (db as { session?: { client?: unknown } }).session?.client;
+  if (!client || client instanceof pg.Pool || typeof (client as pg.ClientBase).query !== 'function') return null;
+  return client as pg.ClientBase;
+}
+
+/**
+ * Each invoice of the scope, handed to `onInvoice` as its row arrives. Inside a transaction (a
+ * part of the daily run) the rows are streamed as arrays and turned into invoices one by one, so
+ * no row outlives its conversion: materialising a part's 20,000 rows first kept them all alive
+ * into the old generation, and the garbage collector was a third of the run's Node CPU.
+ */
+async function forEachInvoice(db: Queryable, query: SQL, onInvoice: (row: InvoiceRow) => void): Promise<void> {
+  const client = transactionClient(db);
+  if (!client) {
+    const { rows } = await db.execute<InvoiceRow>(query);
+    for (const r of rows) onInvoice(r);
+    return;
+  }
+  const { sql: text, params } = dialect.sqlToQuery(query);
+  await new Promise<void>((resolve, reject) => {
+    let failed: unknown = null;
+    // rowMode is a Query option the types leave out (they know it on client.query only).
+    const q = new pg.Query({ text, values: params as unknown[], rowMode: 'array' } as pg.QueryConfig);
+    q.on('row', (values: unknown[]) => {
+      if (failed !== null) return;
+      const row = {} as Record<string, unknown>;
+      for (let i = 0; i < INVOICE_COLUMNS.length; i++) row[INVOICE_COLUMNS[i]!] = values[i];
+      try {
+        onInvoice(row as InvoiceRow);
+      } catch (e) {
+        failed = e;
+      }
+    });
+    q.on('error', reject);
+    q.on('end', () => (failed === null ? resolve() : reject(failed)));
+    void client.query(q);
+  });
 }
 
 function splitAllocations(text: string | null): InvoiceAllocation[] {
@@ -150,14 +200,13 @@ export async function loadLedgers(db: Queryable, organizationId: string, scope: 
   if ('ids' in scope && scope.ids.length === 0) return [];
   const customers = await loadCustomers(db, organizationId, scope, asOf);
   if (customers.length === 0) return [];
-  const invoices = await loadInvoices(db, organizationId, scope, asOf);
   const invoicesByCustomer = new Map<string, Invoice[]>();
-  for (const r of invoices) {
+  await forEachInvoice(db, invoicesQuery(organizationId, scope, asOf), (r) => {
     const list = invoicesByCustomer.get(r.customer_id);
     const invoice = toInvoice(r, asOf);
     if (list) list.push(invoice);
     else invoicesByCustomer.set(r.customer_id, [invoice]);
-  }
+  });
   return customers.map((c) => ({
     customer: {
       externalId: c.id, name: c.name, email: c.email, phone: c.phone, language: c.language,

@@ -1,8 +1,9 @@
 /**
- * Writes one batch of planned actions: one INSERT … ON CONFLICT (idempotency_key) DO NOTHING, one
- * INSERT … SELECT unnest of their action_invoices (parallel arrays, no per-row JSON), and the
- * cancellation of the batch's still-pending actions that the new plan replaces, in one
- * transaction. Re-runs and concurrent runs cannot duplicate an action.
+ * Writes one batch of planned actions: the cancellation of the batch's still-pending actions that
+ * the new plan replaces, then one statement that inserts the actions (ON CONFLICT (idempotency_key)
+ * DO NOTHING) and, in the same statement, the action_invoices of those it inserted (parallel
+ * arrays, no per-row JSON), in one transaction. Re-runs and concurrent runs cannot duplicate an
+ * action.
  */
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
@@ -121,40 +122,43 @@ export async function writeActions(tx: Queryable, w: BatchWrite): Promise<BatchO
                         WHERE k.key = actions.idempotency_key)`);
   let inserted = 0;
   if (rows.length > 0) {
-    const inserts = await tx.execute<{ id: string; idempotency_key: string }>(sql`
-      INSERT INTO actions (id, organization_id, customer_id, scenario_id, step, channel, template, status,
-                           idempotency_key, scheduled_for, currency, amount_due_minor, details)
-      SELECT id, ${w.organizationId}, "customerId", "scenarioId", step, channel, template, status,
-             key, ${w.asOf}::date, currency, "amountDue", details
-        FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(
-          id uuid, key text, "customerId" uuid, "scenarioId" uuid, step int, channel action_channel, template text,
-          status action_status, currency char(3), "amountDue" bigint, details jsonb)
-      ON CONFLICT (idempotency_key) DO NOTHING
-      RETURNING id, idempotency_key`);
-    inserted = inserts.rows.length;
-    if (inserted > 0) await insertLinks(tx, new Map(keys.map((k, i) => [k, w.actions[i]!])), inserts.rows);
+    // The links go in the same statement as their actions, keyed by the ids made here, and only
+    // for the actions this statement inserted (not those another run inserted first): one round
+    // trip, and nothing comes back but the count.
+    const actionIds: string[] = [];
+    const invoiceIds: string[] = [];
+    const levels: number[] = [];
+    for (let i = 0; i < rows.length; i++) {
+      const id = rows[i]!.id;
+      for (const l of w.actions[i]!.levels) {
+        actionIds.push(id);
+        invoiceIds.push(l.invoiceExternalId);
+        levels.push(l.step);
+      }
+    }
+    const result = await tx.execute<{ inserted: number }>(sql`
+      WITH inserted AS (
+        INSERT INTO actions (id, organization_id, customer_id, scenario_id, step, channel, template, status,
+                             idempotency_key, scheduled_for, currency, amount_due_minor, details)
+        SELECT id, ${w.organizationId}, "customerId", "scenarioId", step, channel, template, status,
+               key, ${w.asOf}::date, currency, "amountDue", details
+          FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(
+            id uuid, key text, "customerId" uuid, "scenarioId" uuid, step int, channel action_channel, template text,
+            status action_status, currency char(3), "amountDue" bigint, details jsonb)
+        ON CONFLICT (idempotency_key) DO NOTHING
+        RETURNING id),
+      links AS (
+        INSERT INTO action_invoices (action_id, invoice_id, level)
+        SELECT l.action_id, l.invoice_id, l.level
+          FROM unnest(${arrayLiteral(actionIds)}::uuid[], ${arrayLiteral(invoiceIds)}::uuid[], ${arrayLiteral(levels)}::int[])
+               AS l(action_id, invoice_id, level)
+         WHERE l.action_id IN (SELECT id FROM inserted)
+         -- In invoice order, successive rows of the invoice index land on the same or the next page.
+         ORDER BY l.invoice_id)
+      SELECT count(*)::int AS inserted FROM inserted`);
+    inserted = result.rows[0]!.inserted;
   }
   return { inserted, superseded: superseded.rowCount ?? 0 };
-}
-
-/** The links of the actions just inserted (not of those another run inserted first). */
-async function insertLinks(
-  tx: Queryable,
-  byKey: ReadonlyMap<string, PlannedAction>,
-  inserted: readonly { id: string; idempotency_key: string }[],
-): Promise<void> {
-  const links: { actionId: string; invoiceId: string; level: number }[] = [];
-  for (const row of inserted) {
-    for (const l of byKey.get(row.idempotency_key)!.levels) links.push({ actionId: row.id, invoiceId: l.invoiceExternalId, level: l.step });
-  }
-  const actionIds = links.map((l) => l.actionId);
-  const invoiceIds = links.map((l) => l.invoiceId);
-  const levels = links.map((l) => l.level);
-  await tx.execute(sql`
-    INSERT INTO action_invoices (action_id, invoice_id, level)
-    SELECT * FROM unnest(${arrayLiteral(actionIds)}::uuid[], ${arrayLiteral(invoiceIds)}::uuid[], ${arrayLiteral(levels)}::int[])
-    -- In invoice order, successive rows of the invoice index land on the same or the next page.
-     ORDER BY 2`);
 }
 
 /** Inserts the batch's actions and supersedes what they replace, in one transaction; returns the counts. */

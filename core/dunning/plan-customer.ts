@@ -3,7 +3,7 @@
  * feed it customer by customer from the store, and `simulate` from a ledger file.
  */
 import { toDayNumber } from '../calendar/index.ts';
-import { feesFor, invoiceFees } from '../fees/index.ts';
+import { invoiceFees, type Fees } from '../fees/index.ts';
 import { isOpenOn, openBalanceOn } from '../ledger/balance.ts';
 import type { CustomerLedger, Invoice, Scenario } from '../ledger/index.ts';
 import { itemLevel, type ItemLevel } from './levels.ts';
@@ -14,10 +14,12 @@ import type { CustomerPlan, PlanContext, PlannedAction, SkippedCustomer } from '
 interface LeveledItem {
   readonly invoice: Invoice;
   readonly level: ItemLevel;
+  /** The due date's day number, read once for the sort rather than on every comparison. */
+  readonly dueDay: number;
 }
 
 function byDueDateThenNumber(a: LeveledItem, b: LeveledItem): number {
-  const due = toDayNumber(a.invoice.dueDate) - toDayNumber(b.invoice.dueDate);
+  const due = a.dueDay - b.dueDay;
   if (due !== 0) return due;
   return a.invoice.number < b.invoice.number ? -1 : a.invoice.number > b.invoice.number ? 1 : 0;
 }
@@ -63,7 +65,7 @@ function planCurrency(ledger: CustomerLedger, scenario: Scenario, open: readonly
   const candidates: LeveledItem[] = [];
   for (const invoice of open) {
     const level = itemLevel(invoice, scenario.steps, asOf, organization.businessDaysOnly);
-    if (level) candidates.push({ invoice, level });
+    if (level) candidates.push({ invoice, level, dueDay: toDayNumber(invoice.dueDate) });
   }
   if (candidates.length === 0) return null;
   candidates.sort(byDueDateThenNumber);
@@ -89,6 +91,16 @@ function planCurrency(ledger: CustomerLedger, scenario: Scenario, open: readonly
     };
   }
   const invoices = listed.map((c) => c.invoice);
+  // Each invoice's fees once: the action's fees are their sum, as feesFor sums them.
+  const feesByInvoice: Record<string, Fees> = {};
+  let interest = 0n;
+  let fixed = 0n;
+  for (const inv of invoices) {
+    const f = invoiceFees(inv, asOf, organization.latePayment);
+    feesByInvoice[inv.externalId] = f;
+    interest += f.interest;
+    fixed += f.fixed;
+  }
   return {
     kind: 'action',
     action: {
@@ -103,8 +115,8 @@ function planCurrency(ledger: CustomerLedger, scenario: Scenario, open: readonly
       levels: listed.map((c) => ({ invoiceExternalId: c.invoice.externalId, step: c.level.step })),
       amountDue: invoices.reduce((sum, inv) => sum + openBalanceOn(inv, asOf), 0n),
       currency,
-      fees: feesFor(invoices, asOf, organization.latePayment),
-      feesByInvoice: Object.fromEntries(invoices.map((inv) => [inv.externalId, invoiceFees(inv, asOf, organization.latePayment)])),
+      fees: { interest, fixed, total: interest + fixed },
+      feesByInvoice,
     },
   };
 }

@@ -26,14 +26,26 @@ export interface Fees {
 
 export const NO_FEES: Fees = { interest: 0n, fixed: 0n, total: 0n };
 
+// A dated policy's rate depends on the due date only: a daily run asks it for a million invoices
+// that share a few hundred due dates. Kept per policy object (the run's, or the ledger file's), so
+// a changed policy is a new object and never sees another's rates; a rate that throws is not kept.
+const ratesByPolicy = new WeakMap<LatePaymentPolicy, Map<IsoDate, PercentRate>>();
+const RATE_CACHE_LIMIT = 10_000;
+
 /** The annual rate (percent) that applies to an invoice: for dated policies, fixed by its due date. */
 export function annualRateFor(invoice: Invoice, policy: LatePaymentPolicy): PercentRate {
   if (policy.policy === 'NONE') return percentPoints(0);
   if (policy.policy === 'CUSTOM') return policy.annualRate;
   if (!usesReferenceRate(policy)) return percentPoints(0);
+  let rates = ratesByPolicy.get(policy);
+  const cached = rates?.get(invoice.dueDate);
+  if (cached) return cached;
   const points =
     policy.policy === 'FR_B2B' ? FR_B2B_POINTS : policy.policy === 'EU_DIRECTIVE' ? EU_DIRECTIVE_POINTS : UK_LPCDA_POINTS;
-  return addRates(referenceRateOn(policy.referenceRates, invoice.dueDate), percentPoints(points));
+  const rate = addRates(referenceRateOn(policy.referenceRates, invoice.dueDate), percentPoints(points));
+  if (!rates || rates.size >= RATE_CACHE_LIMIT) ratesByPolicy.set(policy, (rates = new Map()));
+  rates.set(invoice.dueDate, rate);
+  return rate;
 }
 
 /** Late fees of one invoice on `asOf`; nothing when it is not overdue. */

@@ -14,6 +14,8 @@ import { addCustomer, addInvoice, seedOrganization, type OrgFixture } from './fi
 
 const SCRIPT = path.join(ROOT, 'test/agenda/run-worker.ts');
 const AS_OF = '2026-03-01';
+/** The stale pending action the kill test locks (left out of the tallies). */
+const STALE_KEY = 'test:stale-pending';
 
 let t: TestDatabase;
 const children: ChildProcess[] = [];
@@ -71,7 +73,8 @@ async function seedCustomers(n: number): Promise<{ f: OrgFixture; customers: str
 /** Actions per customer, and link rows per (action, invoice) that appear more than once. */
 async function tally(f: OrgFixture): Promise<{ perCustomer: Map<string, number>; links: number }> {
   const { rows } = await t.db.execute<{ customer_id: string; n: number }>(sql`
-    SELECT customer_id, count(*)::int AS n FROM actions WHERE organization_id = ${f.organizationId} GROUP BY customer_id`);
+    SELECT customer_id, count(*)::int AS n FROM actions WHERE organization_id = ${f.organizationId} AND idempotency_key <> ${STALE_KEY}
+     GROUP BY customer_id`);
   const links = await t.db.execute<{ n: number }>(sql`
     SELECT count(*)::int AS n FROM action_invoices l JOIN actions a ON a.id = l.action_id WHERE a.organization_id = ${f.organizationId}`);
   return { perCustomer: new Map(rows.map((r) => [r.customer_id, r.n])), links: links.rows[0]!.n };
@@ -113,16 +116,20 @@ describe('the daily run split across workers', () => {
     const runId = await openRun(t.db, f.organizationId, AS_OF, 3);
     const parts = await t.db.execute<{ part: number; first: string }>(sql`
       SELECT part, first_customer_id AS first FROM dunning_run_parts WHERE run_id = ${runId} ORDER BY part`);
-    // A customer of the second part, locked FOR UPDATE: inserting its action (whose foreign-key
-    // check takes a share lock on it) waits, so the worker is caught inside that part's transaction.
+    // A customer of the second part with a stale pending action, locked FOR UPDATE: the part's
+    // writer cancels that action (the new plan replaces it) and waits on the lock, so the worker is
+    // caught inside that part's transaction.
     const sorted = [...customers].sort();
     const blocked = sorted[3]!;
     expect(blocked >= parts.rows[1]!.first).toBe(true);
+    await t.db.execute(sql`
+      INSERT INTO actions (organization_id, customer_id, step, channel, status, idempotency_key, scheduled_for)
+      VALUES (${f.organizationId}, ${blocked}, 1, 'email', 'planned', ${STALE_KEY}, ${AS_OF}::date)`);
     const locker = await t.pool.connect();
     let worker: Worker | undefined;
     try {
       await locker.query('BEGIN');
-      await locker.query('SELECT 1 FROM customers WHERE id = $1 FOR UPDATE', [blocked]);
+      await locker.query('SELECT 1 FROM actions WHERE idempotency_key = $1 FOR UPDATE', [STALE_KEY]);
       worker = await startWorker(f, runId, 0);
       worker.child.stdin!.write('go\n');
       await waitFor('the first part to commit', async () => (worker!.output().includes('part 0') ? true : null));
@@ -156,6 +163,8 @@ describe('the daily run split across workers', () => {
     expect(perCustomer.size).toBe(12);
     expect([...perCustomer.values()].every((n) => n === 1)).toBe(true);
     expect(links).toBe(24);
+    const stale = await t.db.execute<{ status: string }>(sql`SELECT status FROM actions WHERE idempotency_key = ${STALE_KEY}`);
+    expect(stale.rows).toEqual([{ status: 'cancelled' }]);
     // A run repeated once all parts are done starts over, and finds every action already there.
     expect(await runOrganization(t.db, { organizationId: f.organizationId, asOf: AS_OF })).toMatchObject({ customers: 12, inserted: 0 });
   });

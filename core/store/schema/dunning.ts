@@ -3,8 +3,6 @@ import { sql } from 'drizzle-orm';
 import { boolean, date, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, currency, id, instant, minor, updatedAt } from './columns.ts';
 import { actionChannelEnum, actionStatusEnum } from './enums.ts';
-import { customers } from './customers.ts';
-import { invoices } from './ledger.ts';
 import { organizations } from './organizations.ts';
 
 /** A step as ARCHITECTURE §4 states it; validated by the dunning engine's zod schema on save. */
@@ -44,13 +42,12 @@ export const actions = pgTable(
   'actions',
   {
     id: id(),
-    organizationId: uuid('organization_id')
-      .notNull()
-      .references(() => organizations.id, { onDelete: 'cascade' }),
-    customerId: uuid('customer_id')
-      .notNull()
-      .references(() => customers.id, { onDelete: 'cascade' }),
-    scenarioId: uuid('scenario_id').references(() => scenarios.id, { onDelete: 'set null' }),
+    // No foreign keys on these three (migration 0024): one statement-level trigger checks an
+    // INSERT's rows in one join, a row trigger an UPDATE that changes them, and delete triggers on
+    // organizations, customers (cascade) and scenarios (set null) do what ON DELETE did.
+    organizationId: uuid('organization_id').notNull(),
+    customerId: uuid('customer_id').notNull(),
+    scenarioId: uuid('scenario_id'),
     step: integer('step').notNull(),
     channel: actionChannelEnum('channel').notNull(),
     template: text('template'),
@@ -87,12 +84,10 @@ export const actions = pgTable(
 export const actionInvoices = pgTable(
   'action_invoices',
   {
-    actionId: uuid('action_id')
-      .notNull()
-      .references(() => actions.id, { onDelete: 'cascade' }),
-    invoiceId: uuid('invoice_id')
-      .notNull()
-      .references(() => invoices.id, { onDelete: 'cascade' }),
+    // No foreign keys (migration 0013): the daily run writes a million links it just read the ids
+    // of; statement-level delete triggers on actions and invoices remove their links instead.
+    actionId: uuid('action_id').notNull(),
+    invoiceId: uuid('invoice_id').notNull(),
     level: integer('level').notNull(),
   },
   (t) => [primaryKey({ columns: [t.actionId, t.invoiceId] }), index('action_invoices_invoice_idx').on(t.invoiceId)],
