@@ -25,7 +25,7 @@ export const LIMIT = 'COPY of the same rows into a scratch table with the same c
 
 export interface BenchResult {
   bench: string;
-  figures: { records: number; seconds: number; recordsPerSecond: number } & Record<string, number>;
+  figures: { records: number; seconds: number; recordsPerSecond: number } & Record<string, unknown>;
   limit: string;
   ratio: number;
   higherIsBetter: boolean;
