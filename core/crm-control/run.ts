@@ -9,7 +9,7 @@ import { AuthExpired } from '../errors.ts';
 import { LimiterRegistry, TokenRefresher, accountKey, defaultRetryPolicy } from '../http/index.ts';
 import { runMatching, type MatchReport } from '../matching/index.ts';
 import { parseOverrides, type SyncDeps } from '../sync/run.ts';
-import { syncCrmRecords, type CrmStreamReport } from './sync.ts';
+import { repairDrift, syncCrmRecords, type CrmStreamReport } from './sync.ts';
 
 export interface RunCrmSyncOptions {
   /** CRM stream names of the connector (HubSpot: `company`, `deal`, `hubspotInvoice`). */
@@ -55,6 +55,15 @@ export async function runCrmSync(deps: SyncDeps, connectionId: string, options: 
       ...(options.onCustomersChanged ? { onCustomersChanged: options.onCustomersChanged } : {}),
     });
     const matching = await runMatching(db, connection.organizationId, connectionId);
+    // Matching may have linked customers to companies whose boxes are ticked: they follow them now.
+    if (options.streams.includes('company')) {
+      const linked = await repairDrift({ db, connectionId, ...(options.onCustomersChanged ? { onCustomersChanged: options.onCustomersChanged } : {}) });
+      const company = streams.company;
+      if (company && linked.length) {
+        company.driftRepaired = (company.driftRepaired ?? 0) + linked.length;
+        company.customersChanged += linked.length;
+      }
+    }
     await recordLastError(pool, connectionId, null);
     return { streams, matching };
   } catch (error) {
