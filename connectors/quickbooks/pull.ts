@@ -3,7 +3,9 @@
  * ORDERBY Id`, through core/http's `paginate`), or the changes since the last pull by change data
  * capture — falling back to a full listing past CDC's 30-day window. The cursor records where to
  * resume either. A full listing ends with CDC from the instant it began, so whatever changed or was
- * deleted while it ran is seen; keyset pages skip nothing when rows vanish behind them.
+ * deleted while it ran is seen — by the next sync, or, for a listing resumed after a kill, by a CDC
+ * pass at the end of the resumed one (test/reliability/sync-kills.test.ts); keyset pages skip
+ * nothing when rows vanish behind them.
  */
 import { z } from 'zod';
 import { InvalidInput } from '../../core/errors.ts';
@@ -55,13 +57,15 @@ export class QuickBooksPull {
   async *pull(sync: QuickBooksEntitySync, cursor: JsonValue): AsyncGenerator<PulledPage> {
     const state = parseCursor(sync.entity, cursor);
     if (state === null) return yield* this.full(sync, null, null);
-    if (state.mode === 'full') return yield* this.full(sync, 'afterId' in state ? state.afterId : null, 'afterId' in state ? state.since : null);
+    // A listing resumed after a kill is closed at once by the change feed from its first start: what
+    // changed or was deleted on pages read before the kill is in the store when this sync returns.
+    if (state.mode === 'full') return yield* this.full(sync, 'afterId' in state ? state.afterId : null, 'afterId' in state ? state.since : null, 'afterId' in state);
     const age = this.clock.now() - Date.parse(state.since);
     if (age > CDC_LOOKBACK_MS - CDC_LOOKBACK_MARGIN_MS) return yield* this.full(sync, null, null);
     yield* this.incremental(sync, state.since);
   }
 
-  private async *full(sync: QuickBooksEntitySync, from: string | null, since: string | null): AsyncGenerator<PulledPage> {
+  private async *full(sync: QuickBooksEntitySync, from: string | null, since: string | null, close = false): AsyncGenerator<PulledPage> {
     // The first answer's time: changes from then on are CDC's, so nothing falls between the two.
     let startedAt = since;
     const fetchPage = async (request: Readonly<PageRequest>) => {
@@ -79,6 +83,7 @@ export class QuickBooksPull {
         : { mode: 'full', afterId: page.nextCursor, since: startedAt };
       yield { records: page.records, deleted: [], cursor, mode: 'full' };
     }
+    if (close && startedAt !== null) yield* this.incremental(sync, startedAt);
   }
 
   // https://developer.intuit.com/app/developer/qbo/docs/learn/explore-the-quickbooks-online-api/data-queries

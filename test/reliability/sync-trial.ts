@@ -73,7 +73,7 @@ async function qboQuery(sandbox: RunningSandbox, query: string): Promise<Record<
 }
 
 /** Every record of `entity` (keyset pages of 1000, as the connector lists), id → LastUpdatedTime. */
-async function qboListing(sandbox: RunningSandbox, entity: string, where = ''): Promise<Map<string, Record<string, unknown>>> {
+export async function qboListing(sandbox: RunningSandbox, entity: string, where = ''): Promise<Map<string, Record<string, unknown>>> {
   const out = new Map<string, Record<string, unknown>>();
   for (let after = 0; ;) {
     const page = ((await qboQuery(sandbox, `select * from ${entity} where ${where}Id > '${after}' orderby Id maxresults 1000`))[entity] as Record<string, unknown>[] | undefined) ?? [];
@@ -83,7 +83,7 @@ async function qboListing(sandbox: RunningSandbox, entity: string, where = ''): 
   }
 }
 
-const qboVersion = (r: Record<string, unknown>) => String((r.MetaData as { LastUpdatedTime?: unknown } | undefined)?.LastUpdatedTime);
+export const qboVersion = (r: Record<string, unknown>) => String((r.MetaData as { LastUpdatedTime?: unknown } | undefined)?.LastUpdatedTime);
 
 export async function quickbooksLedger(store: Pick<Store, 'pool'>, sandbox: RunningSandbox, name: string): Promise<Ledger> {
   const connectionId = await connectSandbox(store, ring, sandbox, name);
