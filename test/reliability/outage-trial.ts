@@ -15,7 +15,6 @@
  * every 15 minutes), so an hour of outage at scale 60 takes a minute.
  */
 import type { FastifyInstance } from 'fastify';
-import { sql } from 'drizzle-orm';
 import { connectorFor } from '../../connectors/index.ts';
 import { runOrganization } from '../../core/agenda/index.ts';
 import { todayIn } from '../../core/calendar/index.ts';
