@@ -11,7 +11,14 @@
  *   (its job lost) no longer coalesces.
  * - The periodic sync (`dueForPeriodicSync`) and the freshness bound (`staleAccountingConnections`)
  *   before a send pass: reminders of an organization whose accounting connection has not synced
- *   within the bound wait while it is re-synced.
+ *   within the bound, or whose last sync failed, wait while it is re-synced.
+ *
+ * The gate holds a whole organization, not only the customers of the stale connection. With one
+ * accounting connection per organization (the usual case) that is the same thing. With two (a
+ * QuickBooks and a Xero ledger), a per-customer gate would let the healthy ledger's customers be
+ * reminded during the other's outage; it costs one predicate in the claim query (core/sending/
+ * claim.ts: skip actions whose customer's `connection_id` is among the stale ones), which belongs to
+ * the send path and is left to it (issue 14 item 5: considered, not done).
  */
 import type pg from 'pg';
 import { ConfigError } from '../errors.ts';

@@ -154,7 +154,9 @@ export async function runOutage(o: OutageOptions): Promise<OutageCounts> {
             if (paid.status !== 201) throw new Error(`payment refused: ${paid.status} ${await paid.text()}`);
           }
         }
-        maxFailures = Math.max(maxFailures, await failures());
+        const nowFailing = await failures();
+        maxFailures = Math.max(maxFailures, nowFailing);
+        if (process.env.OUTAGE_TRACE) process.stderr.write(`t+${Date.now() - began} ms: failures ${nowFailing}, accepted ${acceptedAt.size}, paid ${paidAt.size}\n`);
         await sleep(o.payEveryMs);
       }
       const ended = Date.now();
