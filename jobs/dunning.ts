@@ -101,6 +101,8 @@ export function defineDunningJobs(agenda: Agenda, deps: DunningJobDeps, logger: 
     for (const organizationId of await organizationsToSend(agenda, held, data.organizationId)) {
       const result = await sendDueActions(deps.db, send, {
         organizationId, limit: data.limit,
+        // The gate again before every batch: an outage beginning mid-pass holds from the next batch.
+        held: () => holdStaleOrganizations(agenda, data.organizationId),
         onBatch: async (claimed) => {
           if (first && claimed >= (send.batchSize ?? DEFAULT_BATCH_SIZE) && data.limit === undefined) {
             await agenda.now('dunning.send', { ...(data.organizationId && { organizationId: data.organizationId }) } satisfies SendJobData);

@@ -44,7 +44,8 @@ try {
     const kills = 1 + Math.floor(Math.random() * 3);
     const trial = await runSendTrial({ databaseUrl: scratch.url, db: store.db, sink, reminders, kills, leaseMs, batchSize: 20 });
     killed.push(trial);
-    log(`trial ${i + 1}/${trials}: ${JSON.stringify(trial)}`);
+    const sofar = totalOf(killed);
+    log(`trial ${i + 1}/${trials}: ${JSON.stringify(trial)} — so far ${sofar.kills} kills, ${sofar.duplicates} duplicates (${sofar.duplicatesAcrossKill} across a kill), ${sofar.lost} lost, ${sofar.stuck} stuck, load ${os.loadavg()[0]!.toFixed(1)}`);
   }
   const slow: SendTrialCounts[] = [];
   sink.replyDelayMs = 3500;

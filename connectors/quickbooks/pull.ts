@@ -3,7 +3,9 @@
  * ORDERBY Id`, through core/http's `paginate`), or the changes since the last pull by change data
  * capture — falling back to a full listing past CDC's 30-day window. The cursor records where to
  * resume either. A full listing ends with CDC from the instant it began, so whatever changed or was
- * deleted while it ran is seen; keyset pages skip nothing when rows vanish behind them.
+ * deleted while it ran is seen — by the next sync, or, for a listing resumed after a kill, by a CDC
+ * pass at the end of the resumed one (test/reliability/sync-kills.test.ts); keyset pages skip
+ * nothing when rows vanish behind them.
  */
 import { z } from 'zod';
 import { InvalidInput } from '../../core/errors.ts';
@@ -57,8 +59,11 @@ export class QuickBooksPull {
   async *pull(sync: QuickBooksEntitySync, cursor: JsonValue): AsyncGenerator<PulledPage> {
     const state = parseCursor(sync.entity, cursor);
     if (state === null) return yield* this.full(sync, null, null, false);
+    // A listing resumed after a kill is closed at once by the change feed from its first start: what
+    // changed or was deleted on pages read before the kill is in the store when this sync returns.
     if (state.mode === 'full') {
-      return yield* this.full(sync, 'afterId' in state ? state.afterId : null, 'afterId' in state ? state.since : null, 'reconcile' in state && state.reconcile === true);
+      const resumed = 'afterId' in state;
+      return yield* this.full(sync, resumed ? state.afterId : null, resumed ? state.since : null, 'reconcile' in state && state.reconcile === true, resumed);
     }
     const age = this.clock.now() - Date.parse(state.since);
     // Past CDC's look-back, deletions since the cursor can no longer be asked for: the listing says them.
@@ -69,8 +74,9 @@ export class QuickBooksPull {
   /**
    * `reconcile`: each page also states the key range it lists whole (`listing`), so the engine voids
    * what it holds in that range and the page lacks — deletions QuickBooks only reports through CDC.
+   * `close`: the listing ends with a change-feed pass from its first start (a resumed listing).
    */
-  private async *full(sync: QuickBooksEntitySync, from: string | null, since: string | null, reconcile: boolean): AsyncGenerator<PulledPage> {
+  private async *full(sync: QuickBooksEntitySync, from: string | null, since: string | null, reconcile: boolean, close = false): AsyncGenerator<PulledPage> {
     // The first answer's time: changes from then on are CDC's, so nothing falls between the two.
     let startedAt = since;
     const fetchPage = async (request: Readonly<PageRequest>) => {
@@ -92,6 +98,7 @@ export class QuickBooksPull {
       yield { records: page.records, deleted: [], cursor, mode: 'full', ...(listing ? { listing } : {}) };
       after = page.nextCursor;
     }
+    if (close && startedAt !== null) yield* this.incremental(sync, startedAt);
   }
 
   // https://developer.intuit.com/app/developer/qbo/docs/learn/explore-the-quickbooks-online-api/data-queries

@@ -63,19 +63,24 @@ async function setDisputed(tx: Tx, connectionId: string, change: FlagChange, cus
 
 const KIND = { paused: ['crm.paused', 'crm.resumed'], disputed: ['crm.disputed', 'crm.dispute_cleared'] } as const;
 
+/** One flag change applied to one customer, with its activity; true when something changed. */
+async function applyToCustomer(tx: Tx, connectionId: string, change: FlagChange, customer: CrmCustomer): Promise<boolean> {
+  const did = change.flag === 'paused' ? await setPaused(tx, customer.id, change.value) : await setDisputed(tx, connectionId, change, customer);
+  if (!did) return false;
+  const kind = KIND[change.flag][change.value ? 0 : 1];
+  await tx.execute(sql`
+    INSERT INTO activities (organization_id, customer_id, actor, kind, payload, occurred_at)
+    VALUES (${customer.organization_id}::uuid, ${customer.id}::uuid, 'connector:hubspot', ${kind},
+            ${JSON.stringify({ companyExternalId: change.companyExternalId, flag: change.flag, value: change.value, via: change.via })}::jsonb, ${change.at.toISOString()}::timestamptz)`);
+  return true;
+}
+
 /** Applies flag changes to the customers their companies stand for; returns the customers that changed. */
 export async function applyFlagChanges(tx: Tx, connectionId: string, changes: readonly FlagChange[]): Promise<string[]> {
   const changed = new Set<string>();
   for (const change of changes) {
     for (const customer of await customersOf(tx, connectionId, change.companyExternalId)) {
-      const did = change.flag === 'paused' ? await setPaused(tx, customer.id, change.value) : await setDisputed(tx, connectionId, change, customer);
-      if (!did) continue;
-      changed.add(customer.id);
-      const kind = KIND[change.flag][change.value ? 0 : 1];
-      await tx.execute(sql`
-        INSERT INTO activities (organization_id, customer_id, actor, kind, payload, occurred_at)
-        VALUES (${customer.organization_id}::uuid, ${customer.id}::uuid, 'connector:hubspot', ${kind},
-                ${JSON.stringify({ companyExternalId: change.companyExternalId, flag: change.flag, value: change.value, via: change.via })}::jsonb, ${change.at.toISOString()}::timestamptz)`);
+      if (await applyToCustomer(tx, connectionId, change, customer)) changed.add(customer.id);
     }
   }
   return [...changed];
@@ -109,22 +114,43 @@ export async function recordFlagByProperty(tx: Tx, connectionId: string, change:
 }
 
 /**
- * A CRM pull repairs drift: for these companies (all of the connection's when omitted), every flag
- * the record holds is applied to its customers (idempotent: only what differs changes, with its
- * activity). Returns the customers that changed.
+ * A CRM pull repairs drift (issue 14 item 6): customers that disagree with the company records the
+ * pulls wrote — a webhook lost, a flag change whose application failed, a customer linked to the
+ * company after its box was ticked — are made to agree, in one set-based query over the links, so a
+ * pull pays one statement when nothing drifted. Only what the CRM owns is undone: a record's
+ * "paused" box ticked pauses the customer, but an unticked box unpauses only a customer the CRM
+ * paused (its last CRM pause activity is `crm.paused`), never one a collector paused in Relance
+ * (an answer's "pause" outcome); a "disputed" box places the CRM hold (unless the customer's open
+ * dispute came from elsewhere: the box mirrors it), an unticked one releases only the CRM's hold and
+ * disputes. For these companies (all of the connection's when omitted); returns the customers
+ * that changed.
  */
 export async function repairFlagDrift(tx: Tx, connectionId: string, companyExternalIds?: readonly string[]): Promise<string[]> {
-  const { rows } = await tx.execute<{ external_id: string; paused: boolean | null; disputed: boolean | null; source_updated_at: Date | null }>(sql`
-    SELECT external_id, paused, disputed, source_updated_at FROM crm_records
-    WHERE connection_id = ${connectionId}::uuid AND object_type = 'company'
-      AND (${companyExternalIds ? sql.param([...companyExternalIds]) : null}::text[] IS NULL OR external_id = ANY(${companyExternalIds ? sql.param([...companyExternalIds]) : null}::text[]))`);
-  const changes: FlagChange[] = [];
+  const only = companyExternalIds ? sql.param([...companyExternalIds]) : null;
+  const { rows } = await tx.execute<{ company: string; customer_id: string; organization_id: string; flag: 'paused' | 'disputed'; value: boolean; at: Date | null }>(sql`
+    WITH linked AS (
+      SELECT r.external_id AS company, r.paused, r.disputed, r.source_updated_at AS at, c.id AS customer_id, c.organization_id, c.paused AS customer_paused,
+             EXISTS (SELECT 1 FROM dunning_holds h WHERE h.customer_id = c.id AND h.invoice_id IS NULL AND h.reason = ${CRM_DISPUTE_HOLD} AND h.released_at IS NULL) AS crm_hold,
+             EXISTS (SELECT 1 FROM disputes d WHERE d.customer_id = c.id AND d.status = 'open' AND d.opened_via = 'crm') AS crm_dispute,
+             EXISTS (SELECT 1 FROM disputes d WHERE d.customer_id = c.id AND d.status = 'open' AND d.opened_via <> 'crm') AS other_dispute
+        FROM crm_records r
+        JOIN customer_external_refs x ON x.connection_id = r.connection_id AND x.kind = 'company' AND x.external_id = r.external_id
+        JOIN customers c ON c.id = x.customer_id
+       WHERE r.connection_id = ${connectionId}::uuid AND r.object_type = 'company'
+         AND (${only}::text[] IS NULL OR r.external_id = ANY(${only}::text[])))
+    SELECT company, customer_id, organization_id, 'paused' AS flag, paused AS value, at FROM linked
+     WHERE paused IS NOT NULL AND customer_paused <> paused
+       AND (paused OR (SELECT a.kind FROM activities a WHERE a.customer_id = linked.customer_id AND a.kind IN ('crm.paused', 'crm.resumed')
+                        ORDER BY a.occurred_at DESC LIMIT 1) = 'crm.paused')
+    UNION ALL
+    SELECT company, customer_id, organization_id, 'disputed', disputed, at FROM linked
+     WHERE disputed IS NOT NULL
+       AND ((disputed AND NOT crm_hold AND NOT other_dispute) OR (NOT disputed AND (crm_hold OR crm_dispute)))
+     ORDER BY 2, 4`);
+  const changed = new Set<string>();
   for (const r of rows) {
-    const at = r.source_updated_at ? new Date(r.source_updated_at) : new Date();
-    for (const flag of ['paused', 'disputed'] as const) {
-      if (r[flag] === null) continue;
-      changes.push({ companyExternalId: r.external_id, flag, value: r[flag]!, via: 'sync', at });
-    }
+    const change: FlagChange = { companyExternalId: r.company, flag: r.flag, value: r.value, via: 'sync', at: r.at ? new Date(r.at) : new Date() };
+    if (await applyToCustomer(tx, connectionId, change, { id: r.customer_id, organization_id: r.organization_id })) changed.add(r.customer_id);
   }
-  return applyFlagChanges(tx, connectionId, changes);
+  return [...changed];
 }

@@ -9,11 +9,11 @@ import { AuthExpired } from '../errors.ts';
 import { LimiterRegistry, TokenRefresher, accountKey, defaultRetryPolicy } from '../http/index.ts';
 import { runMatching, type MatchReport } from '../matching/index.ts';
 import { parseOverrides, type SyncDeps } from '../sync/run.ts';
-import { syncCrmRecords, type CrmStreamReport } from './sync.ts';
 import { enqueueCompanyBalances } from './company-balances.ts';
 import { enqueueCompanyPlans } from './company-plans.ts';
 import { fillAddressesFromCompanies } from './company-addresses.ts';
 import { todayIn } from '../calendar/index.ts';
+import { repairDrift, syncCrmRecords, type CrmStreamReport } from './sync.ts';
 
 export interface RunCrmSyncOptions {
   /** CRM stream names of the connector (HubSpot: `company`, `deal`, `hubspotInvoice`). */
@@ -66,6 +66,15 @@ export async function runCrmSync(deps: SyncDeps, connectionId: string, options: 
     await enqueueCompanyPlans(db, connection.organizationId);
     // Issue 13.7: the company's address where the ledger gave the customer none.
     await fillAddressesFromCompanies(db, connectionId, { provider: description.provider, override: parseOverrides(connectionId, connection.mappingOverrides).company ?? null });
+    // Matching may have linked customers to companies whose boxes are ticked: they follow them now.
+    if (options.streams.includes('company')) {
+      const linked = await repairDrift({ db, connectionId, ...(options.onCustomersChanged ? { onCustomersChanged: options.onCustomersChanged } : {}) });
+      const company = streams.company;
+      if (company && linked.length) {
+        company.driftRepaired = (company.driftRepaired ?? 0) + linked.length;
+        company.customersChanged += linked.length;
+      }
+    }
     await recordLastError(pool, connectionId, null);
     return { streams, matching };
   } catch (error) {

@@ -8,7 +8,7 @@
 import { mapRecords, type MappingOverride } from '../mapping/index.ts';
 import { clearRejected, readCursor, saveRejected, writeCursor, type Db, type JsonValue, type RejectedRecord } from '../store/index.ts';
 import type { PulledPage } from '../sync/index.ts';
-import { applyFlagChanges } from './flags.ts';
+import { applyFlagChanges, repairFlagDrift } from './flags.ts';
 import { upsertCrmRecords, type CrmRow } from './records.ts';
 
 export interface CrmSyncSource {
@@ -37,6 +37,8 @@ export interface CrmStreamReport {
   rejected: number;
   flagChanges: number;
   customersChanged: number;
+  /** Customers made to agree with their company records at the end of the pull (drift repaired). */
+  driftRepaired?: number;
 }
 
 type Props = Record<string, string | null | undefined>;
@@ -102,6 +104,20 @@ async function commitPage(options: CrmSyncOptions, stream: string, page: PulledP
   return changed;
 }
 
+/**
+ * The end of a company pull: whatever the customers missed of the records (a lost webhook, a link
+ * made after the box was ticked) is applied now — one statement when nothing drifted.
+ */
+export async function repairDrift(options: Pick<CrmSyncOptions, 'db' | 'connectionId' | 'onCustomersChanged'>, report?: CrmStreamReport): Promise<string[]> {
+  const changed = await options.db.transaction((tx) => repairFlagDrift(tx, options.connectionId));
+  if (report) {
+    report.driftRepaired = changed.length;
+    report.customersChanged += changed.length;
+  }
+  if (changed.length && options.onCustomersChanged) await options.onCustomersChanged(changed);
+  return changed;
+}
+
 /** Syncs the CRM streams of one connection; full when asked or when a stream has no cursor yet. */
 export async function syncCrmRecords(options: CrmSyncOptions): Promise<Record<string, CrmStreamReport>> {
   const reports: Record<string, CrmStreamReport> = {};
@@ -113,6 +129,7 @@ export async function syncCrmRecords(options: CrmSyncOptions): Promise<Record<st
       const changed = await commitPage(options, stream, page, report);
       if (changed.length && options.onCustomersChanged) await options.onCustomersChanged(changed);
     }
+    if (stream === 'company') await repairDrift(options, report);
   }
   return reports;
 }

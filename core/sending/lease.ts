@@ -1,5 +1,5 @@
 /**
- * Keeps a worker's claims alive while it works on them: every third of the lease, one statement
+ * Keeps a worker's claims alive while it works on them: every third of the lease (at most 15 s), one statement
  * renews the lease of every action it holds (claimed and not yet sent, or sent and not yet
  * finalized). However slow the SMTP server, a live send is never taken for a dead worker's and
  * re-claimed; only a worker that stops renewing (killed, frozen, cut off from the store) loses its
@@ -7,6 +7,9 @@
  */
 import type { Db } from '../store/db.ts';
 import { renewClaims } from './claim.ts';
+
+/** The longest time between two renewals, whatever the lease. */
+export const RENEW_AT_LEAST_EVERY_MS = 15_000;
 
 export class LeaseKeeper {
   private readonly held = new Set<string>();
@@ -21,7 +24,10 @@ export class LeaseKeeper {
     /** Called with the ids that are no longer ours. */
     private readonly onLost: (ids: string[]) => void = () => {},
   ) {
-    this.timer = setInterval(() => void this.renew(), Math.max(50, Math.floor(leaseMs / 3)));
+    // Every third of the lease, and at least every 15 s: what a live claim survives is a stall of the
+    // lease less one interval — 4 min 45 s of a stalled worker under the 5-minute production lease,
+    // not 3 min 20 s — for one small statement per worker every 15 s.
+    this.timer = setInterval(() => void this.renew(), Math.max(50, Math.min(RENEW_AT_LEAST_EVERY_MS, Math.floor(leaseMs / 3))));
     this.timer.unref();
   }
 

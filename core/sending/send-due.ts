@@ -32,6 +32,12 @@ export interface SendPassOptions {
   limit?: number;
   /** Called after each batch (the job touches its Agenda lock). */
   onBatch?: (claimed: number) => Promise<void> | void;
+  /**
+   * Organizations held back, asked again before every batch (the freshness gate, jobs/sync.ts): a
+   * pass runs until nothing is due, so a provider outage that begins during a long pass must stop
+   * it from the next batch, not from the next pass.
+   */
+  held?: () => Promise<ReadonlySet<string>>;
 }
 
 /** Sends due actions (optionally of one organization) until none is due, or `limit` were claimed. */
@@ -51,7 +57,8 @@ export async function sendDueActions(db: Db, deps: SendDeps, opts: SendPassOptio
       const room = opts.limit === undefined ? batchSize : Math.min(batchSize, opts.limit - result.claimed);
       if (room <= 0) break;
       const now = clock();
-      const organizationIds = await organizationsInSendingHours(db, now, opts.organizationId);
+      const held = opts.held ? await opts.held() : null;
+      const organizationIds = (await organizationsInSendingHours(db, now, opts.organizationId)).filter((id) => !held?.has(id));
       const ids = await claimActions(db, { workerId: deps.workerId, limit: room, now, leaseMs, organizationIds });
       if (ids.length === 0) break;
       keeper.hold(ids);

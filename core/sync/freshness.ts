@@ -11,7 +11,14 @@
  *   (its job lost) no longer coalesces.
  * - The periodic sync (`dueForPeriodicSync`) and the freshness bound (`staleAccountingConnections`)
  *   before a send pass: reminders of an organization whose accounting connection has not synced
- *   within the bound wait while it is re-synced.
+ *   within the bound, or whose last sync failed, wait while it is re-synced.
+ *
+ * The gate holds a whole organization, not only the customers of the stale connection. With one
+ * accounting connection per organization (the usual case) that is the same thing. With two (a
+ * QuickBooks and a Xero ledger), a per-customer gate would let the healthy ledger's customers be
+ * reminded during the other's outage; it costs one predicate in the claim query (core/sending/
+ * claim.ts: skip actions whose customer's `connection_id` is among the stale ones), which belongs to
+ * the send path and is left to it (issue 14 item 5: considered, not done).
  */
 import type pg from 'pg';
 import { ConfigError } from '../errors.ts';
@@ -87,7 +94,12 @@ export async function awaitRetry(db: Queryable, connectionId: string, streams: r
   );
 }
 
-/** Records how a sync ended. Only a complete sync of all streams counts as fresh. */
+/**
+ * Records how a sync ended. Only a complete sync of all streams counts as fresh, and only it ends a
+ * run of failures: a webhook's sync of some streams that succeeds after an outage has not brought
+ * the others (a payment's invoice may be in a stream it did not read), so the reminders keep
+ * waiting until a sync of everything — which the freshness gate queues at every send pass — is in.
+ */
 export async function recordSyncOutcome(db: Queryable, connectionId: string, outcome: { ok: boolean; allStreams: boolean; startedAt: Date }): Promise<void> {
   if (outcome.ok) {
     await db.query(
@@ -95,7 +107,8 @@ export async function recordSyncOutcome(db: Queryable, connectionId: string, out
        VALUES ($1, CASE WHEN $3 THEN $2::timestamptz END, $2::timestamptz, 0)
        ON CONFLICT (connection_id) DO UPDATE SET
          last_synced_at = CASE WHEN $3 THEN GREATEST(sync_state.last_synced_at, $2::timestamptz) ELSE sync_state.last_synced_at END,
-         last_attempt_at = $2::timestamptz, consecutive_failures = 0, updated_at = now()`,
+         last_attempt_at = $2::timestamptz,
+         consecutive_failures = CASE WHEN $3 THEN 0 ELSE sync_state.consecutive_failures END, updated_at = now()`,
       [connectionId, outcome.startedAt.toISOString(), outcome.allStreams],
     );
     return;
@@ -129,7 +142,11 @@ export interface StaleConnection {
 
 /**
  * Accounting connections (QuickBooks, Xero: where payments come from) that have synced under this
- * bookkeeping but not within the bound: their organizations' reminders wait. A connection with no
+ * bookkeeping but not within the bound, or whose last sync failed: their organizations' reminders
+ * wait. A failed sync means the provider was asked for changes (a webhook announced one, or the
+ * periodic sync came) and did not answer: a payment may be waiting there, so the reminders wait
+ * from that first failure, not only once the bound has passed (an outage shorter than the bound
+ * would otherwise send reminders to customers who paid during it). A connection with no
  * `sync_state` yet (made before it existed, or never synced by a job) does not hold anything.
  */
 export async function staleAccountingConnections(db: Queryable, freshnessMinutes: number, now = new Date(), organizationId?: string): Promise<StaleConnection[]> {
@@ -138,7 +155,8 @@ export async function staleAccountingConnections(db: Queryable, freshnessMinutes
        FROM connections c JOIN sync_state s ON s.connection_id = c.id
       WHERE c.status = 'active' AND c.provider IN ('quickbooks', 'xero')
         AND ($3::uuid IS NULL OR c.organization_id = $3::uuid)
-        AND (s.last_synced_at IS NULL OR s.last_synced_at < $1::timestamptz - make_interval(secs => $2::float8 * 60))`,
+        AND (s.last_synced_at IS NULL OR s.last_synced_at < $1::timestamptz - make_interval(secs => $2::float8 * 60)
+             OR s.consecutive_failures > 0)`,
     [now.toISOString(), freshnessMinutes, organizationId ?? null],
   );
   return rows.map((r) => ({ connectionId: r.connection_id, organizationId: r.organization_id, lastSyncedAt: r.last_synced_at?.toISOString() ?? null }));
@@ -149,7 +167,7 @@ export interface ConnectionFreshness {
   lastFailedAt: string | null;
   consecutiveFailures: number;
   freshnessMinutes: number;
-  /** False when the connection holds its organization's reminders. */
+  /** False when the connection holds its organization's reminders (not synced within the bound, or its last sync failed). */
   fresh: boolean;
 }
 
@@ -170,7 +188,7 @@ export async function connectionFreshness(db: Queryable, connectionIds: readonly
       lastFailedAt: r?.last_failed_at?.toISOString() ?? null,
       consecutiveFailures: r?.consecutive_failures ?? 0,
       freshnessMinutes: schedule.freshnessMinutes,
-      fresh: !r || (r.last_synced_at !== null && r.last_synced_at.getTime() >= bound),
+      fresh: !r || (r.last_synced_at !== null && r.last_synced_at.getTime() >= bound && r.consecutive_failures === 0),
     });
   }
   return out;

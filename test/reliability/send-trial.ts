@@ -19,6 +19,8 @@ import { ROOT } from '../support/cli.ts';
 import type { SmtpSink } from '../sending/smtp-sink.ts';
 
 const SCRIPT = path.join(ROOT, 'test/sending/worker-process.ts');
+/** How long before a copy's 250 a kill still counts as its cause (the server's reply delay, with margin). */
+const KILL_BEFORE_250_MS = 100;
 
 export interface SendTrialOptions {
   databaseUrl: string;
@@ -38,6 +40,10 @@ export interface SendTrialCounts {
   reminders: number;
   kills: number;
   duplicates: number;
+  /** Of the duplicates, those whose first copy was accepted before a kill and the second after it (the crash window). */
+  duplicatesAcrossKill: number;
+  /** For those, the longest time from the first copy's 250 to the kill, ms. */
+  windowMaxMs: number;
   lost: number;
   stuck: number;
   extraActivities: number;
@@ -79,7 +85,21 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export async function runSendTrial(o: SendTrialOptions): Promise<SendTrialCounts> {
   const random = o.random ?? Math.random;
   const started = Date.now();
+  // Send passes queued by the previous trial's workers (every 300 ms each, faster than a starved
+  // worker runs them) would be run first, for an organization already done: a backlog that grew
+  // with every trial at load 28 until no pass reached the current one in time (all "lost").
+  await o.db.execute(sql`DELETE FROM agenda_jobs WHERE name = 'dunning.send'`).catch(() => {});
   const organizationId = await seedDueReminders({ db: o.db }, o.reminders);
+  // Each copy's 250, timed, to tell a duplicate across a kill from one without a crash.
+  const acceptedAt: number[] = [];
+  const sinkAccepted = o.sink.accepted as unknown as { push: (...m: unknown[]) => number };
+  const push = sinkAccepted.push.bind(sinkAccepted);
+  const firstIndex = o.sink.accepted.length;
+  sinkAccepted.push = (...m: unknown[]) => {
+    for (let i = 0; i < m.length; i++) acceptedAt.push(Date.now());
+    return push(...m);
+  };
+  const killedAt: number[] = [];
   const { rows: keyRows } = await o.db.execute<{ key: string }>(sql`SELECT idempotency_key AS key FROM actions WHERE organization_id = ${organizationId}`);
   const keys = new Set(keyRows.map((r) => r.key));
   // Held back until both workers are up, so that both send from the start.
@@ -95,21 +115,39 @@ export async function runSendTrial(o: SendTrialOptions): Promise<SendTrialCounts
       await sleep(50 + random() * 600);
       if ((await progress(o.db, organizationId)).unsent === 0) break;
       const k = random() < 0.5 ? 0 : 1;
+      killedAt.push(Date.now());
       workers[k]!.child.kill('SIGKILL');
       await workers[k]!.exited;
       kills++;
       workers[k] = await startWorker(o, organizationId);
     }
-    const deadline = Date.now() + (o.settleMs ?? 60_000);
+    const deadline = Date.now() + (o.settleMs ?? 120_000);
     while ((await progress(o.db, organizationId)).open > 0 && Date.now() < deadline) await sleep(200);
   } finally {
     for (const w of workers) w.child.kill('SIGKILL');
     await Promise.all(workers.map((w) => w.exited));
+    sinkAccepted.push = push;
   }
   const copies = new Map<string, number>();
-  for (const m of o.sink.accepted) {
+  const times = new Map<string, number[]>();
+  o.sink.accepted.forEach((m, i) => {
     const key = m.headers.get('x-relance-action');
-    if (key && keys.has(key)) copies.set(key, (copies.get(key) ?? 0) + 1);
+    if (!key || !keys.has(key)) return;
+    copies.set(key, (copies.get(key) ?? 0) + 1);
+    const at = i >= firstIndex ? acceptedAt[i - firstIndex] : undefined;
+    if (at !== undefined) times.set(key, [...(times.get(key) ?? []), at]);
+  });
+  let duplicatesAcrossKill = 0;
+  let windowMaxMs = 0;
+  for (const ts of times.values()) {
+    for (let j = 1; j < ts.length; j++) {
+      // The server answers up to its reply delay after the final dot, also to a sender already dead:
+      // a kill that short a time before the first 250 is the crash that made the copy.
+      const kill = killedAt.find((k) => k >= ts[0]! - KILL_BEFORE_250_MS && k <= ts[j]!);
+      if (kill === undefined) continue;
+      duplicatesAcrossKill++;
+      windowMaxMs = Math.max(windowMaxMs, Math.max(0, kill - ts[0]!));
+    }
   }
   const { rows } = await o.db.execute<{ key: string; status: string; pending: boolean }>(sql`
     SELECT idempotency_key AS key, status::text AS status, finalize_pending IS NOT NULL AS pending
@@ -121,6 +159,8 @@ export async function runSendTrial(o: SendTrialOptions): Promise<SendTrialCounts
     reminders: o.reminders,
     kills,
     duplicates: [...copies.values()].reduce((n, c) => n + c - 1, 0),
+    duplicatesAcrossKill,
+    windowMaxMs,
     // Given up (not sent, not being sent), or recorded sent with no copy ever answered 250.
     lost: rows.filter((r) => (r.status !== 'sent' && r.status !== 'sending') || (r.status === 'sent' && !copies.has(r.key))).length,
     stuck: rows.filter((r) => r.status === 'sending' || r.pending).length,
@@ -134,6 +174,7 @@ export function totalOf(trials: readonly SendTrialCounts[]): Omit<SendTrialCount
   const sum = (f: (t: SendTrialCounts) => number) => trials.reduce((n, t) => n + f(t), 0);
   return {
     trials: trials.length, reminders: sum((t) => t.reminders), kills: sum((t) => t.kills), duplicates: sum((t) => t.duplicates),
+    duplicatesAcrossKill: sum((t) => t.duplicatesAcrossKill), windowMaxMs: Math.max(0, ...trials.map((t) => t.windowMaxMs)),
     lost: sum((t) => t.lost), stuck: sum((t) => t.stuck), extraActivities: sum((t) => t.extraActivities),
   };
 }

@@ -54,16 +54,26 @@ describe('full sync by query pages of 1000', () => {
     expect(pages.every((p) => p.mode === 'full')).toBe(true);
   });
 
-  it('resumes a full listing after the saved key, keeping its start time', async () => {
+  it('resumes a full listing after the saved key, keeping its start time, and closes it with CDC from that start', async () => {
     let text = '';
     nock(BASE).get(`${API}/query`).query(true).reply((uri) => {
       text = queryText(uri);
       return [200, { QueryResponse: {}, time: '2026-03-01T04:10:00.000-08:00' }];
     });
+    // What changed on the pages read before the kill: seen by this sync, not only the next one.
+    let changedSince = '';
+    nock(BASE).get(`${API}/cdc`).query(true).reply((uri) => {
+      changedSince = new URL(uri, BASE).searchParams.get('changedSince') ?? '';
+      return [200, { CDCResponse: [{ QueryResponse: [{ Invoice: [{ ...invoice(7), status: 'Deleted' }] }] }], time: '2026-03-01T04:10:01.000-08:00' }];
+    });
     const session = quickbooksConnector.connect(context({ clock }));
     const pages = await collect(session.pull('invoice', { mode: 'full', afterId: '3000', since: '2026-03-01T11:00:00.000Z' }));
     expect(text).toMatch(/where Id > '3000' orderby Id asc/i);
-    expect(pages).toEqual([{ records: [], deleted: [], cursor: { mode: 'incremental', since: '2026-03-01T11:00:00.000Z' }, mode: 'full' }]);
+    expect(Date.parse(changedSince)).toBe(Date.parse('2026-03-01T11:00:00.000Z'));
+    expect(pages).toEqual([
+      { records: [], deleted: [], cursor: { mode: 'incremental', since: '2026-03-01T11:00:00.000Z' }, mode: 'full' },
+      { records: [], deleted: [{ externalId: '7', raw: expect.objectContaining({ status: 'Deleted' }) }], cursor: { mode: 'incremental', since: '2026-03-01T12:10:01.000Z' }, mode: 'incremental' },
+    ]);
   });
 
   it('starts over a listing saved as an offset by an earlier version (an offset is not a stable place)', async () => {
