@@ -216,29 +216,38 @@ function filters(q: WorklistQuery): SQL[] {
   return where;
 }
 
-/** The statements listWorklist sends after the refresh: the page, and the count of the filtered list. */
-export function worklistStatements(q: WorklistQuery): { page: SQL; count: SQL } {
+/**
+ * The statements listWorklist sends after the refresh: the page, and the count of the filtered list.
+ * A search keeps few rows of many: they are found first (one pass over the organization's
+ * summaries, the invoice numbers by index), then sorted and counted together — read in a sort's
+ * index order instead, a search for a rare name walks most of the index to fill a page.
+ */
+export function worklistStatements(q: WorklistQuery): { page: SQL; count: SQL; counted: boolean } {
   const where = sql.join(filters(q), sql` AND `);
   const order = ORDER[q.sort];
   const descending = (q.direction === 'desc') !== (order.reverse === true);
-  const page = sql`
-    SELECT s.*, s.oldest_due::text AS oldest_due, (${q.today}::date - s.oldest_due) AS oldest_days, s.next_date::text AS next_date,
+  const columns = sql`s.*, s.oldest_due::text AS oldest_due, (${q.today}::date - s.oldest_due) AS oldest_days, s.next_date::text AS next_date,
            s.hold_until::text AS hold_until, s.promise_date::text AS promise_date, s.open_minor::text AS open_minor, s.overdue_minor::text AS overdue_minor,
-           s.promise_minor::text AS promise_minor, s.customer_id AS id
-      FROM worklist_summaries s WHERE ${where}
-     ORDER BY ${order.key} ${descending ? sql`DESC` : sql`ASC`}${order.notNull ? sql`` : sql` NULLS LAST`}, s.lower_name, s.customer_id
+           s.promise_minor::text AS promise_minor, s.customer_id AS id`;
+  const orderBy = sql`ORDER BY ${order.key} ${descending ? sql`DESC` : sql`ASC`}${order.notNull ? sql`` : sql` NULLS LAST`}, s.lower_name, s.customer_id
      ${q.limit === null ? sql`` : sql`LIMIT ${q.limit}`} OFFSET ${q.offset}`;
   const count = sql`SELECT count(*)::int AS total FROM worklist_summaries s WHERE ${where}`;
-  return { page, count };
+  if (q.filter.q?.trim()) {
+    return { count, counted: true, page: sql`
+      WITH found AS MATERIALIZED (SELECT * FROM worklist_summaries s WHERE ${where})
+      SELECT ${columns}, count(*) OVER ()::int AS total FROM found s ${orderBy}` };
+  }
+  return { count, counted: false, page: sql`SELECT ${columns} FROM worklist_summaries s WHERE ${where} ${orderBy}` };
 }
 
 /** The worklist page (or, with `limit: null`, the whole filtered list) and how many rows match, from the summaries brought up to date first. */
 export async function listWorklist(db: Executor, q: WorklistQuery): Promise<{ items: WorklistItem[]; total: number }> {
   await refreshWorklist(db, q.organizationId, q.today);
-  const { page, count } = worklistStatements(q);
+  const { page, count, counted } = worklistStatements(q);
   const { rows } = await db.execute<Row>(page);
   // A first page shorter than asked is the whole list: no count needed.
-  const total = q.offset === 0 && q.limit !== null && rows.length < q.limit ? rows.length
+  const total = counted && rows.length > 0 ? rows[0]!.total!
+    : q.offset === 0 && q.limit !== null && rows.length < q.limit ? rows.length
     : q.limit === null && (rows.length > 0 || q.offset === 0) ? q.offset + rows.length
     : (await db.execute<{ total: number }>(count)).rows[0]!.total;
   return { items: rows.map(toItem), total };

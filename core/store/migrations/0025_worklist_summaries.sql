@@ -116,3 +116,21 @@ BEGIN
 END $$;
 --> statement-breakpoint
 INSERT INTO "worklist_dirty" ("organization_id", "customer_id") SELECT "organization_id", "id" FROM "customers";
+--> statement-breakpoint
+CREATE TABLE "sent_messages" (
+	"action_id" uuid PRIMARY KEY NOT NULL,
+	"organization_id" uuid NOT NULL,
+	"customer_id" uuid NOT NULL,
+	"channel" text NOT NULL,
+	"to_address" text,
+	"subject" text,
+	"text_body" text,
+	"html_body" text,
+	"provider_message_id" text,
+	"sent_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+ALTER TABLE "sent_messages" ADD CONSTRAINT "sent_messages_action_fk" FOREIGN KEY ("action_id") REFERENCES "public"."actions"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "sent_messages" ADD CONSTRAINT "sent_messages_organization_fk" FOREIGN KEY ("organization_id") REFERENCES "public"."organizations"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "sent_messages" ADD CONSTRAINT "sent_messages_customer_fk" FOREIGN KEY ("customer_id") REFERENCES "public"."customers"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "sent_messages_customer_idx" ON "sent_messages" USING btree ("customer_id");

@@ -7,6 +7,7 @@ import { boolean, check, date, index, integer, jsonb, numeric, pgTable, primaryK
 import { createdAt, id, instant, minor, updatedAt } from './columns.ts';
 import { users } from './access.ts';
 import { customers } from './customers.ts';
+import { actions } from './dunning.ts';
 import { organizations } from './organizations.ts';
 
 /** The filters, sort and columns a user last saved on the worklist of one organization. */
@@ -137,4 +138,28 @@ export const worklistDirty = pgTable(
     markedAt: instant('marked_at').notNull().defaultNow(),
   },
   (t) => [index('worklist_dirty_organization_idx').on(t.organizationId), index('worklist_dirty_customer_idx').on(t.customerId)],
+);
+
+/** Each reminder as it left (core/sending/acceptance.ts, in the acceptance's own statement): the timeline links to it. */
+export const sentMessages = pgTable(
+  'sent_messages',
+  {
+    actionId: uuid('action_id')
+      .primaryKey()
+      .references(() => actions.id, { onDelete: 'cascade' }),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => customers.id, { onDelete: 'cascade' }),
+    channel: text('channel').notNull(),
+    toAddress: text('to_address'),
+    subject: text('subject'),
+    textBody: text('text_body'),
+    htmlBody: text('html_body'),
+    providerMessageId: text('provider_message_id'),
+    sentAt: instant('sent_at').notNull().defaultNow(),
+  },
+  (t) => [index('sent_messages_customer_idx').on(t.customerId)],
 );
