@@ -89,9 +89,27 @@ BEGIN
 	RETURN NULL;
 END $$;
 --> statement-breakpoint
+CREATE FUNCTION "worklist_mark_rows"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	-- The tables whose rows carry organization_id and customer_id (the sender's, the sync's): static
+	-- statements, planned once per table, no join.
+	IF TG_OP <> 'DELETE' THEN
+		INSERT INTO worklist_dirty (organization_id, customer_id)
+		SELECT DISTINCT r.organization_id, r.customer_id FROM new_rows r
+		 WHERE r.customer_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM worklist_dirty d WHERE d.customer_id = r.customer_id);
+	END IF;
+	IF TG_OP <> 'INSERT' THEN
+		INSERT INTO worklist_dirty (organization_id, customer_id)
+		SELECT DISTINCT r.organization_id, r.customer_id FROM old_rows r
+		 WHERE r.customer_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM worklist_dirty d WHERE d.customer_id = r.customer_id);
+	END IF;
+	RETURN NULL;
+END $$;
+--> statement-breakpoint
 DO $$
 DECLARE
 	t record;
+	fn text;
 BEGIN
 	FOR t IN SELECT * FROM (VALUES
 		('customers', 'r.id'),
@@ -107,11 +125,13 @@ BEGIN
 		('users', 'SELECT ca.customer_id FROM customer_assignments ca WHERE ca.user_id = r.id AND EXISTS (SELECT 1 FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE o.id = r.id AND (o.display_name, o.email) IS DISTINCT FROM (n.display_name, n.email))'),
 		('organizations', 'SELECT cc.id FROM customers cc WHERE cc.organization_id = r.id AND EXISTS (SELECT 1 FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE o.id = r.id AND o.base_currency IS DISTINCT FROM n.base_currency)')
 	) AS v(tbl, expr) LOOP
+		-- Rows with their own organization_id and customer_id: the static function; the others name their customers by expression.
+		fn := CASE WHEN t.expr = 'r.customer_id' AND t.tbl <> 'customer_assignments' THEN 'worklist_mark_rows()' ELSE format('worklist_mark(%L)', t.expr) END;
 		IF t.tbl <> 'organizations' AND t.tbl <> 'users' THEN
-			EXECUTE format('CREATE TRIGGER worklist_mark_insert AFTER INSERT ON %I REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION worklist_mark(%L)', t.tbl, t.expr);
-			EXECUTE format('CREATE TRIGGER worklist_mark_delete AFTER DELETE ON %I REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION worklist_mark(%L)', t.tbl, t.expr);
+			EXECUTE format('CREATE TRIGGER worklist_mark_insert AFTER INSERT ON %I REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION %s', t.tbl, fn);
+			EXECUTE format('CREATE TRIGGER worklist_mark_delete AFTER DELETE ON %I REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION %s', t.tbl, fn);
 		END IF;
-		EXECUTE format('CREATE TRIGGER worklist_mark_update AFTER UPDATE ON %I REFERENCING NEW TABLE AS new_rows OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION worklist_mark(%L)', t.tbl, t.expr);
+		EXECUTE format('CREATE TRIGGER worklist_mark_update AFTER UPDATE ON %I REFERENCING NEW TABLE AS new_rows OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION %s', t.tbl, fn);
 	END LOOP;
 END $$;
 --> statement-breakpoint
