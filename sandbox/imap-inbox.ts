@@ -17,6 +17,8 @@ export interface ImapInbox {
   /** Adds a raw message (as the catcher received it); UIDs grow from 1. */
   append(raw: string | Buffer): number;
   count(): number;
+  /** Sessions in IDLE right now. */
+  idling(): number;
   close(): Promise<void>;
 }
 
@@ -29,6 +31,8 @@ function session(socket: Socket, box: Box): void {
   let authed = false;
   /** The tag of the IDLE under way, its announcer registered in the box. */
   let idle: { tag: string; announce: (count: number) => void } | null = null;
+  /** The message count this session was last told: what arrived since is announced when IDLE starts, as a real server does. */
+  let known = 0;
   const write = (s: string | Buffer) => socket.write(s);
   write('* OK [CAPABILITY IMAP4rev1 IDLE] Relance demo inbox ready\r\n');
   socket.on('close', () => {
@@ -89,14 +93,20 @@ function session(socket: Socket, box: Box): void {
     if (cmd === 'SELECT' || cmd === 'EXAMINE') {
       if ((rest[0] ?? '').toUpperCase() !== 'INBOX') return void write(`${tag} NO [NONEXISTENT] only INBOX here\r\n`);
       const n = box.messages.length;
+      known = n;
       return void write(`* ${n} EXISTS\r\n* 0 RECENT\r\n* FLAGS (\\Seen)\r\n* OK [UIDVALIDITY ${UIDVALIDITY}] ok\r\n* OK [UIDNEXT ${n + 1}] ok\r\n${tag} OK [READ-ONLY] done\r\n`);
     }
     if (cmd === 'UID' && (rest[0] ?? '').toUpperCase() === 'FETCH') return fetch(tag, rest[1] ?? '', rest.slice(2).join(' '));
     if (cmd === 'IDLE') {
-      const announce = (count: number) => write(`* ${count} EXISTS\r\n`);
+      const announce = (count: number) => {
+        known = count;
+        write(`* ${count} EXISTS\r\n`);
+      };
       idle = { tag, announce };
       box.idling.add(announce);
-      return void write('+ idling\r\n');
+      write('+ idling\r\n');
+      if (box.messages.length > known) announce(box.messages.length);
+      return;
     }
     write(`${tag} BAD ${cmd} is not supported by the demo inbox\r\n`);
   }
@@ -116,6 +126,7 @@ export async function startImapInbox(options: { port?: number; user?: string; pa
       return box.messages.length;
     },
     count: () => box.messages.length,
+    idling: () => box.idling.size,
     close: () => new Promise<void>((r) => { for (const s of sockets) s.destroy(); server.close(() => r()); }),
   };
 }

@@ -73,7 +73,9 @@ export function watchMailbox(deps: ReadDeps, organizationId: string, options: Wa
       do {
         again = false;
         try {
-          options.onRead?.(await readMailbox(deps, organizationId));
+          // Read first, then report: `onRead?.(await …)` would skip the read itself when no one listens.
+          const report = await readMailbox(deps, organizationId);
+          options.onRead?.(report);
         } catch (e) {
           options.onError?.(e instanceof Error ? e : new Error(String(e)));
         }

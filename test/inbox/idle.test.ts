@@ -61,8 +61,9 @@ describe('IMAP IDLE', () => {
       await expect.poll(filed, { timeout: 5_000, interval: 50 }).toEqual([{ message_id: '<idle-1@client.test>', customer_id: customerId }]);
       expect(Date.now() - delivered).toBeLessThan(5_000);
       expect(watcher.mode()).toBe('idle');
-      expect(reads.length).toBe(2);
-      expect(reads[1]).toMatchObject({ status: 'ok', filed: 1 });
+      // Read on the announcement (no poll runs here): one read more than the one at start, or two when dovecot announced twice.
+      expect(reads.length).toBeGreaterThanOrEqual(2);
+      expect(reads.reduce((n, r) => n + r.filed, 0)).toBe(1);
 
       // Two more in a row: each filed once, however the announcements and reads interleave.
       for (const n of [2, 3]) {

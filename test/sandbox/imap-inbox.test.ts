@@ -46,10 +46,11 @@ it('announces new mail to an IDLE session: the inbox watcher files it within sec
   const own = await startImapInbox();
   try {
     await saveMailbox(t.db, keys, f.organizationId, { host: own.host, port: own.port, tls: false, username: own.user, password: own.password, address: 'relances@demo.test' });
+    // No listener: the watcher reads all the same.
     const watcher = watchMailbox({ db: t.db, keys }, f.organizationId);
     try {
       expect(await watcher.ready()).toBe('idle');
-      await new Promise((r) => setTimeout(r, 200));
+      await expect.poll(() => own.idling(), { timeout: 5_000, interval: 20 }).toBe(1);
       own.append(rawMessage({ From: 'idle@client.test', To: 'relances@demo.test', Subject: 'Re: Rappel', 'Message-ID': '<demo-idle@client.test>' }, 'Payé hier.'));
       await expect.poll(async () => ((await loadConversation(t.db, f.organizationId, customerId)) as { messages: unknown[] }).messages.length, { timeout: 10_000, interval: 50 }).toBe(1);
     } finally {
