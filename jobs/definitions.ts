@@ -10,6 +10,7 @@ import { defineReportJobs } from './reports.ts';
 import { defineCreditJobs } from './credit.ts';
 import { defineInboxJobs } from './inbox.ts';
 import { defineHoldJobs } from './holds.ts';
+import { defineWorklistJobs } from './worklist.ts';
 
 export interface JobDeps {
   logger: Logger;
@@ -39,6 +40,8 @@ export function defineJobs(agenda: Agenda, deps: JobDeps): void {
     defineCreditJobs(agenda, { db: deps.dunning.db, logger: deps.logger });
     // Holds placed by hand resume by themselves after their last day (core/holds).
     defineHoldJobs(agenda, deps.dunning, deps.logger);
+    // The worklist's summaries recomputed ahead of the collector's first read (core/worklist).
+    defineWorklistJobs(agenda, deps.dunning, deps.logger);
   }
   // The inbox reads the mailbox (its password under the key ring) and answers through the dunning channels.
   if (deps.sync && deps.dunning) {

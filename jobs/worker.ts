@@ -10,6 +10,7 @@ import type { Logger } from '../core/logging.ts';
 import { ResilientPool } from '../core/store/db.ts';
 import { defineJobs, type JobDeps } from './definitions.ts';
 import { registerSyncPool, scheduleSync } from './sync.ts';
+import { stopInboxWatchers } from './inbox.ts';
 
 export interface Worker {
   agenda: Agenda;
@@ -124,6 +125,7 @@ export function createWorker(options: WorkerOptions): Worker {
       running = true;
     },
     async stop(timeoutMs = 30_000) {
+      await stopInboxWatchers(agenda);
       if (!running) {
         await agenda.stop(true).catch(() => {});
         await pool.end().catch(() => {});

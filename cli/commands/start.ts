@@ -6,6 +6,7 @@ import { channelsFromConfig, configuredChannelNames, type OpenedChannels } from 
 import { scheduleDunning } from '../../jobs/dunning.ts';
 import { scheduleInbox } from '../../jobs/inbox.ts';
 import { scheduleHolds } from '../../jobs/holds.ts';
+import { scheduleWorklist } from '../../jobs/worklist.ts';
 import { scheduleOutbox } from '../../jobs/outbox.ts';
 import { scheduleReports } from '../../jobs/reports.ts';
 import { scheduleCredit } from '../../jobs/credit.ts';
@@ -45,6 +46,7 @@ export function registerStart(program: Command): void {
         await worker.start();
         await scheduleDunning(worker.agenda);
         await scheduleHolds(worker.agenda);
+        await scheduleWorklist(worker.agenda);
         await scheduleOutbox(worker.agenda);
         await scheduleReports(worker.agenda);
         await scheduleCredit(worker.agenda);

@@ -22,6 +22,9 @@ import { pushOutbox } from '../../jobs/outbox.ts';
 import { reconcile } from '../../jobs/reconcile.ts';
 import type { RunningSandbox } from '../../sandbox/index.ts';
 import type { MailCatcher } from '../../sandbox/mail-catcher.ts';
+import type { ImapInbox } from '../../sandbox/imap-inbox.ts';
+import { inboxThreading } from '../../core/inbox/threading.ts';
+import { connectDemoInbox } from './demo-inbox.ts';
 import type { KeyRing } from '../../core/crypto.ts';
 import type { Store } from '../../core/store/index.ts';
 import type { Runtime } from '../runtime.ts';
@@ -40,6 +43,8 @@ export interface DemoOptions {
   say: (line: string) => void;
   /** Where the local letter outbox writes the letters' PDFs (null: kept in the store only). */
   lettersDir?: string | null;
+  /** The demo's IMAP inbox, connected as the first organization's shared mailbox (cli/demo/demo-inbox.ts). */
+  inbox?: ImapInbox | null;
 }
 
 /** FORMATS.md's `relance demo --json` object. */
@@ -103,12 +108,14 @@ export async function runDemo(rt: Runtime, opts: DemoOptions): Promise<DemoSumma
   const senders = await ensureDemoSenderAddresses(store.db, organizationIds);
   if (senders.length) notes.push(`letters: ${senders.join(', ')} had no sender address from its source: the demo gave ${senders.length === 1 ? 'it' : 'each'} one, editable in the console's settings`);
   const approvals = await approveDemoLetters(store.db, organizationIds, user);
+  // Replies come back: the first organization's shared mailbox is the demo inbox, reminders carry its reply address.
+  if (opts.inbox && organizationIds[0]) await connectDemoInbox(store.db, keys, organizationIds[0], opts.inbox);
 
   opts.say('sending reminders to the local mail catcher…');
   const caughtBefore = mail.messages.length;
   const base = demoSendDeps(mail, { keys, publicUrl: opts.publicUrl }, `demo-${process.pid}`, opts.lettersDir ?? null);
   // As the send job does it: the store's context in each message, each sent letter's PDF kept with its action.
-  const deps = { ...base, channels: archivingLetters(store.db, base.channels), render: renderWithOverrides(store.db, base.render) };
+  const deps = { ...base, channels: archivingLetters(store.db, base.channels), render: renderWithOverrides(store.db, base.render), threading: inboxThreading(store.db) };
   try {
     for (;;) {
       const pass = await sendDueActions(store.db, deps, { limit: 200 });

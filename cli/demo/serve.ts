@@ -10,7 +10,9 @@ import type { Logger } from '../../core/logging.ts';
 import type { OpenedStore } from '../../core/store/open.ts';
 import { scheduleDunning } from '../../jobs/dunning.ts';
 import { scheduleHolds } from '../../jobs/holds.ts';
+import { scheduleWorklist } from '../../jobs/worklist.ts';
 import { scheduleOutbox } from '../../jobs/outbox.ts';
+import { scheduleInbox } from '../../jobs/inbox.ts';
 import { createWorker, type Worker } from '../../jobs/worker.ts';
 import type { RunningSandbox } from '../../sandbox/index.ts';
 import type { MailCatcher } from '../../sandbox/mail-catcher.ts';
@@ -76,7 +78,10 @@ export async function serveDemo(o: DemoServeOptions): Promise<ServedDemo> {
   await worker.start();
   await scheduleDunning(worker.agenda);
   await scheduleHolds(worker.agenda);
+  await scheduleWorklist(worker.agenda);
   await scheduleOutbox(worker.agenda);
+  // The shared mailbox (the demo inbox): read on IDLE, or each minute (jobs/inbox.ts).
+  await scheduleInbox(worker.agenda);
   const app = buildServer({
     pool: o.store.pool, storeMode: o.store.mode, worker, logger: o.logger, keys: o.keys, publicUrl: url,
     providerApps: sandboxProviderApps(o.sandbox),

@@ -5,6 +5,8 @@
 import path from 'node:path';
 import { startSandbox, type RunningSandbox } from '../../sandbox/index.ts';
 import { startMailCatcher, type MailCatcher } from '../../sandbox/mail-catcher.ts';
+import { startImapInbox, type ImapInbox } from '../../sandbox/imap-inbox.ts';
+import { DEMO_INBOX_ADDRESS } from './demo-inbox.ts';
 import { openRuntime, type Runtime } from '../runtime.ts';
 import { armStopDeadline } from '../shutdown.ts';
 import { runDemo, type DemoSummary } from './run-demo.ts';
@@ -48,6 +50,7 @@ function printAccess(s: DemoSummary): string {
   const lines = ['', `console: ${s.consoleUrl}  user: ${s.user.email}  password: ${s.user.password}`];
   if (s.portalUrl) lines.push(`portal (${s.portalCustomer}): ${s.portalUrl}`);
   if (s.mailUrl) lines.push(`caught mail: ${s.mailUrl}`);
+  if (s.mailUrl) lines.push(`replies: answer a caught reminder from ${new URL('/', s.mailUrl).toString()} ("Reply as the customer"); it is filed on the customer's timeline`);
   if (s.letters?.directory) {
     const waiting = s.letters.awaitingApproval ? `; ${s.letters.awaitingApproval} awaiting approval in the console${s.letters.held ? ` (${s.letters.held} held: a missing postal address…)` : ''}` : '';
     const approved = s.letters.approvedByDemo?.count ? ` (${s.letters.approvedByDemo.count} approved for the demo by ${s.letters.approvedByDemo.by}, audited)` : '';
@@ -66,13 +69,17 @@ export async function demoSession(o: DemoSessionOptions): Promise<void> {
   const say = o.json ? () => {} : (line: string) => process.stderr.write(line + '\n');
   let sandbox: RunningSandbox | null = null;
   let mail: MailCatcher | null = null;
+  // The organization's shared mailbox: an IMAP inbox the catcher hands replies to (issue 18).
+  let inbox: ImapInbox | null = null;
   try {
     say(`starting the provider simulators (seed ${o.seed}, ${o.invoices} invoices per ledger)…`);
     sandbox = await startSandbox({ seed: o.seed, invoices: o.invoices, asOf: o.asOf, port: 0, limits: false });
-    mail = await startMailCatcher(0, { web: o.serve });
-    await runThenServe(rt, { ...o, sandbox, mail, say });
+    inbox = await startImapInbox();
+    mail = await startMailCatcher(0, { web: o.serve, inbox: { address: DEMO_INBOX_ADDRESS, append: (raw) => inbox!.append(raw) } });
+    await runThenServe(rt, { ...o, sandbox, mail, inbox, say });
   } finally {
     await mail?.close();
+    await inbox?.close();
     await sandbox?.close();
     await rt.store.close();
   }
@@ -81,7 +88,7 @@ export async function demoSession(o: DemoSessionOptions): Promise<void> {
 /** The run, its summary, then (serving) the server until SIGINT or SIGTERM. */
 async function runThenServe(
   rt: Runtime,
-  o: DemoSessionOptions & { sandbox: RunningSandbox; mail: MailCatcher; say: (line: string) => void },
+  o: DemoSessionOptions & { sandbox: RunningSandbox; mail: MailCatcher; inbox: ImapInbox; say: (line: string) => void },
 ): Promise<void> {
   const { config } = rt;
   const chosen = o.serve ? await choosePort(config.host, config.port) : null;
@@ -89,7 +96,7 @@ async function runThenServe(
   // Not serving: the reminders and links point where `relance start` will serve them.
   const publicUrl = chosen ? localUrl(config.host, chosen.port) : (config.publicUrl ?? localUrl(config.host, config.port));
   const lettersDir = path.join(config.dataDir, 'letters');
-  const summary = await runDemo(rt, { sandbox: o.sandbox, mail: o.mail, asOf: o.asOf, publicUrl, say: o.say, lettersDir });
+  const summary = await runDemo(rt, { sandbox: o.sandbox, mail: o.mail, inbox: o.inbox, asOf: o.asOf, publicUrl, say: o.say, lettersDir });
   const served = chosen
     ? await serveDemo({ store: rt.store, keys: rt.keys, logger: rt.logger, sandbox: o.sandbox, mail: o.mail, host: config.host, port: chosen.port, lettersDir })
     : null;

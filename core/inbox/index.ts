@@ -5,6 +5,7 @@
  */
 export { saveMailbox, loadMailbox, connectedMailboxes, parseMailboxInput, mailboxInputSchema, type MailboxSettings, type MailboxInput } from './settings.ts';
 export { readMailbox, type ReadDeps, type ReadReport } from './read-mailbox.ts';
+export { watchMailbox, MailboxWatchers, supportsIdle, type MailboxWatcher, type WatchMode, type WatchOptions } from './idle.ts';
 export { openSession, type MailboxAccess, type MailboxSession } from './client.ts';
 export { parseInbound, type InboundMessage } from './parse.ts';
 export { fileMessage, REPLY_HOLD_REASON, OUT_OF_OFFICE_HOLD_REASON } from './file-message.ts';

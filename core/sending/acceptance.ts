@@ -31,11 +31,17 @@ export async function recordAcceptance(db: Pick<Db, 'execute'>, workerId: string
     providerMessageId: d.providerMessageId, channel: d.channel, to: d.to, fellBack: d.fellBack,
     invoices: a.items.map((i) => i.number ?? i.externalId), date: localDay(a.org_timezone, now),
   };
-  const statement = sql`
+  const accept = sql`
     UPDATE actions SET status = 'sent', sent_at = now(), next_attempt_at = NULL, last_error = NULL, updated_at = now(),
            finalize_pending = ${JSON.stringify(pending)}::jsonb,
            details = details || jsonb_build_object('providerMessageId', ${d.providerMessageId}::text, 'sentBy', ${workerId}::text)
      WHERE id = ${a.id}::uuid AND status = 'sending' AND claimed_by = ${workerId}`;
+  // The message as it left goes in the same statement (the timeline links to it, issue 17): still one write.
+  const statement = d.sent && d.channel ? sql`
+    WITH accepted AS (${accept} RETURNING id, organization_id, customer_id)
+    INSERT INTO sent_messages (action_id, organization_id, customer_id, channel, to_address, subject, text_body, html_body, provider_message_id)
+    SELECT id, organization_id, customer_id, ${d.channel}, ${d.to}, ${d.sent.subject}, ${d.sent.text}, ${d.sent.html}, ${d.providerMessageId} FROM accepted
+    ON CONFLICT (action_id) DO UPDATE SET sent_at = now()` : accept;
   // The message is out: a failed write (a reset connection) is tried again at once, since every
   // moment without the record is a moment in which a takeover would send it twice.
   for (let attempt = 1; ; attempt++) {

@@ -17,6 +17,15 @@ export interface Delivery {
   readonly channel: 'email' | 'sms' | 'letter' | null;
   readonly to: string | null;
   readonly fellBack: boolean;
+  /** The message as it left, stored at acceptance (sent_messages) so the timeline shows it, not a re-render. */
+  readonly sent?: SentContent;
+}
+
+/** What left, word for word: an email's subject, text and HTML; an SMS's text; a letter's description (its PDF is in action_documents). */
+export interface SentContent {
+  readonly subject: string | null;
+  readonly text: string | null;
+  readonly html: string | null;
 }
 
 /** The action as the chosen recipient should read it: its channel, address, name and language. */
@@ -85,7 +94,10 @@ export async function transmit(deps: SendDeps, outbound: Outbound): Promise<Deli
   if (m.channel === 'email') result = await deps.channels.email!.send(m);
   else if (m.channel === 'sms') result = await deps.channels.sms!.send(m);
   else result = await deps.channels.letter!.send(m);
-  return { ...outbound.delivery, providerMessageId: result.providerMessageId };
+  const sent: SentContent = m.channel === 'email' ? { subject: m.subject, text: m.text ?? null, html: m.html ?? null }
+    : m.channel === 'sms' ? { subject: null, text: m.text, html: null }
+    : { subject: m.description ?? null, text: null, html: null };
+  return { ...outbound.delivery, providerMessageId: result.providerMessageId, sent };
 }
 
 /** Composes and sends in one go (one action at a time: tests and tools). */

@@ -7,6 +7,7 @@ import { todayIn } from '../../core/calendar/index.ts';
 import { MAX_ROWS } from '../../core/exports/index.ts';
 import type { Db } from '../../core/store/index.ts';
 import { activities, contacts, customers, invoices, organizations } from '../../core/store/schema/index.ts';
+import { sentMessages } from '../../core/store/schema/workspace.ts';
 import { describeTimeline } from '../../core/timeline/index.ts';
 import { listWorklist, WORKLIST_FLAGS, WORKLIST_SORTS, type WorklistFilter, type WorklistItem } from '../../core/worklist/index.ts';
 import { orgParams, requireOrg, requireVisibleCustomer, visibleCustomers, type ApiScope } from './context.ts';
@@ -147,4 +148,20 @@ export function customerRoutes(app: FastifyInstance, scope: ApiScope): void {
     const sentences = await describeTimeline(db, c.id, page.items, query.lang);
     return { ...page, items: page.items.map((item, k) => ({ ...item, text: sentences[k]!.text, tone: sentences[k]!.tone, actionId: sentences[k]!.actionId })) };
   });
+
+  // The reminder as it left (stored at the channel's acceptance, core/sending/acceptance.ts), never a re-render;
+  // a letter's text is its PDF (action_documents), linked. Read like the timeline: a member who may see the customer.
+  defineRoute(app, registry, { method: 'GET', url: '/api/organizations/:orgId/customers/:customerId/sent-messages/:actionId', summary: 'A reminder as it was sent: channel, recipient, subject, text and HTML as they left; a letter links to its PDF', tag: 'customers', params: customerParams.extend({ actionId: z.uuid() }) }, async ({ principal, params }) => {
+    const membership = requireOrg(principal, params.orgId, 'read', 'reading customers');
+    await requireVisibleCustomer(db, principal, membership, params.customerId);
+    const [m] = await db.select().from(sentMessages)
+      .where(and(eq(sentMessages.actionId, params.actionId), eq(sentMessages.customerId, params.customerId), eq(sentMessages.organizationId, params.orgId)));
+    if (!m) throw notFound('sent message (none is stored for this reminder of this customer: not sent, or sent before messages were kept)', 'actionId');
+    return {
+      actionId: m.actionId, channel: m.channel, to: m.toAddress, subject: m.subject, text: m.textBody, html: m.htmlBody, providerMessageId: m.providerMessageId,
+      sentAt: m.sentAt.toISOString(),
+      document: m.channel === 'letter' ? `/api/organizations/${params.orgId}/actions/${m.actionId}/document` : null,
+    };
+  });
+
 }

@@ -21,6 +21,13 @@ beforeAll(async () => {
             ('00000000-0000-4000-8000-0000000000c2', $1, $2, 2, 'email', 'reminder-1', 'awaiting_approval', 'k-c2', '2026-02-11')`,
     [w.orgA, w.customers.alpha],
   );
+  // A reminder sent to alpha, stored as it left (the timeline's link).
+  await w.db.pool.query(
+    `WITH a AS (INSERT INTO actions (id, organization_id, customer_id, step, channel, template, status, idempotency_key, scheduled_for, sent_at)
+       VALUES ('00000000-0000-4000-8000-0000000000c9', $1, $2, 1, 'email', 'reminder-1', 'sent', 'k-c9', '2026-02-01', now()) RETURNING id)
+     INSERT INTO sent_messages (action_id, organization_id, customer_id, channel, to_address, subject, text_body) SELECT id, $1, $2, 'email', 'ap@alpha.example', 'Reminder', 'Please pay' FROM a`,
+    [w.orgA, w.customers.alpha],
+  );
   await w.db.pool.query(
     `INSERT INTO disputes (id, organization_id, customer_id, reason) VALUES ('00000000-0000-4000-8000-0000000000d1', $1, $2, 'wrong quantity')`,
     [w.orgA, w.customers.beta],
@@ -111,6 +118,7 @@ const ENDPOINTS: Record<string, Endpoint> = {
   'list customers': { method: 'GET', url: (w) => `${A(w)}/customers`, level: 'read', ok: 200 },
   'get customer': { method: 'GET', url: (w) => `${A(w)}/customers/${w.customers.alpha}`, level: 'read', ok: 200 },
   'customer timeline': { method: 'GET', url: (w) => `${A(w)}/customers/${w.customers.alpha}/timeline`, level: 'read', ok: 200 },
+  'reminder as sent': { method: 'GET', url: (w) => `${A(w)}/customers/${w.customers.alpha}/sent-messages/00000000-0000-4000-8000-0000000000c9`, level: 'read', ok: 200 },
   'list invoices': { method: 'GET', url: (w) => `${A(w)}/invoices`, level: 'read', ok: 200 },
   'get invoice': { method: 'GET', url: (w) => `${A(w)}/invoices/${w.invoices.alpha1}`, level: 'read', ok: 200 },
   'list connections': { method: 'GET', url: (w) => `${A(w)}/connections`, level: 'read', ok: 200 },

@@ -4,7 +4,8 @@
  * by overdue amount, pauses the top customer until a date and sees HubSpot's company show it, logs
  * a call with a promise (the promise appears and the next reminder is held), finds the ledger's
  * unapplied money listed and allocates a payment by hand (the QuickBooks application queued in the
- * outbox), and reads a timeline that says a reminder was cancelled because the customer disputed.
+ * outbox, then pushed by the outbox job: the sandbox's payment shows the LinkedTxn and its
+ * UnappliedAmt lowered by the amount), and reads a timeline that says a reminder was cancelled because the customer disputed.
  * With RELANCE_SCREENSHOTS=1 it writes the worklist, the customer page and the unapplied page to
  * docs/screenshots/.
  */
@@ -145,7 +146,7 @@ describe.skipIf(!hasChromium)('issue #17 in a browser: the collector’s workspa
     await shot('customer-workspace');
   }, 60_000);
 
-  it('lists the unapplied money and allocates a payment by hand; the QuickBooks application is queued', async () => {
+  it('lists the unapplied money and allocates a payment by hand; the application is written back to QuickBooks', async () => {
     const { rows: expected } = await db.pool.query<{ n: number }>(
       `SELECT ((SELECT count(*) FROM payments WHERE organization_id = $1 AND unapplied_minor > 0 AND customer_id IS NOT NULL)
              + (SELECT count(*) FROM credit_notes WHERE organization_id = $1 AND remaining_minor > 0 AND customer_id IS NOT NULL))::int AS n`, [organizationId]);
@@ -165,6 +166,7 @@ describe.skipIf(!hasChromium)('issue #17 in a browser: the collector’s workspa
     const amount = (BigInt(m.unapplied) < BigInt(m.balance) ? BigInt(m.unapplied) : BigInt(m.balance)) / 2n || 1n;
     const decimal = `${amount / 100n}.${String(amount % 100n).padStart(2, '0')}`;
     const card = `#unapplied-money [data-money-id="${m.id}"]`;
+    const sandboxBefore = await quickbooksPayment(m.external_id);
     // Too much first: refused under the invoice's line, nothing written.
     const allocated = async () => (await db.pool.query(`SELECT 1 FROM allocations WHERE payment_id = $1`, [m.id])).rows.length;
     const before = await allocated();
@@ -182,7 +184,15 @@ describe.skipIf(!hasChromium)('issue #17 in a browser: the collector’s workspa
       `SELECT payload FROM outbox WHERE organization_id = $1 AND kind = 'apply_payment'`, [organizationId]);
     expect(outbox).toHaveLength(1);
     expect(outbox[0]!.payload).toMatchObject({ sourceExternalId: m.external_id, applications: [{ invoiceExternalId: m.invoice_external, amount: decimal }] });
-  }, 60_000);
+
+    // The outbox job pushes it: QuickBooks' own payment now links the invoice, its unapplied amount lowered by exactly that much.
+    await served.worker.agenda.now('outbox.push', {});
+    await expect.poll(async () => (await db.pool.query(`SELECT status::text FROM outbox WHERE organization_id = $1 AND kind = 'apply_payment'`, [organizationId])).rows[0].status, { timeout: 30_000, interval: 500 }).toBe('done');
+    const sandboxAfter = await quickbooksPayment(m.external_id);
+    expect(sandboxAfter.Line).toEqual(expect.arrayContaining([expect.objectContaining({ LinkedTxn: [{ TxnId: m.invoice_external, TxnType: 'Invoice' }] })]));
+    expect(scaled(String(sandboxAfter.UnappliedAmt))).toBe(scaled(String(sandboxBefore.UnappliedAmt)) - amount * 100n);
+    expect(Number(sandboxAfter.SyncToken)).toBe(Number(sandboxBefore.SyncToken) + 1);
+  }, 90_000);
 
   it('says in words that a reminder was cancelled because the customer disputed', async () => {
     const { rows } = await db.pool.query<{ action_id: string; customer_id: string; invoice_id: string; number: string }>(
@@ -206,6 +216,13 @@ describe.skipIf(!hasChromium)('issue #17 in a browser: the collector’s workspa
     await page.locator('#timeline').evaluate((e) => e.scrollIntoView());
     await shot('timeline-in-words');
   }, 60_000);
+
+  /** The payment as QuickBooks' own API shows it. */
+  async function quickbooksPayment(id: string): Promise<{ Line?: unknown[]; UnappliedAmt?: number; SyncToken?: string }> {
+    const qb = sandbox.quickbooks;
+    const res = await fetch(`${qb.baseUrl}/v3/company/${qb.realmId}/payment/${id}?minorversion=75`, { headers: { authorization: `Bearer ${qb.accessToken}`, accept: 'application/json' } });
+    return ((await res.json()) as { Payment: { Line?: unknown[]; UnappliedAmt?: number; SyncToken?: string } }).Payment;
+  }
 
   /** A property of the HubSpot company, as the salesperson's CRM shows it. */
   async function hubspotProperty(companyId: string, name: string): Promise<string | null> {

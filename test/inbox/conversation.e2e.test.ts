@@ -9,6 +9,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { runOrganization } from '../../core/agenda/index.ts';
@@ -83,6 +84,16 @@ describe('the conversation over a real dovecot', () => {
     const [reminder] = await mailboxOf(dovecot, 'paul');
     expect(reminder!.headers.get('message-id')).toMatch(/^<relance\./);
     expect(reminder!.headers.get('reply-to')).toMatch(/relances\+[a-z2-7]{12}@relance\.test/);
+    // Each reminder is kept as it left (sent_messages, written with the acceptance): the timeline links to it.
+    const { rows } = await t.db.execute<{ subject: string; text_body: string; html_body: string; to_address: string; provider_message_id: string }>(sql`
+      SELECT m.subject, m.text_body, m.html_body, m.to_address, m.provider_message_id FROM sent_messages m WHERE m.customer_id = ${ids.paul}`);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.to_address).toBe('paul@client.test');
+    expect(rows[0]!.provider_message_id).toBe(reminder!.headers.get('message-id'));
+    const decoded = (await simpleParser(reminder!.source));
+    expect(rows[0]!.subject).toBe(decoded.subject);
+    expect(rows[0]!.text_body.trim()).toBe((decoded.text ?? '').trim());
+    expect(rows[0]!.html_body).toContain('F-2026-paul');
   });
 
   it('files a threaded reply, an out-of-office and a late bounce, and lists what it cannot file', async () => {

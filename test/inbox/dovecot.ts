@@ -48,8 +48,8 @@ async function waitForPort(port: number, ms: number): Promise<void> {
   }
 }
 
-/** Starts dovecot with the users given (name → password). */
-export async function startDovecot(users: Record<string, string>): Promise<Dovecot> {
+/** Starts dovecot with the users given (name → password); `extraConfig` is appended to its configuration (e.g. a narrower imap_capability). */
+export async function startDovecot(users: Record<string, string>, options: { extraConfig?: string } = {}): Promise<Dovecot> {
   const dir = mkdtempSync(path.join(tmpdir(), 'relance-dovecot-'));
   chmodSync(dir, 0o755);
   for (const d of ['run', 'state', 'home']) mkdirSync(path.join(dir, d));
@@ -105,6 +105,7 @@ service auth {
     mode = 0600
   }
 }
+${options.extraConfig ?? ''}
 `);
   const child: ChildProcess = spawn(DOVECOT_BIN, ['-F', '-c', path.join(dir, 'dovecot.conf')], { stdio: 'ignore' });
   await Promise.all([waitForPort(imapPort, 10_000), waitForPort(lmtpPort, 10_000)]);

@@ -50,6 +50,8 @@ export const invoices = pgTable(
   (t) => [
     uniqueIndex('invoices_connection_external_uq').on(t.connectionId, t.externalId),
     index('invoices_customer_idx').on(t.customerId),
+    // The worklist's search by invoice number (migration 0025).
+    index('invoices_organization_number_idx').on(t.organizationId, t.number),
     // Serves "open, overdue, undisputed invoices of this organization by due date": overdue is
     // relative to today, so it is the range `due_date < $today` on this index, not its predicate.
     index('invoices_org_open_undisputed_due_idx')

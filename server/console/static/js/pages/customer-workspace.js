@@ -144,18 +144,40 @@ export async function workPanel(customerId, invoices, reload) {
   return h('div', { id: 'customer-work' }, tasks, callForm(customerId, invoices, reload), noteForm(customerId, reload), await taskForm(customerId, reload));
 }
 
-/** One timeline entry: the sentence, when, and for a reminder a link that opens its message. */
-export function timelineEntry(a) {
+/**
+ * One timeline entry: the sentence, when, and for a reminder a link that opens its message — for a
+ * sent one, the message as it left (stored at the channel's acceptance) or the letter's PDF as
+ * posted, never a re-render; for one not sent, the message as it would leave.
+ */
+export function timelineEntry(a, customerId) {
   const message = h('div', { class: 'timeline-message' });
-  const link = a.actionId && a.kind.startsWith('reminder.') ? h('button', { type: 'button', class: 'link', 'data-message': a.actionId, onclick: async () => {
-    mount(message, h('p', { class: 'muted' }, tw('cust.messageLoading')));
+  const sent = a.kind === 'reminder.sent' && customerId;
+  const showSent = async () => {
+    try {
+      const m = await api(orgPath(`/customers/${customerId}/sent-messages/${a.actionId}`));
+      mount(message,
+        h('p', { class: 'muted', 'data-sent-to': m.to ?? '' }, tw('cust.sentTo', { to: m.to ?? '—', at: formatInstant(m.sentAt) })),
+        m.subject ? h('p', { class: 'preview-subject' }, m.subject) : null,
+        m.document ? h('p', {}, h('a', { href: m.document, download: `letter-${a.actionId}.pdf`, 'data-sent-document': a.actionId }, tw('cust.letterPdf'))) : null,
+        m.text ? h('div', { class: 'message-text', 'data-sent-text': a.actionId }, m.text) : null,
+        // The HTML as it left, in a sandboxed frame: no script of it runs, no style of it leaks.
+        m.html ? h('iframe', { class: 'sent-html', sandbox: '', srcdoc: m.html, title: m.subject ?? 'message', 'data-sent-html': a.actionId }) : null);
+    } catch (e) {
+      mount(message, h('p', { class: e.status === 404 ? 'muted' : 'error' }, e.status === 404 ? tw('cust.notStored') : e.message));
+    }
+  };
+  const showPreview = async () => {
     try {
       const m = await api(orgPath(`/actions/${a.actionId}/preview`));
       mount(message, m.subject ? h('p', { class: 'preview-subject' }, m.subject) : null, h('div', { class: 'message-text' }, m.text ?? ''));
     } catch (e) {
       mount(message, h('p', { class: 'error' }, e.message));
     }
-  } }, tw('cust.viewMessage')) : null;
+  };
+  const link = a.actionId && a.kind.startsWith('reminder.') ? h('button', { type: 'button', class: 'link', 'data-message': a.actionId, onclick: async () => {
+    mount(message, h('p', { class: 'muted' }, tw('cust.messageLoading')));
+    await (sent ? showSent() : showPreview());
+  } }, tw(sent ? 'cust.viewSent' : 'cust.viewMessage')) : null;
   return h('li', { 'data-kind': a.kind, class: a.tone && a.tone !== 'normal' ? `tone-${a.tone}` : null },
     h('time', { datetime: a.occurredAt }, formatInstant(a.occurredAt)), ' ',
     h('span', { class: 'sentence' }, a.text ?? a.kind), link ? ' ' : null, link, message);

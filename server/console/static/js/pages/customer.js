@@ -23,7 +23,7 @@ export async function customerPage(main, [customerId], { errorBox }) {
   async function loadTimeline() {
     try {
       const page = await api(`${base}/timeline`, { query: { cursor, limit: 50, lang: language() } });
-      list.append(...page.items.map(timelineEntry));
+      list.append(...page.items.map((a) => timelineEntry(a, customerId)));
       cursor = page.nextCursor;
       more.hidden = !cursor;
       if (!list.children.length) list.append(h('li', { class: 'muted' }, t('common.none')));
