@@ -173,6 +173,9 @@ export async function runBatch(
     try {
       const outbound = await composeOutbound(deps, a, r.choice, run.clock(), r.portalUrl);
       await previous;
+      // Claims not confirmed for most of the lease (a starved or cut-off worker) may be another
+      // worker's by now: this one stops handing messages out and lets the lease decide (lease.ts).
+      if (!keeper.mayStillSend()) return done(a.id, { kind: 'lost' }), { recording: Promise.resolve() };
       delivery = await transmit(deps, outbound);
     } catch (e) {
       await previous;

@@ -11,15 +11,25 @@ import { renewClaims } from './claim.ts';
 /** The longest time between two renewals, whatever the lease. */
 export const RENEW_AT_LEAST_EVERY_MS = 15_000;
 
+/**
+ * A worker hands no further message to a channel once its claims were last confirmed longer ago
+ * than this share of the lease: a worker starved of CPU or cut off from the store may already have
+ * lost them to another worker, which would send the same message again. What it still holds waits
+ * for the lease to run out and is claimed again then; nothing is lost, a send is only delayed.
+ */
+export const SEND_WITHIN_LEASE_SHARE = 2 / 3;
+
 export class LeaseKeeper {
   private readonly held = new Set<string>();
   private readonly timer: NodeJS.Timeout;
   private renewing: Promise<void> | null = null;
+  /** When the claims held were last known to be ours for a whole lease: claimed or renewed then. */
+  private confirmedAt: number;
 
   constructor(
     private readonly db: Pick<Db, 'execute'>,
     private readonly workerId: string,
-    leaseMs: number,
+    private readonly leaseMs: number,
     private readonly clock: () => Date,
     /** Called with the ids that are no longer ours. */
     private readonly onLost: (ids: string[]) => void = () => {},
@@ -29,10 +39,21 @@ export class LeaseKeeper {
     // not 3 min 20 s — for one small statement per worker every 15 s.
     this.timer = setInterval(() => void this.renew(), Math.max(50, Math.min(RENEW_AT_LEAST_EVERY_MS, Math.floor(leaseMs / 3))));
     this.timer.unref();
+    this.confirmedAt = clock().getTime();
   }
 
+  /** Ids just claimed (their lease starts now). */
   hold(ids: readonly string[]): void {
+    if (this.held.size === 0) this.confirmedAt = this.clock().getTime();
     for (const id of ids) this.held.add(id);
+  }
+
+  /**
+   * Whether a message may still be handed to a channel: the claims were confirmed within
+   * SEND_WITHIN_LEASE_SHARE of the lease. A renewal that failed or came late makes this false.
+   */
+  mayStillSend(): boolean {
+    return this.clock().getTime() - this.confirmedAt < this.leaseMs * SEND_WITHIN_LEASE_SHARE;
   }
 
   release(ids: readonly string[]): void {
@@ -44,8 +65,11 @@ export class LeaseKeeper {
     if (this.renewing) return this.renewing;
     const ids = [...this.held];
     if (ids.length === 0) return Promise.resolve();
-    this.renewing = renewClaims(this.db, this.workerId, ids, this.clock())
+    const asked = this.clock();
+    this.renewing = renewClaims(this.db, this.workerId, ids, asked)
       .then((ours) => {
+        // The lease runs from the time the renewal was asked, not from when its answer came back.
+        this.confirmedAt = Math.max(this.confirmedAt, asked.getTime());
         const lost = ids.filter((id) => !ours.has(id) && this.held.has(id));
         if (lost.length > 0) {
           this.release(lost);

@@ -7,7 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_LEASE_MS } from '../../core/sending/index.ts';
-import { LeaseKeeper, RENEW_AT_LEAST_EVERY_MS } from '../../core/sending/lease.ts';
+import { LeaseKeeper, RENEW_AT_LEAST_EVERY_MS, SEND_WITHIN_LEASE_SHARE } from '../../core/sending/lease.ts';
+import { openStore } from '../../core/store/db.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 
 let db: TestDatabase;
@@ -35,5 +36,39 @@ describe('lease renewal cadence', () => {
       vi.useRealTimers();
     }
     expect(RENEW_AT_LEAST_EVERY_MS).toBeLessThan(DEFAULT_LEASE_MS / 3);
+  }, 30_000);
+
+  it('stops handing out messages once its claims go unconfirmed for most of the lease, and resumes on a renewal', async () => {
+    const lease = 3_000;
+    let now = Date.parse('2026-12-04T10:00:00Z');
+    const clock = () => new Date(now);
+    const keeper = new LeaseKeeper(db.db, 'worker-b', lease, clock);
+    keeper.hold([randomUUID()]);
+    expect(keeper.mayStillSend()).toBe(true);
+    now += Math.floor(lease * SEND_WITHIN_LEASE_SHARE) - 1;
+    expect(keeper.mayStillSend()).toBe(true);
+    now += 1;
+    // No renewal came (a starved worker): another worker may have the claims by now.
+    expect(keeper.mayStillSend()).toBe(false);
+    // A renewal that reaches the store confirms the lease from the time it was asked.
+    await keeper.renew();
+    expect(keeper.mayStillSend()).toBe(true);
+    await keeper.stop();
+
+    // A store that cannot be reached confirms nothing: the worker stops sending before the lease ends.
+    const unreachable = openStore('postgres://postgres@127.0.0.1:1/none', { max: 1, onError: () => {} });
+    try {
+      const cutOff = new LeaseKeeper(unreachable.db, 'worker-c', lease, clock);
+      cutOff.hold([randomUUID()]);
+      now += lease / 2;
+      await cutOff.renew();
+      expect(cutOff.mayStillSend()).toBe(true);
+      now += lease / 2;
+      await cutOff.renew();
+      expect(cutOff.mayStillSend()).toBe(false);
+      await cutOff.stop();
+    } finally {
+      await unreachable.pool.end().catch(() => {});
+    }
   }, 30_000);
 });
