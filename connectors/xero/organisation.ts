@@ -1,9 +1,10 @@
 /**
  * What connect time learns once about the tenant: its name, base currency and country, from the
  * Organisation endpoint (the sandbox serves it too), with the name from the tenant list when the
- * endpoint is not there, and its own postal address for the letters' sender block.
+ * endpoint is not there, and its own postal address for the letters' sender block and its time zone.
  * https://developer.xero.com/documentation/api/accounting/organisation
  */
+import { findIana, WINDOWS_TO_IANA_MAP } from 'windows-iana';
 import { z } from 'zod';
 import { NotFound } from '../../core/errors.ts';
 import { toCountryCode } from '../../core/mapping/countries.ts';
@@ -19,10 +20,36 @@ const addressSchema = z.looseObject({
 });
 const organisationSchema = z.object({
   Organisations: z.array(z.looseObject({
-    Name: z.string().optional(), BaseCurrency: z.string().optional(), CountryCode: z.string().optional(),
+    Name: z.string().optional(), BaseCurrency: z.string().optional(), CountryCode: z.string().optional(), Timezone: z.string().optional(),
     Addresses: z.array(addressSchema).optional().catch(undefined),
   })).min(1),
 });
+
+/** Windows time-zone names keyed as Xero writes them: upper case, no spaces or brackets. */
+const WINDOWS_NAMES = new Map(WINDOWS_TO_IANA_MAP.map((z) => [xeroZoneKey(z.windowsName), z.windowsName]));
+function xeroZoneKey(name: string): string {
+  return name.toUpperCase().replace(/[^A-Z0-9+-]/g, '');
+}
+
+/**
+ * Xero's `Timezone` is a Windows time-zone name in its own spelling (`NEWZEALANDSTANDARDTIME`,
+ * `MOUNTAINSTANDARDTIME(MEXICO)`), so it is read through CLDR's Windows-to-IANA table (windows-iana),
+ * for the organisation's country where the zone spans several (`GMTSTANDARDTIME` is London in GB,
+ * Dublin in IE); null when it names no zone this runtime knows.
+ */
+export function ianaTimeZoneOf(xeroTimezone: string | undefined, country: string | null): string | null {
+  const windows = xeroTimezone ? WINDOWS_NAMES.get(xeroZoneKey(xeroTimezone)) : undefined;
+  if (!windows) return null;
+  const candidates = [...(country ? findIana(windows, country) : []), ...findIana(windows)];
+  return candidates.find((zone) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: zone });
+      return true;
+    } catch {
+      return false;
+    }
+  }) ?? null;
+}
 
 /**
  * The organisation's postal address (`POBOX`, the one Xero prints on invoices), else its `STREET`
@@ -61,6 +88,7 @@ async function readOrganisation(client: XeroClient): Promise<AccountInfo | null>
       homeCurrency: org.BaseCurrency && /^[A-Z]{3}$/.test(org.BaseCurrency) ? org.BaseCurrency : null,
       country,
       senderAddress: senderAddressOf(org.Addresses, country),
+      timezone: ianaTimeZoneOf(org.Timezone, country),
     };
   } catch (error) {
     if (error instanceof NotFound) return null;
@@ -79,5 +107,6 @@ export async function accountInfo(client: XeroClient, accessToken: () => Promise
     homeCurrency: fromOrganisation?.homeCurrency ?? null,
     country: fromOrganisation?.country ?? null,
     senderAddress: fromOrganisation?.senderAddress ?? null,
+    timezone: fromOrganisation?.timezone ?? null,
   };
 }

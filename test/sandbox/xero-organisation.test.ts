@@ -26,6 +26,8 @@ it('a GBP organisation in the United Kingdom is read as GBP / GB, not USD / US',
       displayName: sandbox.world.xero.organizationName, homeCurrency: 'GBP', country: 'GB',
       // The organisation's own postal address, the letters' sender block.
       senderAddress: expect.objectContaining({ lines: [expect.stringMatching(/Market Street$/)], country: 'GB' }),
+      // Xero's GMTSTANDARDTIME for a GB organisation.
+      timezone: 'Europe/London',
     });
   } finally {
     await limiter.stop();

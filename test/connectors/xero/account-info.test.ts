@@ -2,6 +2,7 @@
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { xeroConnector } from '../../../connectors/xero/index.ts';
+import { ianaTimeZoneOf } from '../../../connectors/xero/organisation.ts';
 import { API, TENANT, stopLimiters, testContext } from './support.ts';
 
 beforeAll(() => nock.disableNetConnect());
@@ -17,7 +18,7 @@ describe('xero account info', () => {
       .get('/api.xro/2.0/Organisation')
       .matchHeader('xero-tenant-id', TENANT)
       .reply(200, { Organisations: [{ Name: 'Fenwick Print Co', BaseCurrency: 'GBP', CountryCode: 'GB', OrganisationType: 'COMPANY' }] });
-    await expect(xeroConnector.connect(testContext()).accountInfo!()).resolves.toEqual({ displayName: 'Fenwick Print Co', homeCurrency: 'GBP', country: 'GB', senderAddress: null });
+    await expect(xeroConnector.connect(testContext()).accountInfo!()).resolves.toEqual({ displayName: 'Fenwick Print Co', homeCurrency: 'GBP', country: 'GB', senderAddress: null, timezone: null });
   });
 
   it('takes the postal (POBOX) address as the sender address, else the street one, with the country as ISO', async () => {
@@ -41,7 +42,19 @@ describe('xero account info', () => {
       .get('/api.xro/2.0/Organisation').reply(404, "The resource you're looking for cannot be found", { 'Content-Type': 'text/plain' })
       .get('/connections').matchHeader('authorization', 'Bearer access-1')
       .reply(200, [{ id: 'c', tenantId: TENANT, tenantType: 'ORGANISATION', tenantName: 'Fenwick Print Co' }]);
-    await expect(xeroConnector.connect(testContext()).accountInfo!()).resolves.toEqual({ displayName: 'Fenwick Print Co', homeCurrency: null, country: null, senderAddress: null });
+    await expect(xeroConnector.connect(testContext()).accountInfo!()).resolves.toEqual({ displayName: 'Fenwick Print Co', homeCurrency: null, country: null, senderAddress: null, timezone: null });
+  });
+
+  it('reads the time zone from Xero\'s spelling of Windows names, for the organisation\'s country', () => {
+    expect(ianaTimeZoneOf('NEWZEALANDSTANDARDTIME', 'NZ')).toBe('Pacific/Auckland');
+    expect(ianaTimeZoneOf('GMTSTANDARDTIME', 'GB')).toBe('Europe/London');
+    expect(ianaTimeZoneOf('GMTSTANDARDTIME', 'IE')).toBe('Europe/Dublin');
+    expect(ianaTimeZoneOf('ROMANCESTANDARDTIME', 'FR')).toBe('Europe/Paris');
+    expect(ianaTimeZoneOf('MOUNTAINSTANDARDTIME(MEXICO)', 'MX')).toMatch(/^America\//);
+    // A country the zone does not cover: the zone's own default city.
+    expect(ianaTimeZoneOf('EASTERNSTANDARDTIME', null)).toBe('America/New_York');
+    expect(ianaTimeZoneOf('NOSUCHSTANDARDTIME', 'GB')).toBeNull();
+    expect(ianaTimeZoneOf(undefined, 'GB')).toBeNull();
   });
 
   it('does not hide other failures', async () => {
