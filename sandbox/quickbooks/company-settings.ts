@@ -10,10 +10,13 @@ import type { CompanyStore, QboBody, Row } from './store.ts';
 // https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/companyinfo
 // https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/preferences
 // Both are singletons with Id "1".
-/** A `PhysicalAddress` as Intuit's CompanyInfo sample shows it (Line1, City, CountrySubDivisionCode, PostalCode, Country). */
+/**
+ * A `PhysicalAddress` as Intuit's CompanyInfo sample shows it (Line1, City, CountrySubDivisionCode,
+ * PostalCode, Country); the US city of sandbox/shared/addresses.ts is Portland, Oregon.
+ */
 function companyAddress(country: string): Record<string, string> {
   const street = streetAddress('company-1', country);
-  return { Id: '1', Line1: street.line1, City: street.city, ...(country === 'US' ? { CountrySubDivisionCode: 'CA' } : {}), PostalCode: street.postalCode, Country: country };
+  return { Id: '1', Line1: street.line1, City: street.city, ...(country === 'US' ? { CountrySubDivisionCode: 'OR' } : {}), PostalCode: street.postalCode, Country: country };
 }
 
 export function seedSettings(store: CompanyStore, world: World): void {
