@@ -58,11 +58,9 @@ export function registerStart(program: Command): void {
       }
       const app = buildServer({ pool: store.pool, storeMode: store.mode, worker, logger, keys: rt.keys, publicUrl: config.publicUrl, providerApps: providerAppsFrom(config.providerApps),
         trustedProxies: config.trustedProxies, promiseHorizonDays: config.promiseHorizonDays, channels: configuredChannelNames(config) });
-      const address = await app.listen({ host: config.host, port: config.port });
-      logger.info('relance started', { address, store: store.mode, worker: Boolean(worker) });
-      process.stdout.write(`relance listening on ${address} (${store.mode} database)\n`);
-
-      await new Promise<void>((resolve) => {
+      // The signal handlers are in place before the process says it is listening: a SIGTERM sent on
+      // that line (a supervisor, a test) must find them, not the default action that kills at once.
+      const stopAsked = new Promise<void>((resolve) => {
         const stop = (signal: string) => {
           process.off('SIGTERM', onTerm);
           process.off('SIGINT', onInt);
@@ -74,6 +72,11 @@ export function registerStart(program: Command): void {
         process.on('SIGTERM', onTerm);
         process.on('SIGINT', onInt);
       });
+      const address = await app.listen({ host: config.host, port: config.port });
+      logger.info('relance started', { address, store: store.mode, worker: Boolean(worker) });
+      process.stdout.write(`relance listening on ${address} (${store.mode} database)\n`);
+
+      await stopAsked;
       // Stop taking requests, let running jobs finish (briefly), then close the store.
       const disarm = armStopDeadline(logger);
       await closeServer(app);

@@ -100,13 +100,16 @@ async function runThenServe(
   const served = chosen
     ? await serveDemo({ store: rt.store, keys: rt.keys, logger: rt.logger, sandbox: o.sandbox, mail: o.mail, host: config.host, port: chosen.port, lettersDir })
     : null;
+  // Listening for Ctrl-C before the summary says where to click: a signal sent on that line must
+  // find the handler, not the default action that ends the process at once.
+  const stopped = served ? untilStopped() : null;
   process.stdout.write(o.json ? JSON.stringify(summary, null, 2) + '\n' : printSummary(summary) + printAccess(summary));
-  if (!served) {
+  if (!served || !stopped) {
     o.say(`not serving: \`relance start\` serves the console at ${summary.consoleUrl} (the data stays in ${storeNote(rt)})`);
     return;
   }
   o.say('serving the console, the portal, the simulators and the mail catcher; Ctrl-C stops');
-  const signal = await untilStopped();
+  const signal = await stopped;
   o.say(`${signal}: stopping…`);
   // Ends the process if the stop (server, jobs, then the simulators and the store) overruns.
   armStopDeadline(rt.logger);

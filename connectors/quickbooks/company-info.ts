@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { toCountryCode } from '../../core/mapping/countries.ts';
 import type { PostalAddress } from '../../core/store/schema/columns.ts';
 import type { AccountInfo } from '../contract.ts';
+import { toStoredAddress } from '../postal-address.ts';
 import type { QuickBooksClient } from './client.ts';
 import { unwrapEntity } from './schemas.ts';
 
@@ -33,18 +34,10 @@ type Physical = z.infer<typeof physicalAddress>;
 /** A QuickBooks `PhysicalAddress` as the store's `PostalAddress`, or null when it has no street line. */
 export function toPostalAddress(address: Physical | undefined, fallbackCountry: string | null): PostalAddress | null {
   if (!address) return null;
-  const lines = [address.Line1, address.Line2, address.Line3, address.Line4, address.Line5].map((l) => l?.trim() ?? '').filter((l) => l !== '');
-  if (lines.length === 0) return null;
-  const raw = address.Country?.trim() || null;
-  const country = raw === null ? fallbackCountry : toCountryCode(raw);
-  return {
-    lines,
-    ...(address.City ? { city: address.City } : {}),
-    ...(address.PostalCode ? { postalCode: address.PostalCode } : {}),
-    ...(address.CountrySubDivisionCode ? { region: address.CountrySubDivisionCode } : {}),
-    ...(country ? { country } : {}),
-    ...(raw !== null && raw !== country ? { countryRaw: raw } : {}),
-  };
+  return toStoredAddress({
+    lines: [address.Line1, address.Line2, address.Line3, address.Line4, address.Line5],
+    city: address.City, postalCode: address.PostalCode, region: address.CountrySubDivisionCode, country: address.Country,
+  }, fallbackCountry);
 }
 
 export async function readAccountInfo(client: QuickBooksClient, realmId: string): Promise<AccountInfo> {

@@ -7,9 +7,9 @@
 import { findIana, WINDOWS_TO_IANA_MAP } from 'windows-iana';
 import { z } from 'zod';
 import { NotFound } from '../../core/errors.ts';
-import { toCountryCode } from '../../core/mapping/countries.ts';
 import type { PostalAddress } from '../../core/store/schema/columns.ts';
 import type { AccountInfo } from '../contract.ts';
+import { toStoredAddress } from '../postal-address.ts';
 import { connectionsUrlFor, listTenants } from './auth.ts';
 import type { XeroClient } from './client.ts';
 
@@ -60,18 +60,11 @@ export function senderAddressOf(addresses: z.infer<typeof addressSchema>[] | und
   for (const type of ['POBOX', 'STREET']) {
     const address = addresses?.find((a) => a.AddressType === type);
     if (!address) continue;
-    const lines = [address.AddressLine1, address.AddressLine2, address.AddressLine3, address.AddressLine4].map((l) => l?.trim() ?? '').filter((l) => l !== '');
-    if (lines.length === 0) continue;
-    const raw = address.Country?.trim() || null;
-    const country = raw === null ? fallbackCountry : toCountryCode(raw);
-    return {
-      lines,
-      ...(address.City ? { city: address.City } : {}),
-      ...(address.PostalCode ? { postalCode: address.PostalCode } : {}),
-      ...(address.Region ? { region: address.Region } : {}),
-      ...(country ? { country } : {}),
-      ...(raw !== null && raw !== country ? { countryRaw: raw } : {}),
-    };
+    const stored = toStoredAddress({
+      lines: [address.AddressLine1, address.AddressLine2, address.AddressLine3, address.AddressLine4],
+      city: address.City, postalCode: address.PostalCode, region: address.Region, country: address.Country,
+    }, fallbackCountry);
+    if (stored) return stored;
   }
   return null;
 }

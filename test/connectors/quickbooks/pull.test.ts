@@ -185,8 +185,12 @@ describe('incremental sync by change data capture', () => {
 
   it('resumes a reconciling listing with its ranges, and a first listing states none', async () => {
     nock(BASE).get(`${API}/query`).query(true).reply(200, { QueryResponse: { Invoice: [invoice(3001)] }, time: '2026-03-01T04:00:00.000-08:00' });
+    // A resumed listing is closed by the change feed from its first start (issue 14.2): no range there.
+    nock(BASE).get(`${API}/cdc`).query((q) => q.changedSince === '2026-03-01T11:00:00.000Z')
+      .reply(200, { CDCResponse: [{ QueryResponse: [{ Invoice: [invoice(3002)] }] }], time: '2026-03-01T04:00:00.000-08:00' });
     const resumed = await collect(quickbooksConnector.connect(context({ clock })).pull('invoice', { mode: 'full', afterId: '3000', since: '2026-03-01T11:00:00.000Z', reconcile: true }));
     expect(resumed[0]!.listing).toEqual({ afterKey: '3000', throughKey: null, keys: ['3001'] });
+    expect(resumed.slice(1).map((p) => [p.mode, p.listing, p.records.length])).toEqual([['incremental', undefined, 1]]);
     nock(BASE).get(`${API}/query`).query(true).reply(200, { QueryResponse: { Invoice: [invoice(1)] }, time: '2026-03-01T04:00:00.000-08:00' });
     const first = await collect(quickbooksConnector.connect(context({ clock })).pull('invoice', null));
     expect(first[0]!.listing).toBeUndefined();
