@@ -47,3 +47,18 @@ export async function logIn(page: Page, base: string, email: string, password: s
 export async function scrollWidth(page: Page): Promise<number> {
   return Number(await page.evaluate('document.documentElement.scrollWidth'));
 }
+
+/**
+ * The console of `app` served on a free port, in a fresh browser, logged in as `email`: what most
+ * browser tests set up first. `browser.close()` ends it; the app is the caller's to close.
+ */
+export async function openConsole(
+  app: { listen(options: { host: string; port: number }): Promise<string> },
+  email: string,
+  password: string,
+): Promise<{ base: string; browser: Browser; page: Page }> {
+  const base = await app.listen({ host: '127.0.0.1', port: 0 });
+  const browser = await openBrowser();
+  await logIn(browser.page, base, email, password);
+  return { base, browser, page: browser.page };
+}

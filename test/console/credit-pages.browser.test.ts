@@ -7,7 +7,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorld, PASSWORD, type World } from '../api/world.ts';
-import { CHROMIUM, hasChromium, logIn, openBrowser, type Browser } from './chromium.ts';
+import { type Browser, CHROMIUM, hasChromium, openConsole } from './chromium.ts';
 
 if (!hasChromium) console.warn(`console browser tests skipped: ${CHROMIUM} is absent`);
 
@@ -30,10 +30,7 @@ describe.skipIf(!hasChromium)('credit in the console', () => {
       `INSERT INTO fee_postings (id, organization_id, customer_id, invoice_id, connection_id, currency, interest_minor, fixed_minor, as_of, requested_by)
        VALUES ('00000000-0000-4000-8000-0000000003f1', $1, $2, $3, $4, 'EUR', 9876, 4000, '2026-11-30', 'user:collector')`,
       [world.orgA, world.customers.beta, world.invoices.beta1, world.connA]);
-    base = await world.app.listen({ host: '127.0.0.1', port: 0 });
-    browser = await openBrowser();
-    page = browser.page;
-    await logIn(page, base, 'admin@a.example', PASSWORD);
+    ({ base, browser, page } = await openConsole(world.app, 'admin@a.example', PASSWORD));
   }, 120_000);
 
   afterAll(async () => {

@@ -6,7 +6,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorld, PASSWORD, type World } from '../api/world.ts';
-import { CHROMIUM, hasChromium, logIn, openBrowser, type Browser } from './chromium.ts';
+import { type Browser, CHROMIUM, hasChromium, openConsole } from './chromium.ts';
 
 if (!hasChromium) console.warn(`console browser tests skipped: ${CHROMIUM} is absent (.ci/run installs Debian's chromium)`);
 
@@ -18,10 +18,7 @@ describe.skipIf(!hasChromium)('customer language and mapping warnings', () => {
 
   beforeAll(async () => {
     world = await createWorld();
-    base = await world.app.listen({ host: '127.0.0.1', port: 0 });
-    browser = await openBrowser();
-    page = browser.page;
-    await logIn(page, base, 'admin@a.example', PASSWORD);
+    ({ base, browser, page } = await openConsole(world.app, 'admin@a.example', PASSWORD));
   }, 120_000);
 
   afterAll(async () => {

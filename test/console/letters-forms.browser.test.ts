@@ -17,7 +17,7 @@ import { createLogger } from '../../core/logging.ts';
 import { installDefaultScenarios } from '../../core/scenarios/index.ts';
 import { buildServer } from '../../server/app.ts';
 import { createWorld, PASSWORD, type World } from '../api/world.ts';
-import { hasChromium, logIn, openBrowser, scrollWidth, type Browser } from './chromium.ts';
+import { type Browser, hasChromium, openConsole, scrollWidth } from './chromium.ts';
 
 const silent = createLogger({ stream: new Writable({ write: (_c, _e, cb) => cb() }), format: 'json' });
 
@@ -26,7 +26,6 @@ describe.skipIf(!hasChromium)('letters, scenarios and templates in the console',
   let app: FastifyInstance;
   let browser: Browser;
   let page: Page;
-  let base: string;
   const go = async (hash: string, selector: string) => {
     await page.evaluate(`window.location.hash = ${JSON.stringify(hash)}`);
     await page.waitForSelector(selector);
@@ -37,10 +36,7 @@ describe.skipIf(!hasChromium)('letters, scenarios and templates in the console',
     await installDefaultScenarios(world.db.db, world.orgA);
     // As `relance start` with SMTP and no SMS: email and letters.
     app = buildServer({ pool: world.db.pool, storeMode: 'postgres', worker: null, logger: silent, channels: ['email', 'letter'] });
-    base = await app.listen({ host: '127.0.0.1', port: 0 });
-    browser = await openBrowser();
-    page = browser.page;
-    await logIn(page, base, 'admin@a.example', PASSWORD);
+    ({ browser, page } = await openConsole(app, 'admin@a.example', PASSWORD));
   }, 120_000);
 
   afterAll(async () => {

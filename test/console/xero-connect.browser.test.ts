@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sandboxProviderApps } from '../../cli/demo/connect-sandbox.ts';
 import { startSandbox, type RunningSandbox } from '../../sandbox/index.ts';
 import { createWorld, PASSWORD, type World } from '../api/world.ts';
-import { CHROMIUM, hasChromium, logIn, openBrowser, type Browser } from './chromium.ts';
+import { type Browser, CHROMIUM, hasChromium, openConsole } from './chromium.ts';
 
 if (!hasChromium) console.warn(`console browser tests skipped: ${CHROMIUM} is absent (.ci/run installs Debian's chromium)`);
 
@@ -32,10 +32,7 @@ describe.skipIf(!hasChromium)('connecting Xero from the console', () => {
     });
     expect(created.statusCode, created.body).toBe(201);
     orgId = created.json().id;
-    base = await world.app.listen({ host: '127.0.0.1', port: 0 });
-    browser = await openBrowser();
-    page = browser.page;
-    await logIn(page, base, 'admin@a.example', PASSWORD);
+    ({ base, browser, page } = await openConsole(world.app, 'admin@a.example', PASSWORD));
   }, 120_000);
 
   afterAll(async () => {
