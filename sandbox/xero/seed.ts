@@ -17,6 +17,7 @@ import type {
   InvoiceStatus,
   LineItem,
   PaymentSummary,
+  ReceivedCredit,
   XeroContact,
   XeroCreditNote,
   XeroInvoice,
@@ -321,29 +322,9 @@ export function overpaymentFor(
   updatedMs: number,
 ): Row<XeroOverpayment> {
   const id = guidFor(store.seed, 'overpayment', key);
-  const contact = store.contacts.get(contactId)?.json;
-  const value = amount(minor, cur);
   const json: XeroOverpayment = {
-    OverpaymentID: id,
-    ID: id,
-    Type: 'RECEIVE-OVERPAYMENT',
-    Reference: '',
-    Contact: contactRef(contactId, contact?.Name ?? '', store),
-    Date: msDay(date),
-    DateString: dayString(date),
-    Status: 'AUTHORISED',
-    LineAmountTypes: 'NoTax',
-    LineItems: [lineItem(store, `op:${key}`, 'Overpayment', minor, cur)],
-    SubTotal: value,
-    TotalTax: 0,
-    Total: value,
-    UpdatedDateUTC: msDate(updatedMs),
-    CurrencyCode: cur,
-    CurrencyRate: 1,
-    RemainingCredit: value,
-    Allocations: [],
-    Payments: [],
-    HasAttachments: false,
+    OverpaymentID: id, Type: 'RECEIVE-OVERPAYMENT', Status: 'AUTHORISED',
+    ...receivedCredit(store, { id, line: `op:${key}`, description: 'Overpayment', contactId, minor, cur, date, reference: '', updatedMs }),
   };
   return { id, updatedMs, json };
 }
@@ -364,31 +345,38 @@ export function prepaymentFor(
   updatedMs: number,
 ): Row<XeroPrepayment> {
   const id = guidFor(store.seed, 'prepayment', key);
-  const contact = store.contacts.get(contactId)?.json;
-  const value = amount(minor, cur);
   const json: XeroPrepayment = {
-    PrepaymentID: id,
-    ID: id,
-    Type: 'RECEIVE-PREPAYMENT',
-    Reference: reference,
-    Contact: contactRef(contactId, contact?.Name ?? '', store),
-    Date: msDay(date),
-    DateString: dayString(date),
-    Status: 'AUTHORISED',
+    PrepaymentID: id, Type: 'RECEIVE-PREPAYMENT', Status: 'AUTHORISED',
+    ...receivedCredit(store, { id, line: `pp:${key}`, description: 'Prepayment', contactId, minor, cur, date, reference, updatedMs }),
+  };
+  return { id, updatedMs, json };
+}
+
+/** The body an overpayment and a prepayment share: one line of `minor`, nothing allocated yet. */
+function receivedCredit(
+  store: XeroStore,
+  r: { id: string; line: string; description: string; contactId: string; minor: number; cur: string; date: string; reference: string; updatedMs: number },
+): ReceivedCredit {
+  const value = amount(r.minor, r.cur);
+  return {
+    ID: r.id,
+    Reference: r.reference,
+    Contact: contactRef(r.contactId, store.contacts.get(r.contactId)?.json?.Name ?? '', store),
+    Date: msDay(r.date),
+    DateString: dayString(r.date),
     LineAmountTypes: 'NoTax',
-    LineItems: [lineItem(store, `pp:${key}`, 'Prepayment', minor, cur)],
+    LineItems: [lineItem(store, r.line, r.description, r.minor, r.cur)],
     SubTotal: value,
     TotalTax: 0,
     Total: value,
-    UpdatedDateUTC: msDate(updatedMs),
-    CurrencyCode: cur,
+    UpdatedDateUTC: msDate(r.updatedMs),
+    CurrencyCode: r.cur,
     CurrencyRate: 1,
     RemainingCredit: value,
     Allocations: [],
     Payments: [],
     HasAttachments: false,
   };
-  return { id, updatedMs, json };
 }
 
 function creditNoteRow(store: XeroStore, cn: WorldCreditNote): Row<XeroCreditNote> {

@@ -164,15 +164,13 @@ export interface XeroCreditNote {
   HasAttachments: boolean;
 }
 
-export interface XeroOverpayment {
-  OverpaymentID: string;
+/** What an overpayment and a prepayment share: money received, spent by allocating it to invoices. */
+export interface ReceivedCredit {
   ID: string;
-  Type: 'RECEIVE-OVERPAYMENT';
   Reference: string;
   Contact: { ContactID: string; Name: string };
   Date: string;
   DateString: string;
-  Status: 'AUTHORISED' | 'PAID';
   LineAmountTypes: 'NoTax';
   LineItems: LineItem[];
   SubTotal: number;
@@ -187,31 +185,20 @@ export interface XeroOverpayment {
   HasAttachments: boolean;
 }
 
+export interface XeroOverpayment extends ReceivedCredit {
+  OverpaymentID: string;
+  Type: 'RECEIVE-OVERPAYMENT';
+  Status: 'AUTHORISED' | 'PAID';
+}
+
 /**
  * A customer's prepayment (RECEIVE-PREPAYMENT): money received before the invoice exists, spent by
  * allocating it to invoices later. https://developer.xero.com/documentation/api/accounting/prepayments
  */
-export interface XeroPrepayment {
+export interface XeroPrepayment extends ReceivedCredit {
   PrepaymentID: string;
-  ID: string;
   Type: 'RECEIVE-PREPAYMENT';
-  Reference: string;
-  Contact: { ContactID: string; Name: string };
-  Date: string;
-  DateString: string;
   Status: 'AUTHORISED' | 'PAID' | 'VOIDED';
-  LineAmountTypes: 'NoTax';
-  LineItems: LineItem[];
-  SubTotal: number;
-  TotalTax: number;
-  Total: number;
-  UpdatedDateUTC: string;
-  CurrencyCode: string;
-  CurrencyRate: number;
-  RemainingCredit: number;
-  Allocations: Allocation[];
-  Payments: PaymentSummary[];
-  HasAttachments: boolean;
 }
 
 export interface HistoryRecord {
