@@ -1,9 +1,13 @@
 /**
  * The send workers under SIGKILL, short version (the long one: bench/reliability/send-kills.ts).
  * Two real worker processes, killed 1–3 times per trial while reminders are unsent: nothing is
- * lost, nothing stuck, no timeline entry doubled, and duplicates stay within the bound of
- * core/sending/README.md (at most one per 20 kills, rounded up). And a slow SMTP server (3.5 s per
- * message, longer than the lease) without any crash: not a single duplicate, since each worker
+ * lost (every action recorded sent, each with a copy the server answered), nothing stuck, no
+ * timeline entry doubled, and every duplicate inside the window of core/sending/README.md: made by
+ * a kill between its first copy's final dot and the re-send. How many duplicates a kill makes is a
+ * rate (messages per second in that window), printed here and counted over 60 trials by
+ * bench/reliability/send-kills.ts; six kills cannot tell a rate of 1 in 20 from 1 in 5, so this
+ * short version bounds where duplicates come from, not their number. And a slow SMTP server (3.5 s
+ * per message, longer than the lease) without any crash: not a single duplicate, since each worker
  * renews the lease of what it is sending.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +19,7 @@ beforeAll(async () => void (bed = await openSendTestbed()));
 afterAll(() => closeSendTestbed(bed ?? {}));
 
 describe('two send workers killed with SIGKILL', () => {
-  it('lose nothing, leave nothing stuck, and send duplicates only within the bound', { timeout: 240_000 }, async () => {
+  it('lose nothing, leave nothing stuck, and send a duplicate only for a kill inside its window', { timeout: 240_000 }, async () => {
     const { t, sink } = bed;
     sink.replyDelayMs = 10;
     const trials: SendTrialCounts[] = [];
@@ -25,7 +29,8 @@ describe('two send workers killed with SIGKILL', () => {
     const total = totalOf(trials);
     expect(total.kills).toBeGreaterThan(0);
     expect({ lost: total.lost, stuck: total.stuck, extraActivities: total.extraActivities }).toEqual({ lost: 0, stuck: 0, extraActivities: 0 });
-    expect(total.duplicates).toBeLessThanOrEqual(Math.ceil(total.kills / 20));
+    console.log(`send kills: ${JSON.stringify(total)}`);
+    expect(total.duplicates).toBe(total.duplicatesAcrossKill);
   });
 });
 

@@ -5,7 +5,10 @@
  * one organization's due reminders to a real SMTP server in this process, while the trial kills one
  * of them with SIGKILL at random moments (1–3 times, only while reminders are still unsent) and
  * starts it again. Then it counts, from the SMTP server's side and the store's:
- * - duplicates: copies answered 250 beyond the first, per action (by its X-Relance-Action key);
+ * - duplicates: copies answered 250 beyond the first, per action (by its X-Relance-Action key), and
+ *   of those, the ones a kill explains (a kill between the first copy's final dot, less a margin,
+ *   and the second copy): split into kills before the first copy's 250 (the server's reply window,
+ *   which no client shortens) and after it (the worker's own window, 250 → acceptance written);
  * - lost: actions not `sent` once the trial settled;
  * - stuck: actions still `sending`, or sent and never finalized (no activity);
  * - activities: `reminder.sent` timeline entries beyond one per action (a doubled finalization).
@@ -19,8 +22,12 @@ import { ROOT } from '../support/cli.ts';
 import type { SmtpSink } from '../sending/smtp-sink.ts';
 
 const SCRIPT = path.join(ROOT, 'test/sending/worker-process.ts');
-/** How long before a copy's 250 a kill still counts as its cause (the server's reply delay, with margin). */
-const KILL_BEFORE_250_MS = 100;
+/**
+ * How long before the server read a copy's final dot a kill still counts as its cause: a worker
+ * killed right after writing the dot leaves it in the kernel's buffer, which the server (in this
+ * process, on a loaded machine) may read a while later.
+ */
+const KILL_BEFORE_DOT_MS = 1000;
 
 export interface SendTrialOptions {
   databaseUrl: string;
@@ -40,9 +47,13 @@ export interface SendTrialCounts {
   reminders: number;
   kills: number;
   duplicates: number;
-  /** Of the duplicates, those whose first copy was accepted before a kill and the second after it (the crash window). */
+  /** Of the duplicates, those a kill explains: one between the first copy's final dot and the second copy. */
   duplicatesAcrossKill: number;
-  /** For those, the longest time from the first copy's 250 to the kill, ms. */
+  /** Of those, the kill came before the first copy's 250: the server's reply window (dot → 250). */
+  duplicatesInReplyWindow: number;
+  /** Of those, the kill came after the first copy's 250: the worker's window (250 → acceptance written). */
+  duplicatesAfter250: number;
+  /** For those after the 250, the longest time from the first copy's 250 to the kill, ms. */
   windowMaxMs: number;
   lost: number;
   stuck: number;
@@ -90,14 +101,21 @@ export async function runSendTrial(o: SendTrialOptions): Promise<SendTrialCounts
   // with every trial at load 28 until no pass reached the current one in time (all "lost").
   await o.db.execute(sql`DELETE FROM agenda_jobs WHERE name = 'dunning.send'`).catch(() => {});
   const organizationId = await seedDueReminders({ db: o.db }, o.reminders);
-  // Each copy's 250, timed, to tell a duplicate across a kill from one without a crash.
+  // Each copy's final dot and 250, timed, to tell a duplicate across a kill from one without a crash.
   const acceptedAt: number[] = [];
-  const sinkAccepted = o.sink.accepted as unknown as { push: (...m: unknown[]) => number };
+  const dotAt = new WeakMap<object, number>();
+  const sinkAccepted = o.sink.accepted as unknown as { push: (...m: object[]) => number };
+  const sinkReceived = o.sink.received as unknown as { push: (...m: object[]) => number };
   const push = sinkAccepted.push.bind(sinkAccepted);
+  const pushReceived = sinkReceived.push.bind(sinkReceived);
   const firstIndex = o.sink.accepted.length;
-  sinkAccepted.push = (...m: unknown[]) => {
+  sinkAccepted.push = (...m: object[]) => {
     for (let i = 0; i < m.length; i++) acceptedAt.push(Date.now());
     return push(...m);
+  };
+  sinkReceived.push = (...m: object[]) => {
+    for (const message of m) dotAt.set(message, Date.now());
+    return pushReceived(...m);
   };
   const killedAt: number[] = [];
   const { rows: keyRows } = await o.db.execute<{ key: string }>(sql`SELECT idempotency_key AS key FROM actions WHERE organization_id = ${organizationId}`);
@@ -127,26 +145,34 @@ export async function runSendTrial(o: SendTrialOptions): Promise<SendTrialCounts
     for (const w of workers) w.child.kill('SIGKILL');
     await Promise.all(workers.map((w) => w.exited));
     sinkAccepted.push = push;
+    sinkReceived.push = pushReceived;
   }
   const copies = new Map<string, number>();
-  const times = new Map<string, number[]>();
+  const times = new Map<string, { dot: number; answered: number }[]>();
   o.sink.accepted.forEach((m, i) => {
     const key = m.headers.get('x-relance-action');
     if (!key || !keys.has(key)) return;
     copies.set(key, (copies.get(key) ?? 0) + 1);
-    const at = i >= firstIndex ? acceptedAt[i - firstIndex] : undefined;
-    if (at !== undefined) times.set(key, [...(times.get(key) ?? []), at]);
+    const answered = i >= firstIndex ? acceptedAt[i - firstIndex] : undefined;
+    if (answered !== undefined) times.set(key, [...(times.get(key) ?? []), { dot: dotAt.get(m) ?? answered, answered }]);
   });
   let duplicatesAcrossKill = 0;
+  let duplicatesInReplyWindow = 0;
+  let duplicatesAfter250 = 0;
   let windowMaxMs = 0;
-  for (const ts of times.values()) {
-    for (let j = 1; j < ts.length; j++) {
-      // The server answers up to its reply delay after the final dot, also to a sender already dead:
-      // a kill that short a time before the first 250 is the crash that made the copy.
-      const kill = killedAt.find((k) => k >= ts[0]! - KILL_BEFORE_250_MS && k <= ts[j]!);
+  for (const copies of times.values()) {
+    const first = copies[0]!;
+    for (let j = 1; j < copies.length; j++) {
+      // The server has the message from its final dot and answers 250 up to its reply delay later,
+      // also to a sender already dead: a kill from just before the dot to the re-send made the copy.
+      const kill = killedAt.find((k) => k >= first.dot - KILL_BEFORE_DOT_MS && k <= copies[j]!.answered);
       if (kill === undefined) continue;
       duplicatesAcrossKill++;
-      windowMaxMs = Math.max(windowMaxMs, Math.max(0, kill - ts[0]!));
+      if (kill < first.answered) duplicatesInReplyWindow++;
+      else {
+        duplicatesAfter250++;
+        windowMaxMs = Math.max(windowMaxMs, kill - first.answered);
+      }
     }
   }
   const { rows } = await o.db.execute<{ key: string; status: string; pending: boolean }>(sql`
@@ -160,6 +186,8 @@ export async function runSendTrial(o: SendTrialOptions): Promise<SendTrialCounts
     kills,
     duplicates: [...copies.values()].reduce((n, c) => n + c - 1, 0),
     duplicatesAcrossKill,
+    duplicatesInReplyWindow,
+    duplicatesAfter250,
     windowMaxMs,
     // Given up (not sent, not being sent), or recorded sent with no copy ever answered 250.
     lost: rows.filter((r) => (r.status !== 'sent' && r.status !== 'sending') || (r.status === 'sent' && !copies.has(r.key))).length,
@@ -174,7 +202,8 @@ export function totalOf(trials: readonly SendTrialCounts[]): Omit<SendTrialCount
   const sum = (f: (t: SendTrialCounts) => number) => trials.reduce((n, t) => n + f(t), 0);
   return {
     trials: trials.length, reminders: sum((t) => t.reminders), kills: sum((t) => t.kills), duplicates: sum((t) => t.duplicates),
-    duplicatesAcrossKill: sum((t) => t.duplicatesAcrossKill), windowMaxMs: Math.max(0, ...trials.map((t) => t.windowMaxMs)),
+    duplicatesAcrossKill: sum((t) => t.duplicatesAcrossKill), duplicatesInReplyWindow: sum((t) => t.duplicatesInReplyWindow),
+    duplicatesAfter250: sum((t) => t.duplicatesAfter250), windowMaxMs: Math.max(0, ...trials.map((t) => t.windowMaxMs)),
     lost: sum((t) => t.lost), stuck: sum((t) => t.stuck), extraActivities: sum((t) => t.extraActivities),
   };
 }
