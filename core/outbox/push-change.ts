@@ -15,7 +15,7 @@ import { z } from 'zod';
  * | set_disputed           | invoice custom field (extra.disputeFieldId) + private note line | history note (dispute opened/closed) | not possible (set_company_properties { disputed }) |
  * | reminder_sent          | private note line                            | history note                          | not possible (company-level: add_company_note) |
  * | promise_recorded       | private note line                            | history note                          | not possible (set_company_properties { promiseDate }) |
- * | apply_payment          | Payment sparse update: a Line with LinkedTxn to each invoice (credit memos: not possible through the API without a payment; park) | overpayment, prepayment, credit note: PUT …/Allocations; a payment: not possible (a Xero payment pays one invoice) | not possible |
+ * | apply_payment          | Payment sparse update: a Line with LinkedTxn to each invoice; a credit memo: a new $0 Payment linking the invoices and the credit memo | overpayment, prepayment, credit note: PUT …/Allocations; a payment: not possible (a Xero payment pays one invoice) | not possible |
  * | set_company_properties | not possible                                 | not possible                          | batch update of the "relance_*" properties |
  * | add_company_note       | not possible                                 | not possible                          | note on the company timeline (association 190) |
  * | create_owner_task      | not possible                                 | not possible                          | task for the company owner (association 192, hubspot_owner_id) |

@@ -64,7 +64,7 @@ export type WriteBack = { status: 'queued'; outboxIds: string[] } | { status: 'n
 /** Where a provider can apply money through its API (connectors/contract.ts, apply_payment). */
 function writeBackSource(m: MoneyRow): 'payment' | 'credit_note' | 'overpayment' | 'prepayment' | string {
   const kind = m.source === 'payment' ? (m.raw_kind ?? 'payment') : 'credit_note';
-  if (m.provider === 'quickbooks' && kind === 'payment') return kind;
+  if (m.provider === 'quickbooks' && (kind === 'payment' || kind === 'credit_note')) return kind;
   if (m.provider === 'xero' && kind !== 'payment') return kind;
   return `${m.provider} cannot apply a ${kind.replace('_', ' ')} through its API: apply it there`;
 }

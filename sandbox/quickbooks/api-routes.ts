@@ -3,7 +3,7 @@
  * capture, reads by Id, and invoice writes. Every call passes the request guard first.
  * https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/invoice
  */
-import { updatePayment } from './payment-writes.ts';
+import { createPayment, updatePayment } from './payment-writes.ts';
 import type { FastifyInstance } from 'fastify';
 import { changeDataCapture } from './cdc.ts';
 import type { SimContext } from './context.ts';
@@ -84,7 +84,9 @@ export function apiRoutes(ctx: SimContext, guard: ReturnType<typeof requestGuard
       const key = requestId === undefined ? undefined : `payment:${requestId}`;
       if (key !== undefined && answered.has(key)) return answered.get(key);
       if ((req.query.operation ?? 'update') !== 'update') throw requestValidationFault('2010', 'Unsupported Operation', `Operation ${req.query.operation} is not supported for Payment`, 'operation');
-      const answer = { Payment: updatePayment(ctx, req.body), time: formatResponseTime(ctx.now()) };
+      // Without `operation`, a body without an Id creates a payment (node-quickbooks createPayment).
+      const creates = req.query.operation === undefined && (req.body === null || typeof req.body !== 'object' || !('Id' in req.body));
+      const answer = { Payment: creates ? createPayment(ctx, req.body) : updatePayment(ctx, req.body), time: formatResponseTime(ctx.now()) };
       if (key !== undefined) answered.set(key, answer);
       return answer;
     });

@@ -11,7 +11,7 @@ afterEach(() => {
   expect(pending).toEqual([]);
 });
 
-const apply = (applications: { invoiceExternalId: string; amount: string }[], source: 'payment' | 'credit_note' = 'payment') =>
+const apply = (applications: { invoiceExternalId: string; amount: string }[], source: 'payment' | 'overpayment' = 'payment') =>
   quickbooksConnector.connect(context()).push({ kind: 'apply_payment', source, sourceExternalId: '190', currency: 'USD', applications });
 
 describe('apply_payment on QuickBooks', () => {
@@ -33,9 +33,9 @@ describe('apply_payment on QuickBooks', () => {
     ] });
   });
 
-  it('refuses more than the payment has unapplied, and a credit memo, naming why', async () => {
+  it('refuses more than the payment has unapplied, and an overpayment (Xero\'s, not QuickBooks\'), naming why', async () => {
     nock(BASE).get(`${API}/payment/190`).query(true).reply(200, { Payment: { Id: '190', SyncToken: '2', UnappliedAmt: 10, Line: [] } });
     await expect(apply([{ invoiceExternalId: '71', amount: '10.01' }])).rejects.toThrow('quickbooks payment 190: only 10 is unapplied, cannot apply 10.01');
-    await expect(apply([{ invoiceExternalId: '71', amount: '1.00' }], 'credit_note')).rejects.toMatchObject({ code: 'invalid', details: { field: 'source' } });
+    await expect(apply([{ invoiceExternalId: '71', amount: '1.00' }], 'overpayment')).rejects.toMatchObject({ code: 'invalid', details: { field: 'source' } });
   });
 });

@@ -1,6 +1,6 @@
 /**
  * Accepting a suggestion on a real PostgreSQL: allocations recorded, balances lowered, the
- * QuickBooks payment application queued in the outbox; a QuickBooks credit note said impossible.
+ * QuickBooks payment application queued in the outbox, and a QuickBooks credit note's too (a $0 payment).
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,7 +23,7 @@ async function rows<T>(query: ReturnType<typeof sql>): Promise<T[]> {
 }
 
 describe('accepting a suggestion', () => {
-  it('records allocations, lowers the balances and queues the QuickBooks application; a credit note cannot be written back', async () => {
+  it('records allocations, lowers the balances and queues the QuickBooks application, for a payment and for a credit note', async () => {
     const c = await addCustomer(t.db, f);
     const i1 = await addInvoice(t.db, f, c, { dueDate: '2026-01-10', total: 50000n, number: 'F-201' });
     const i2 = await addInvoice(t.db, f, c, { dueDate: '2026-01-20', total: 20000n, number: 'F-202' });
@@ -58,7 +58,10 @@ describe('accepting a suggestion', () => {
     const [fresh] = await rows<{ id: string; invoice_ids: string[] }>(sql`SELECT id, invoice_ids FROM unapplied_suggestions WHERE credit_note_id IS NOT NULL AND status = 'suggested'`);
     expect(fresh!.invoice_ids).toEqual([i3]);
     expect(await t.db.transaction((tx) => acceptSuggestion(tx, fresh!.id, 'ana'))).toEqual({
-      allocations: 1, writeBack: { status: 'not_possible', reason: 'quickbooks cannot apply a credit note through its API: apply it there' },
+      allocations: 1, writeBack: { status: 'queued', outboxIds: [expect.any(String)] },
     });
+    const [credited] = await rows<{ id: string; kind: string; payload: Record<string, unknown> }>(sql`
+      SELECT id, kind, payload FROM outbox WHERE kind = 'apply_payment' AND payload->>'source' = 'credit_note'`);
+    expect(toPushChange(credited!)).toMatchObject({ kind: 'apply_payment', source: 'credit_note', currency: 'EUR', applications: [{ amount: '200.00' }] });
   });
 });

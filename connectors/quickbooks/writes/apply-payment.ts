@@ -5,7 +5,7 @@
  * amounts added (a second line for an invoice already linked would replace its amount).
  * https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/payment#sparse-update-a-payment
  * https://developer.intuit.com/app/developer/qbo/docs/workflows/manage-linked-transactions
- * A credit memo is applied through a payment in QuickBooks, not by itself: that is refused here.
+ * A credit memo is applied through a new $0 payment that links it (apply-credit-memo.ts).
  */
 import { z } from 'zod';
 import { Conflict, InvalidInput } from '../../../core/errors.ts';
@@ -13,6 +13,7 @@ import { formatMinor, toMinor } from '../../../core/money.ts';
 import type { PushChange, PushResult } from '../../contract.ts';
 import type { QuickBooksClient } from '../client.ts';
 import { unwrapEntity } from '../schemas.ts';
+import { applyCreditMemo } from './apply-credit-memo.ts';
 import { MAX_WRITE_ATTEMPTS, requestIdOf } from './sparse-update-invoice.ts';
 
 type ApplyChange = Extract<PushChange, { kind: 'apply_payment' }>;
@@ -57,9 +58,11 @@ function linesAfter(lines: readonly PaymentLine[], change: ApplyChange, currency
 
 const formatDecimal = formatMinor;
 
-export async function applyPayment(client: QuickBooksClient, change: ApplyChange, requestKey?: string): Promise<PushResult> {
+export async function applyPayment(client: QuickBooksClient, change: ApplyChange, now: Date, requestKey?: string): Promise<PushResult> {
+  if (change.source === 'credit_note') return applyCreditMemo(client, change, now, requestKey);
   if (change.source !== 'payment') {
-    throw new InvalidInput(`quickbooks: apply_payment from a ${change.source} is not possible through the API (apply it in QuickBooks)`, { field: 'source' });
+    // Overpayments and prepayments are Xero's: QuickBooks keeps unapplied money on the payment itself.
+    throw new InvalidInput(`quickbooks: apply_payment from a ${change.source} is not possible (QuickBooks has no ${change.source})`, { field: 'source' });
   }
   for (let attempt = 1; ; attempt++) {
     const read = paymentSchema.safeParse(unwrapEntity(await client.invoke('read Payment', 'getPayment', [change.sourceExternalId]), 'Payment'));

@@ -19,7 +19,7 @@ export function pushChange(client: QuickBooksClient, settings: ConnectionSetting
     case 'promise_recorded':
       return addInvoiceNote(client, change, now, requestKey);
     case 'apply_payment':
-      return applyPayment(client, change, requestKey);
+      return applyPayment(client, change, now, requestKey);
     case 'post_fee_invoice':
       return createFeeInvoice(client, settings, change, requestKey);
     case 'set_company_properties':
