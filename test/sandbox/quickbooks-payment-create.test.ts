@@ -22,7 +22,7 @@ let receiver: Server;
 const received: Json[] = [];
 // A customer with a credit memo that has credit left, and two of its open invoices.
 let memo: Json;
-let invoices: Json[];
+let invoices: [Json, Json];
 let customer: Json;
 
 async function api(path: string, body?: unknown): Promise<{ status: number; body: Json }> {
@@ -63,7 +63,7 @@ beforeAll(async () => {
   const open = (await all('Invoice')).filter((i) => i.Balance >= 2);
   memo = (await all('CreditMemo')).find((m) => m.RemainingCredit >= 2 && open.filter((i) => i.CustomerRef.value === m.CustomerRef.value).length >= 2)!;
   expect(memo, 'a credit memo with credit left and two open invoices of its customer').toBeDefined();
-  invoices = open.filter((i) => i.CustomerRef.value === memo.CustomerRef.value).slice(0, 2);
+  invoices = open.filter((i) => i.CustomerRef.value === memo.CustomerRef.value).slice(0, 2) as [Json, Json];
   customer = await read('Customer', memo.CustomerRef.value);
 }, 60_000);
 
