@@ -26,10 +26,10 @@ describe('the customer’s language', () => {
   it('logs a fallback to another language than the customer’s', async () => {
     const logged: unknown[] = [];
     setLanguageFallbackLogger((_m, meta) => logged.push(meta));
-    const m = await renderMessage({ ...sampleMessageInput('reminder-1', 'email', 'fr'), language: null, contact: null, customer: { name: 'Müller GmbH', language: 'de' } });
+    const m = await renderMessage({ ...sampleMessageInput('reminder-1', 'email', 'fr'), language: null, contact: null, customer: { name: 'Rossi S.r.l.', language: 'it' } });
     expect(m.language).toBe('fr');
-    expect(m.languageFallback).toEqual({ wanted: 'de', used: 'fr' });
-    expect(logged).toEqual([expect.objectContaining({ wanted: 'de', used: 'fr', template: 'reminder-1' })]);
+    expect(m.languageFallback).toEqual({ wanted: 'it', used: 'fr' });
+    expect(logged).toEqual([expect.objectContaining({ wanted: 'it', used: 'fr', template: 'reminder-1' })]);
   });
 });
 
