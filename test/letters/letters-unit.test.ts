@@ -1,18 +1,9 @@
-import { PDFParse } from 'pdf-parse';
 import { describe, expect, it } from 'vitest';
 import { defaultPolicyName, effectivePolicy } from '../../core/fees/index.ts';
 import { acceptedLanguages, addressLines, chooseLanguage, renderMessage, sampleMessageInput, setLanguageFallbackLogger, type LanguageSources } from '../../core/messages/index.ts';
+import { letterPdfText as text } from './pdf-parse-text.ts';
 
 const chooseLanguageForTest = (sources: LanguageSources, available: readonly string[]) => chooseLanguage(sources, available, 'test template');
-
-async function text(pdf: Uint8Array): Promise<string> {
-  const parser = new PDFParse({ data: pdf });
-  try {
-    return (await parser.getText()).text;
-  } finally {
-    await parser.destroy();
-  }
-}
 
 describe('the customer’s language', () => {
   it('takes the admin’s override first, then the contact, the customer, its country, the browser, the organization', () => {
