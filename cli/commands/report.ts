@@ -101,7 +101,7 @@ async function sendWeeklyNow(opts: ReportOptions, asOfOption: IsoDate | undefine
     if (!recipients.length) throw new InvalidInput('report send-weekly: no recipient; pass --to EMAIL or set a schedule', { field: 'to' });
     if (!channels.email) throw new InvalidInput('report send-weekly: no email channel configured (set RELANCE_SMTP_URL and RELANCE_MAIL_FROM)', { field: 'RELANCE_SMTP_URL' });
     const asOf = asOfOption ?? todayIn(organization.timezone);
-    const chosen = language ?? schedule?.language ?? (organization.language?.startsWith('fr') ? 'fr' : 'en');
+    const chosen = language ?? schedule?.language ?? REPORT_LANGUAGES.find((l) => organization.language?.toLowerCase().startsWith(l)) ?? 'en';
     const delivery = await deliverWeeklyReport(db, channels.email, { organizationId, recipients, language: chosen, asOf, key: `report:${organizationId}:now:${randomUUID()}` });
     const failed = delivery.failures.map((f) => ({ to: f.to, error: f.error instanceof Error ? f.error.message : String(f.error) }));
     const summary = { organizationId, asOf, language: chosen, sent: delivery.delivered, failed };

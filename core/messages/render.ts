@@ -95,7 +95,14 @@ export async function renderMessage(input: RenderMessageInput, options: RenderOp
   return { ...base, channel: 'letter', subject: oneLineSubject, text: body, pdf, to, from };
 }
 
-const ATTENTION: Record<string, string> = { fr: 'À l’attention de', en: 'For the attention of' };
+/** The fixed words of a letter around its text, per language: the contact line and the place-and-date line. */
+const LETTER_WORDS: Readonly<Record<string, { attention: string; placeAndDate: (city: string, date: string) => string }>> = {
+  en: { attention: 'For the attention of', placeAndDate: (city, date) => `${city}, ${date}` },
+  fr: { attention: 'À l’attention de', placeAndDate: (city, date) => `${city}, le ${date}` },
+  es: { attention: 'A la atención de', placeAndDate: (city, date) => `${city}, a ${date}` },
+  // DIN 5008: "z. Hd." before the contact's name; the date after the place, without "den".
+  de: { attention: 'z. Hd.', placeAndDate: (city, date) => `${city}, ${date}` },
+};
 
 /** The sender's and the recipient's blocks, the place and date, and the footer of a letter. */
 function letterBlocks(input: RenderMessageInput, language: string, scope: Scope): { sender: string[]; recipient: string[]; placeAndDate: string; footer: string } {
@@ -106,10 +113,11 @@ function letterBlocks(input: RenderMessageInput, language: string, scope: Scope)
   const sender = [org.name, ...senderAddress, org.phone ?? '', org.email ?? ''].filter((l) => l.trim() !== '');
   const contact = input.contact?.name?.trim();
   const recipientAddress = customer.postalAddress ? addressLines(customer.postalAddress, org.country, language) : [...(customer.address ?? [])];
-  const recipient = [customer.name, ...(contact ? [`${ATTENTION[language] ?? ATTENTION.en} ${contact}`] : []), ...recipientAddress];
+  const words = LETTER_WORDS[language] ?? LETTER_WORDS.en!;
+  const recipient = [customer.name, ...(contact ? [`${words.attention} ${contact}`] : []), ...recipientAddress];
   const date = typeof scope.date === 'string' ? scope.date : '';
   const city = org.postalAddress?.city?.trim();
-  const placeAndDate = city ? (language === 'fr' ? `${city}, le ${date}` : `${city}, ${date}`) : date;
+  const placeAndDate = city ? words.placeAndDate(city, date) : date;
   const footer = [org.name, senderAddress.join(', '), org.email ?? ''].filter((p) => p.trim() !== '').join(' · ');
   return { sender, recipient, placeAndDate, footer };
 }

@@ -8,7 +8,7 @@ import { loadPortalHistory, type PortalHistory } from './history.ts';
 import { invoiceLinks } from './invoice-links.ts';
 import type { OpenedLink } from './links.ts';
 
-export const PORTAL_LANGUAGES = ['fr', 'en'] as const;
+export const PORTAL_LANGUAGES = ['fr', 'en', 'es', 'de'] as const;
 export type PortalLanguage = (typeof PORTAL_LANGUAGES)[number];
 
 export interface PortalInvoice {

@@ -24,12 +24,28 @@ const WORDS = {
     dispute: (invoices: string, reason: string, on: string) => `${invoices}, ouverte le ${on} : ${reason}`,
     status: { pending: 'en cours', kept: 'tenue', broken: 'non tenue', cancelled: 'annulée', active: 'en cours', completed: 'terminé', defaulted: 'non tenu', open: 'en cours d’examen', resolved: 'résolue', rejected: 'non retenue' } as Record<string, string>,
   },
+  es: {
+    title: 'Lo que nos ha indicado', promises: 'Sus compromisos de pago', plans: 'Planes de pago', disputes: 'Sus impugnaciones',
+    promise: (amount: string, date: string, on: string) => `${amount} para el ${date} (comprometido el ${on})`,
+    request: (n: number | null, on: string) => `solicitado el ${on}${n ? ` en ${n} plazos` : ''}: nos pondremos en contacto con usted`,
+    plan: (total: string, n: number, on: string) => `${total} en ${n} plazos, acordado el ${on}`,
+    dispute: (invoices: string, reason: string, on: string) => `${invoices}, abierta el ${on}: ${reason}`,
+    status: { pending: 'pendiente', kept: 'cumplido', broken: 'no cumplido', cancelled: 'cancelado', active: 'en curso', completed: 'completado', defaulted: 'no cumplido', open: 'en revisión', resolved: 'resuelta', rejected: 'no aceptada' } as Record<string, string>,
+  },
+  de: {
+    title: 'Ihre Angaben an uns', promises: 'Ihre Zahlungszusagen', plans: 'Ratenzahlungen', disputes: 'Ihre Beanstandungen',
+    promise: (amount: string, date: string, on: string) => `${amount} bis ${date} (zugesagt am ${on})`,
+    request: (n: number | null, on: string) => `am ${on} angefragt${n ? `, in ${n} Raten` : ''}: wir melden uns bei Ihnen`,
+    plan: (total: string, n: number, on: string) => `${total} in ${n} Raten, vereinbart am ${on}`,
+    dispute: (invoices: string, reason: string, on: string) => `${invoices}, eröffnet am ${on}: ${reason}`,
+    status: { pending: 'offen', kept: 'eingehalten', broken: 'nicht eingehalten', cancelled: 'storniert', active: 'laufend', completed: 'abgeschlossen', defaulted: 'nicht eingehalten', open: 'in Prüfung', resolved: 'geklärt', rejected: 'nicht anerkannt' } as Record<string, string>,
+  },
 };
 
 /** The section's HTML, every text escaped; empty when the customer has told us nothing yet. */
 export function historySection(history: PortalHistory | undefined, language: string): string {
   if (!history) return '';
-  const w = WORDS[language === 'fr' ? 'fr' : 'en'];
+  const w = Object.hasOwn(WORDS, language) ? WORDS[language as keyof typeof WORDS] : WORDS.en;
   const badge = (status: string) => ` <em class="status status-${esc(status)}">(${esc(w.status[status] ?? status)})</em>`;
   const parts: string[] = [];
   if (history.promises.length) {

@@ -1,5 +1,6 @@
-/** The portal's words, in French and English (the customer's language, else the organization's). */
-import type { PortalLanguage } from '../../core/portal/index.ts';
+/** The portal's words, in French, English, Spanish and German (the page's language: core/portal/page.ts). */
+import { acceptedLanguages } from '../../core/messages/language.ts';
+import { portalLanguage, type PortalLanguage } from '../../core/portal/index.ts';
 
 export interface PortalTexts {
   title: (org: string) => string;
@@ -72,9 +73,47 @@ const fr: PortalTexts = {
   tooMany: 'Trop de demandes sur cette page ; veuillez réessayer dans quelques minutes.',
 };
 
-export const PORTAL_TEXTS: Record<PortalLanguage, PortalTexts> = { en, fr };
+const es: PortalTexts = {
+  title: (org) => `${org}: su cuenta`,
+  greeting: (c) => `Cuenta de ${c}`,
+  openInvoices: 'Facturas pendientes',
+  none: 'Ninguna factura pendiente. ¡Gracias!',
+  number: 'Factura', issued: 'Emitida', due: 'Vencimiento', total: 'Importe', balance: 'Pendiente de pago', pay: 'Pagar en línea', disputed: 'en disputa',
+  reminders: 'Recordatorios enviados', noReminders: 'Ningún recordatorio enviado.',
+  channel: { email: 'Correo electrónico', sms: 'SMS', letter: 'Carta', call: 'Llamada', task: 'Seguimiento', escalate: 'Escalado' },
+  promiseTitle: 'Compromiso de pago', promiseDate: 'Pagaré el', promiseAmount: 'Importe',
+  disputeTitle: 'Impugnar una factura', disputeInvoice: 'Factura', disputeReason: 'Motivo',
+  planTitle: 'Solicitar un plan de pagos', planInstallments: 'Número de plazos', planMessage: 'Mensaje (opcional)',
+  send: 'Enviar',
+  thanks: 'Gracias: hemos recibido su solicitud.',
+  invalidTitle: 'Este enlace no es válido',
+  invalidBody: 'Este enlace ha caducado o ya no es válido. Póngase en contacto con nosotros para obtener uno nuevo.',
+  badInput: (f) => `Revise el campo: ${f}.`,
+  tooMany: 'Demasiadas solicitudes en esta página; inténtelo de nuevo dentro de unos minutos.',
+};
 
-/** The language of a page shown without a valid link: from the browser's Accept-Language. */
+const de: PortalTexts = {
+  title: (org) => `${org}: Ihr Kundenkonto`,
+  greeting: (c) => `Konto von ${c}`,
+  openInvoices: 'Offene Rechnungen',
+  none: 'Keine offene Rechnung. Vielen Dank!',
+  number: 'Rechnung', issued: 'Ausgestellt am', due: 'Fällig am', total: 'Betrag', balance: 'Noch zu zahlen', pay: 'Online bezahlen', disputed: 'beanstandet',
+  reminders: 'Versandte Erinnerungen', noReminders: 'Keine Erinnerung versandt.',
+  channel: { email: 'E-Mail', sms: 'SMS', letter: 'Brief', call: 'Anruf', task: 'Nachverfolgung', escalate: 'Eskalation' },
+  promiseTitle: 'Zahlungszusage', promiseDate: 'Ich zahle am', promiseAmount: 'Betrag',
+  disputeTitle: 'Rechnung beanstanden', disputeInvoice: 'Rechnung', disputeReason: 'Grund',
+  planTitle: 'Ratenzahlung anfragen', planInstallments: 'Anzahl der Raten', planMessage: 'Nachricht (optional)',
+  send: 'Senden',
+  thanks: 'Vielen Dank: Wir haben Ihre Anfrage erhalten.',
+  invalidTitle: 'Dieser Link ist ungültig',
+  invalidBody: 'Dieser Link ist abgelaufen oder nicht mehr gültig. Bitte kontaktieren Sie uns, um einen neuen zu erhalten.',
+  badInput: (f) => `Bitte prüfen Sie das Feld: ${f}.`,
+  tooMany: 'Zu viele Anfragen auf dieser Seite; bitte versuchen Sie es in einigen Minuten erneut.',
+};
+
+export const PORTAL_TEXTS: Record<PortalLanguage, PortalTexts> = { en, fr, es, de };
+
+/** The language of a page shown without a valid link: the browser's first Accept-Language the portal speaks, else English. */
 export function languageFromHeader(header: string | undefined): PortalLanguage {
-  return /^\s*fr\b/i.test(header ?? '') ? 'fr' : 'en';
+  return portalLanguage(...acceptedLanguages(header));
 }

@@ -32,7 +32,7 @@ describe('templates of an organization', () => {
     const res = await w.app.inject({ method: 'GET', url: `/api/organizations/${w.orgA}/templates`, headers: w.as('viewerA') });
     expect(res.statusCode).toBe(200);
     const reminder = res.json().items.find((i: { channel: string; name: string }) => i.channel === 'email' && i.name === 'reminder-1');
-    expect(reminder.languages).toEqual([{ language: 'en', overridden: false }, { language: 'fr', overridden: false }]);
+    expect(reminder.languages).toEqual([{ language: 'de', overridden: false }, { language: 'en', overridden: false }, { language: 'es', overridden: false }, { language: 'fr', overridden: false }]);
   });
 
   it('reads the shipped text until a copy is saved; saves, previews and audits the copy; drops it again', async () => {
@@ -47,7 +47,7 @@ describe('templates of an organization', () => {
 
     const list = await w.app.inject({ method: 'GET', url: `/api/organizations/${w.orgA}/templates`, headers: w.as('viewerA') });
     const reminder = list.json().items.find((i: { channel: string; name: string }) => i.channel === 'email' && i.name === 'reminder-1');
-    expect(reminder.languages).toEqual([{ language: 'en', overridden: true }, { language: 'fr', overridden: false }]);
+    expect(reminder.languages).toEqual([{ language: 'de', overridden: false }, { language: 'en', overridden: true }, { language: 'es', overridden: false }, { language: 'fr', overridden: false }]);
 
     // The preview without a source renders the saved copy; B still has the shipped text.
     const preview = await w.app.inject({ method: 'POST', url: `${url(w.orgA)}/preview`, headers: w.as('adminA'), payload: {} });
@@ -81,7 +81,7 @@ describe('templates of an organization', () => {
   });
 
   it('answers 404 for a template not shipped in that language, 400 naming a malformed channel', async () => {
-    const missing = await w.app.inject({ method: 'GET', url: url(w.orgA, 'email/reminder-1/de'), headers: w.as('adminA') });
+    const missing = await w.app.inject({ method: 'GET', url: url(w.orgA, 'email/reminder-1/it'), headers: w.as('adminA') });
     expect(missing.statusCode).toBe(404);
     expect(missing.json().error.field).toBe('language');
     const bad = await w.app.inject({ method: 'PUT', url: url(w.orgA, 'fax/reminder-1/en'), headers: w.as('adminA'), payload: { source: 'x' } });

@@ -33,7 +33,7 @@ describe('report schedule', () => {
       [{ ...valid, weekday: 8 }, 'weekday'],
       [{ ...valid, hour: 24 }, 'hour'],
       [{ ...valid, hour: 7.5 }, 'hour'],
-      [{ ...valid, language: 'de' }, 'language'],
+      [{ ...valid, language: 'it' }, 'language'],
       [{ ...valid, timezone: 'UTC' }, 'timezone'],
       [{ recipients: valid.recipients, weekday: 1, hour: 8 }, 'language'],
     ] as const) {

@@ -12,7 +12,6 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PDFParse } from 'pdf-parse';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runOrganization } from '../../core/agenda/index.ts';
@@ -24,18 +23,10 @@ import { sendDueActions, type SendDeps } from '../../core/sending/index.ts';
 import { createWorld, PASSWORD, type World } from '../api/world.ts';
 import { hasChromium, openBrowser, type Browser } from '../console/chromium.ts';
 import { startSmtpSink, type SmtpSink } from '../sending/smtp-sink.ts';
+import { letterPdfText as pdfText } from './pdf-parse-text.ts';
 
 const PUBLIC = 'https://relance.example';
 const ALWAYS = JSON.stringify({ from: '00:00', to: '24:00', days: [1, 2, 3, 4, 5, 6, 7] });
-
-async function pdfText(bytes: Uint8Array): Promise<string> {
-  const parser = new PDFParse({ data: bytes });
-  try {
-    return (await parser.getText()).text;
-  } finally {
-    await parser.destroy();
-  }
-}
 
 describe.skipIf(!hasChromium)('French reminders and letters, end to end', () => {
   let world: World;

@@ -25,7 +25,7 @@ describe('language: contact, else customer, else organization', () => {
     expect(m.language).toBe('en');
   });
   it('takes the organization’s when neither has one, and skips a language without the template', async () => {
-    const m = await renderMessage(input({ organization: org, customer: { name: 'C', language: null }, contact: { name: 'Ann', language: 'de' } }));
+    const m = await renderMessage(input({ organization: org, customer: { name: 'C', language: null }, contact: { name: 'Ann', language: 'it' } }));
     expect(m.language).toBe('fr');
   });
   it('answers NotFound when no language of the chain nor English has the template', () => {

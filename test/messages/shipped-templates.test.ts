@@ -13,12 +13,12 @@ import {
 } from '../../core/messages/index.ts';
 
 const STEPS = ['courtesy', 'reminder-1', 'reminder-2', 'formal-notice', 'final-notice'];
-const LANGUAGES = ['fr', 'en'];
+const LANGUAGES = ['fr', 'en', 'es', 'de'];
 
 describe('shipped templates', async () => {
   const refs = await listTemplates();
 
-  it('cover every default step by email and SMS, formal and final notices by letter, in French and English', () => {
+  it('cover every default step by email and SMS, formal and final notices by letter, in French, English, Spanish and German', () => {
     const has = (channel: string, name: string, language: string): boolean =>
       refs.some((r) => r.channel === channel && r.name === name && r.language === language);
     for (const name of STEPS) {
@@ -53,11 +53,11 @@ describe('default scenarios (templates/scenarios/defaults.json)', async () => {
     expect(scenarios.map((s) => s.name).sort()).toEqual(['firm-b2b', 'gentle', 'standard']);
   });
 
-  it('name, for every message step, a template of that channel in French and English', async () => {
+  it('name, for every message step, a template of that channel in every shipped language', async () => {
     const scenarios = ledgerFileShape.shape.scenarios.parse(file.scenarios) ?? [];
     for (const step of scenarios.flatMap((s) => s.steps)) {
       if (step.action !== 'email' && step.action !== 'sms' && step.action !== 'letter') continue;
-      expect(await languagesOf(step.action, step.template), `${step.action}/${step.template}`).toEqual(['en', 'fr']);
+      expect(await languagesOf(step.action, step.template), `${step.action}/${step.template}`).toEqual(['de', 'en', 'es', 'fr']);
     }
   });
 });

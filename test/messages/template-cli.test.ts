@@ -38,8 +38,8 @@ describe('relance template', () => {
   });
 
   it('preview refuses a language the template does not have', async () => {
-    const r = await runCli(['template', 'preview', '--name', 'courtesy', '--language', 'de']);
+    const r = await runCli(['template', 'preview', '--name', 'courtesy', '--language', 'it']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/--language: email template "courtesy" has no "de" \(has: en, fr\)/);
+    expect(r.stderr).toMatch(/--language: email template "courtesy" has no "it" \(has: de, en, es, fr\)/);
   });
 });
