@@ -11,6 +11,7 @@ import { defineCreditJobs } from './credit.ts';
 import { defineInboxJobs } from './inbox.ts';
 import { defineHoldJobs } from './holds.ts';
 import { defineWorklistJobs } from './worklist.ts';
+import { defineScoringJobs } from './scoring.ts';
 
 export interface JobDeps {
   logger: Logger;
@@ -42,6 +43,8 @@ export function defineJobs(agenda: Agenda, deps: JobDeps): void {
     defineHoldJobs(agenda, deps.dunning, deps.logger);
     // The worklist's summaries recomputed ahead of the collector's first read (core/worklist).
     defineWorklistJobs(agenda, deps.dunning, deps.logger);
+    // Every payer rescored daily, before the dunning run, with the month's score history (core/scoring).
+    defineScoringJobs(agenda, deps.dunning, deps.logger);
   }
   // The inbox reads the mailbox (its password under the key ring) and answers through the dunning channels.
   if (deps.sync && deps.dunning) {

@@ -10,6 +10,7 @@ import { scheduleWorklist } from '../../jobs/worklist.ts';
 import { scheduleOutbox } from '../../jobs/outbox.ts';
 import { scheduleReports } from '../../jobs/reports.ts';
 import { scheduleCredit } from '../../jobs/credit.ts';
+import { scheduleScoring } from '../../jobs/scoring.ts';
 import { createWorker, type Worker } from '../../jobs/worker.ts';
 import { buildServer } from '../../server/app.ts';
 import { providerAppsFrom } from '../../server/oauth/index.ts';
@@ -51,6 +52,7 @@ export function registerStart(program: Command): void {
         await scheduleReports(worker.agenda);
         await scheduleCredit(worker.agenda);
         await scheduleInbox(worker.agenda);
+        await scheduleScoring(worker.agenda);
         // Said once at start: an email step without SMTP fails visibly on its action, not silently.
         if (!opened.channels.email) logger.warn('no email channel configured: set RELANCE_SMTP_URL and RELANCE_MAIL_FROM');
         if (!config.publicUrl) logger.warn('no public URL: reminders go without their portal link; set RELANCE_PUBLIC_URL');

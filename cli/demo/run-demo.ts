@@ -15,6 +15,7 @@ import { renderMessage, renderWithOverrides } from '../../core/messages/index.ts
 import { agedBalances, agingToJson, dsoReports, formatTenths } from '../../core/reports/index.ts';
 import { loadOrganization, loadOrganizationLedgers } from '../../core/reports/store/index.ts';
 import { installDefaultScenarios } from '../../core/scenarios/index.ts';
+import { runRescore } from '../../core/scoring/index.ts';
 import { sendDueActions, type SendDeps } from '../../core/sending/index.ts';
 import type { PortalLinkSource } from '../../core/sending/types.ts';
 import { runSync } from '../../core/sync/index.ts';
@@ -50,7 +51,9 @@ export interface DemoOptions {
 /** FORMATS.md's `relance demo --json` object. */
 export interface DemoSummary {
   synced: Record<Provider, Record<string, number>>;
-  actions: { planned: number; awaitingApproval: number; sent: number; byStep: Record<string, number> };
+  /** `sentByChannel` (added field): the sent actions by the channel they went out on — email and letter, or
+   *  call, task and escalate for the steps a person does (no message; firm-b2b's and gentle's). */
+  actions: { planned: number; awaitingApproval: number; sent: number; byStep: Record<string, number>; sentByChannel: Record<string, number> };
   emailsCaught: number;
   writtenBack: Record<Provider, number>;
   reports: { aging: unknown; dso: string | null };
@@ -99,6 +102,10 @@ export async function runDemo(rt: Runtime, opts: DemoOptions): Promise<DemoSumma
   for (const organizationId of organizationIds) {
     await installDefaultScenarios(store.db, organizationId);
     await store.pool.query('UPDATE organizations SET sending_hours = $2::jsonb WHERE id = $1', [organizationId, ALWAYS]);
+    // The import done, every payer is scored, as the daily rescoring does before the morning run:
+    // the worklist shows each risk class and the run picks scenarios by it (firm-b2b, gentle).
+    opts.say('scoring payers…');
+    await runRescore(store.db, organizationId, opts.asOf);
     opts.say('planning reminders…');
     await runOrganization(store.db, { organizationId, asOf: opts.asOf });
   }
@@ -179,7 +186,15 @@ async function countActions(rt: Runtime, organizationIds: string[], byStep: Reco
       GROUP BY 1, 2, 3`,
     [organizationIds],
   );
-  const out = { planned: 0, awaitingApproval: 0, sent: 0, byStep };
+  const out = { planned: 0, awaitingApproval: 0, sent: 0, byStep, sentByChannel: {} as Record<string, number> };
+  // The channel a message went out on (a recipient fallback may differ from the step's), else the step's.
+  const { rows: channels } = await rt.store.pool.query<{ channel: string; n: number }>(
+    `SELECT coalesce(m.channel::text, a.channel::text) AS channel, count(*)::int AS n
+       FROM actions a LEFT JOIN sent_messages m ON m.action_id = a.id
+      WHERE a.organization_id = ANY($1::uuid[]) AND a.status = 'sent' GROUP BY 1 ORDER BY 1`,
+    [organizationIds],
+  );
+  for (const r of channels) out.sentByChannel[r.channel] = r.n;
   for (const r of rows) {
     if (r.status === 'planned') out.planned += r.n;
     if (r.status === 'awaiting_approval') out.awaitingApproval += r.n;

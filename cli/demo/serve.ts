@@ -11,6 +11,7 @@ import type { OpenedStore } from '../../core/store/open.ts';
 import { scheduleDunning } from '../../jobs/dunning.ts';
 import { scheduleHolds } from '../../jobs/holds.ts';
 import { scheduleWorklist } from '../../jobs/worklist.ts';
+import { scheduleScoring } from '../../jobs/scoring.ts';
 import { scheduleOutbox } from '../../jobs/outbox.ts';
 import { scheduleInbox } from '../../jobs/inbox.ts';
 import { createWorker, type Worker } from '../../jobs/worker.ts';
@@ -82,6 +83,8 @@ export async function serveDemo(o: DemoServeOptions): Promise<ServedDemo> {
   await scheduleOutbox(worker.agenda);
   // The shared mailbox (the demo inbox): read on IDLE, or each minute (jobs/inbox.ts).
   await scheduleInbox(worker.agenda);
+  // Payers rescored daily while the demo serves (the import scored them once already: run-demo.ts).
+  await scheduleScoring(worker.agenda);
   const app = buildServer({
     pool: o.store.pool, storeMode: o.store.mode, worker, logger: o.logger, keys: o.keys, publicUrl: url,
     providerApps: sandboxProviderApps(o.sandbox),

@@ -34,7 +34,8 @@ export function printSummary(s: DemoSummary): string {
     const parts = Object.entries(counts).map(([entity, n]) => `${n} ${entity}`);
     lines.push(`  synced ${provider.padEnd(10)} ${parts.length ? parts.join(', ') : '—'}`);
   }
-  lines.push(`  reminders: ${s.actions.sent} sent, ${s.actions.planned} planned, ${s.actions.awaitingApproval} awaiting approval`);
+  const channels = Object.entries(s.actions.sentByChannel ?? {}).map(([channel, n]) => `${channel} ${n}`).join(', ');
+  lines.push(`  reminders: ${s.actions.sent} sent${channels ? ` (${channels})` : ''}, ${s.actions.planned} planned, ${s.actions.awaitingApproval} awaiting approval`);
   for (const [step, n] of Object.entries(s.actions.byStep).sort()) lines.push(`    ${step.padEnd(24)} ${n}`);
   lines.push(`  emails caught by the local mail server: ${s.emailsCaught}`);
   lines.push(`  written back: ${Object.entries(s.writtenBack).map(([p, n]) => `${p} ${n}`).join(', ')}`);

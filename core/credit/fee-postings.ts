@@ -6,7 +6,9 @@
  * the posting: a retried push never creates a second invoice), or waived with a reason. What was
  * already posted is deducted from the next request, so a fee is never charged twice; the fixed
  * compensation is owed once per invoice. A disputed invoice gets no fee posting. Reminders show
- * posted fees as owed (`postedFeesFor`, core/messages).
+ * posted fees as owed (`postedFeesFor`, core/messages). Once pushed, the fee invoice the provider
+ * created (its id, and the version a later void or edit needs) is kept on the posting (migration
+ * 0031: copied from the outbox row in the statement that marks it done) and shown with it.
  */
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
@@ -37,6 +39,8 @@ export interface FeePosting {
   status: FeePostingStatus;
   posting: 'queued' | 'posted' | 'failed' | null;
   postedAt: string | null;
+  /** The fee invoice in the ledger once posted: the provider's id (QuickBooks Invoice Id, Xero InvoiceID) and version (SyncToken). */
+  providerInvoice: { id: string; version: string | null } | null;
   requestedBy: string;
   requestedAt: string;
   decidedBy: string | null;
@@ -185,13 +189,15 @@ interface PostingRow extends Record<string, unknown> {
   id: string; customer_id: string; customer_name: string; invoice_id: string; invoice_number: string; invoice_external_id: string; provider: string;
   currency: string; interest_minor: string; fixed_minor: string; as_of: string; status: FeePostingStatus; outbox_status: string | null; done_at: Date | null;
   requested_by: string; requested_at: Date; decided_by: string | null; decided_at: Date | null; decision_note: string | null;
+  provider_invoice_id: string | null; provider_invoice_version: string | null;
 }
 
 async function selectPostings(db: Executor, organizationId: string, where: ReturnType<typeof sql>): Promise<FeePosting[]> {
   const { rows } = await db.execute<PostingRow>(sql`
     SELECT p.id, p.customer_id, c.name AS customer_name, p.invoice_id, coalesce(i.number, i.external_id) AS invoice_number, i.external_id AS invoice_external_id,
            k.provider::text AS provider, p.currency::text, p.interest_minor::text, p.fixed_minor::text, p.as_of::text, p.status,
-           o.status::text AS outbox_status, o.done_at, p.requested_by, p.requested_at, p.decided_by, p.decided_at, p.decision_note
+           o.status::text AS outbox_status, o.done_at, p.requested_by, p.requested_at, p.decided_by, p.decided_at, p.decision_note,
+           p.provider_invoice_id, p.provider_invoice_version
       FROM fee_postings p JOIN customers c ON c.id = p.customer_id JOIN invoices i ON i.id = p.invoice_id
       JOIN connections k ON k.id = p.connection_id LEFT JOIN outbox o ON o.id = p.outbox_id
      WHERE p.organization_id = ${organizationId}::uuid AND ${where}
@@ -205,6 +211,7 @@ async function selectPostings(db: Executor, organizationId: string, where: Retur
       provider: r.provider, currency: r.currency, interest: formatMinor(interest, r.currency), fixed: formatMinor(fixed, r.currency),
       total: formatMinor(interest + fixed, r.currency), asOf: r.as_of, status: r.status, posting,
       postedAt: posting === 'posted' && r.done_at ? new Date(r.done_at).toISOString() : null,
+      providerInvoice: r.provider_invoice_id ? { id: r.provider_invoice_id, version: r.provider_invoice_version } : null,
       requestedBy: r.requested_by, requestedAt: new Date(r.requested_at).toISOString(), decidedBy: r.decided_by,
       decidedAt: r.decided_at ? new Date(r.decided_at).toISOString() : null, decisionNote: r.decision_note,
     };

@@ -99,6 +99,8 @@ export const CANONICAL_FIELDS: Record<EntityName, Readonly<Record<string, FieldK
     relanceOverdueAmount: 'string',
     relanceNextAction: 'string',
     relancePromiseDate: 'date',
+    // The registration number the company registry is asked about (core/credit/registry), as sales typed it.
+    companyNumber: 'string',
     // The company's address (HubSpot address, address2, city, state, zip, country): fills a linked
     // customer's postal address when its ledger gave none.
     address: 'address',

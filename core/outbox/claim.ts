@@ -74,12 +74,17 @@ export async function claimDue(db: Executor, opts: { limit: number; leaseMs: num
   };
 }
 
-/** Marks a claimed row pushed; false when the lease was lost (another worker has it now). */
-export async function markDone(db: Executor, id: string, token: string): Promise<boolean> {
-  const result = await db.execute(sql`
-    UPDATE outbox SET status = 'done', done_at = now(), claimed_until = NULL, updated_at = now(), last_error = NULL
+/**
+ * Marks a claimed row pushed, with what the provider answered (its record's id and version: a
+ * fee invoice's id is copied onto its fee posting by migration 0031's trigger, in this statement);
+ * false when the lease was lost (another worker has it now).
+ */
+export async function markDone(db: Executor, id: string, token: string, result: Record<string, unknown> | null = null): Promise<boolean> {
+  const updated = await db.execute(sql`
+    UPDATE outbox SET status = 'done', done_at = now(), claimed_until = NULL, updated_at = now(), last_error = NULL,
+      result = ${result === null ? null : JSON.stringify(result)}::jsonb
     WHERE id = ${id}::uuid AND claim_token = ${token}::uuid AND status = 'in_flight'`);
-  return (result.rowCount ?? 0) > 0;
+  return (updated.rowCount ?? 0) > 0;
 }
 
 /** Puts a claimed row back to wait `delayMs`, keeping the provider's error. */

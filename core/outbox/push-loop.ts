@@ -86,7 +86,7 @@ async function pushOne(db: Executor, token: string, change: OutboxChange, option
   }
   const result = await callPusher(change, options.resolvePusher);
   if ('ok' in result) {
-    return (await markDone(db, change.id, token)) ? { ...base, outcome: 'pushed' } : { ...base, outcome: 'lease_lost' };
+    return (await markDone(db, change.id, token, result.detail ?? null)) ? { ...base, outcome: 'pushed' } : { ...base, outcome: 'lease_lost' };
   }
   const error = { ...errorJson(result.error), attempt: change.attempt };
   const delay = retryDelay(result.error, change.attempt, maxAttempts, options);

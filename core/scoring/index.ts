@@ -5,3 +5,4 @@ export {
 } from './payer-score.ts';
 export { rescoreCustomers, rescoreOrganization, previewScores, scoreHistory, type ScorePreview } from './rescore.ts';
 export { parseScoringRules, putScoringRules, scoringRulesOf } from './rules.ts';
+export { RESCORE_HOUR, claimRescore, dueRescores, runRescore } from './schedule.ts';

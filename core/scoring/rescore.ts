@@ -1,7 +1,8 @@
 /**
  * Recomputes payer scores from the store and saves them (with their explanation) on each customer's
  * dunning profile. Called when payments sync (`rescoreCustomers` with the customers they touched)
- * and by the per-customer dunning run; `rescoreOrganization` walks every customer in batches.
+ * and by the per-customer dunning run; `rescoreOrganization` walks every customer in batches (the
+ * daily `scoring.rescore` job and the demo's import, through schedule.ts).
  */
 import { sql } from 'drizzle-orm';
 import type { Db } from '../store/db.ts';
@@ -144,8 +145,11 @@ async function saveScores(db: Db, organizationId: string, ids: readonly string[]
       factors = EXCLUDED.factors, scored_at = now()`);
 }
 
-/** Rescores every customer of an organization, in batches by id. Returns how many were scored. */
-export async function rescoreOrganization(db: Db, organizationId: string, asOf: IsoDate): Promise<number> {
+/**
+ * Rescores every customer of an organization, in batches by id (`onBatch` after each: a job keeps
+ * its lock). Returns how many were scored.
+ */
+export async function rescoreOrganization(db: Db, organizationId: string, asOf: IsoDate, onBatch?: () => Promise<void>): Promise<number> {
   let after = '00000000-0000-0000-0000-000000000000';
   let count = 0;
   for (;;) {
@@ -156,5 +160,6 @@ export async function rescoreOrganization(db: Db, organizationId: string, asOf: 
     await rescoreCustomers(db, organizationId, rows.map((r) => r.id), asOf);
     count += rows.length;
     after = rows[rows.length - 1]!.id;
+    await onBatch?.();
   }
 }

@@ -63,6 +63,17 @@ function withMillis(iso: string): string {
   return new Date(iso).toISOString();
 }
 
+/**
+ * The registration number a salesperson typed on a company that is a ledger customer
+ * (`relance_company_number`): eight digits, as Companies House numbers of England and Wales are,
+ * derived from the customer's id so the world's generator draws nothing more.
+ */
+export function sandboxCompanyNumber(customerId: string): string {
+  let h = 0x811c9dc5;
+  for (const ch of customerId) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193) >>> 0;
+  return String(h % 100_000_000).padStart(8, '0');
+}
+
 export function seedPortal(world: World): Portal {
   const crm = world.hubspot;
   const owners: Owner[] = crm.owners.map((o, i) => ({
@@ -103,7 +114,7 @@ export function seedPortal(world: World): Portal {
         c.id,
         c.createdAt,
         c.updatedAt,
-        { name: c.name, domain: c.domain, hubspot_owner_id: c.ownerId, ...address },
+        { name: c.name, domain: c.domain, hubspot_owner_id: c.ownerId, ...address, ...(customer && { relance_company_number: sandboxCompanyNumber(customer.id) }) },
         'companies',
       ),
     );

@@ -22,6 +22,15 @@ describe('demo summary', () => {
     expect(text.indexOf('aged balance')).toBeLessThan(text.indexOf('DSO: 42.3 days'));
   });
 
+  it('says what the sent reminders went out as, channel by channel', () => {
+    const summary = {
+      synced: { quickbooks: {}, xero: {}, hubspot: {} },
+      actions: { planned: 2, awaitingApproval: 3, sent: 6, byStep: {}, sentByChannel: { email: 3, letter: 2, task: 1 } },
+      emailsCaught: 3, writtenBack: { quickbooks: 1, xero: 1, hubspot: 1 }, reports: { aging: null, dso: null }, notes: [],
+    } as unknown as DemoSummary;
+    expect(printSummary(summary)).toContain('  reminders: 6 sent (email 3, letter 2, task 1), 2 planned, 3 awaiting approval\n');
+  });
+
   it('prints no aging line when the store had nothing to age', () => {
     expect(agingLine(null)).toBeNull();
   });

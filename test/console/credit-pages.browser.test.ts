@@ -67,5 +67,11 @@ describe.skipIf(!hasChromium)('credit in the console', () => {
     await expect.poll(async () => (await world.db.pool.query(`SELECT status, decided_by FROM fee_postings WHERE id = '00000000-0000-4000-8000-0000000003f1'`)).rows[0]).toEqual({ status: 'approved', decided_by: `user:${world.users.adminA.id}` });
     expect((await world.db.pool.query(`SELECT count(*)::int AS n FROM outbox WHERE kind = 'post_fee_invoice'`)).rows[0].n).toBe(1);
     await page.waitForSelector('#credit-fees >> text=No fee posting waits for a decision.');
+    // Approved, it is listed as queued for the ledger; once pushed, with the invoice the ledger created.
+    expect(await page.textContent('tr[data-posted-fee-id="00000000-0000-4000-8000-0000000003f1"]')).toMatch(/queued/);
+    await world.db.pool.query(`UPDATE outbox SET status = 'done', done_at = now(), result = '{"externalId":"4211","version":"0"}' WHERE kind = 'post_fee_invoice'`);
+    await page.reload();
+    await page.waitForSelector('tr[data-posted-fee-id="00000000-0000-4000-8000-0000000003f1"] td[data-ledger-invoice="4211"]');
+    expect(await page.textContent('tr[data-posted-fee-id="00000000-0000-4000-8000-0000000003f1"]')).toMatch(/posted.*quickbooks #4211/s);
   });
 });

@@ -21,7 +21,8 @@ describe('relance demo', () => {
   });
 
   it('syncs the sandbox, sends reminders to its mail catcher and prints the FORMATS.md summary', async () => {
-    const args = ['demo', '--json', '--seed', '7', '--invoices', '60', '--as-of', '2026-11-02'];
+    // 100 invoices: enough for the scored customers' scenarios to send an email, letters and tasks.
+    const args = ['demo', '--json', '--seed', '7', '--invoices', '100', '--as-of', '2026-11-02'];
     const env = { DATABASE_URL: db.url, RELANCE_SECRET_KEY: key, RELANCE_DATA_DIR: dataDir };
     const r = await runCli(args, env);
     expect(r.stderr).not.toMatch(/error/i);
@@ -31,13 +32,32 @@ describe('relance demo', () => {
       expect.arrayContaining(['synced', 'actions', 'emailsCaught', 'writtenBack', 'reports', 'consoleUrl', 'portalUrl']),
     );
     // Every invoice of the simulated QuickBooks company lands in the store, once.
-    const world = generateWorld({ seed: 7, invoices: 60, asOf: '2026-11-02' });
+    const world = generateWorld({ seed: 7, invoices: 100, asOf: '2026-11-02' });
     expect(s.synced.quickbooks.invoice).toBe(world.quickbooks.invoices.length);
     const { rows } = await db.pool.query(`SELECT count(*)::int AS n FROM invoices`);
     expect(rows[0].n).toBe(world.quickbooks.invoices.length + s.synced.xero.invoice);
-    // What was sent is what the mail catcher received plus the letters, and every action counts in one step.
+    // What was sent, by channel: the emails are what the mail catcher received, the letters the
+    // outbox's; the rest are the steps a person does (firm-b2b's call, gentle's task), sent
+    // without a message. Every action counts in one step.
     expect(s.actions.sent).toBeGreaterThan(0);
-    expect(s.emailsCaught).toBe(s.actions.sent - s.letters.sent);
+    const byChannel = s.actions.sentByChannel as Record<string, number>;
+    expect(Object.values(byChannel).reduce((a, b) => a + b, 0)).toBe(s.actions.sent);
+    expect(byChannel.email).toBeGreaterThan(0);
+    expect(s.emailsCaught).toBe(byChannel.email);
+    expect(byChannel.letter).toBe(s.letters.sent);
+    expect(s.actions.sent - byChannel.email! - byChannel.letter!).toBe((byChannel.task ?? 0) + (byChannel.call ?? 0) + (byChannel.escalate ?? 0));
+    // The import ends with every payer scored (the daily rescoring's code): each customer has its
+    // risk class, and the month's entry of its score history, paid invoices or not.
+    const scored = await db.pool.query(`
+      SELECT count(*)::int AS customers, count(dp.risk_class)::int AS classed,
+             count(h.customer_id)::int AS history FROM customers c
+        LEFT JOIN customer_dunning_profiles dp ON dp.customer_id = c.id
+        LEFT JOIN customer_score_history h ON h.customer_id = c.id AND h.month = '2026-11-01'`);
+    expect(scored.rows[0]).toEqual({ customers: scored.rows[0].customers, classed: scored.rows[0].customers, history: scored.rows[0].customers });
+    expect(scored.rows[0].customers).toBeGreaterThan(0);
+    // The classes pick the scenarios: more than the catch-all standard one plans.
+    const scenariosUsed = Object.keys(s.actions.byStep).map((k) => k.split('#')[0]);
+    expect(new Set(scenariosUsed).size).toBeGreaterThan(1);
     // The letters: approved by the demo's admin (audited), sent to the local outbox, one PDF each,
     // and the QuickBooks organization writes back like the others.
     expect(s.letters.sent).toBeGreaterThan(0);
@@ -46,6 +66,8 @@ describe('relance demo', () => {
     const pdfs = (await readdir(s.letters.directory, { recursive: true })).filter((f) => String(f).endsWith('.pdf'));
     expect(pdfs.length).toBe(s.letters.sent);
     expect(s.writtenBack.quickbooks).toBeGreaterThan(0);
+    expect(s.writtenBack.xero).toBeGreaterThan(0);
+    expect(s.writtenBack.hubspot).toBeGreaterThan(0);
     const audit = await db.pool.query(`SELECT count(*)::int AS n FROM activities WHERE kind = 'audit.action.approve' AND payload->>'via' = 'relance demo'`);
     expect(audit.rows[0].n).toBeGreaterThan(0);
     const byStep = Object.values(s.actions.byStep as Record<string, number>).reduce((a, b) => a + b, 0);

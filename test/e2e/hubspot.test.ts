@@ -53,7 +53,7 @@ describe('HubSpot end to end', () => {
     const first = await session.ensureProperties();
     expect(first.groupCreated).toBe(true);
     // Ten dunning properties and four credit ones (core/credit: limit, hold, its reason, the amount over the limit).
-    expect(first.propertiesCreated.length).toBe(14);
+    expect(first.propertiesCreated.length).toBe(15);
     expect(first.propertiesCreated).toContain('relance_credit_hold');
     const writes = sim.control.writtenBack().length;
     expect(await session.ensureProperties()).toEqual({ groupCreated: false, propertiesCreated: [] });

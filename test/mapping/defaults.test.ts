@@ -219,12 +219,12 @@ describe('HubSpot', () => {
       {
         entity: 'company', externalId: '9931200111', name: 'Hollis Garden Supply', domain: 'hollisgarden.com',
         ownerExternalId: '70011', updatedAt: '2026-02-09T12:30:00.000Z', relanceStage: 'reminder-1', relancePaused: false,
-        relanceDisputed: null, relanceOverdueAmount: null, relanceNextAction: null, relancePromiseDate: null, address: null,
+        relanceDisputed: null, relanceOverdueAmount: null, relanceNextAction: null, relancePromiseDate: null, companyNumber: '08123456', address: null,
       },
       {
         entity: 'company', externalId: '9931200112', name: 'Fenwick Print Co', domain: 'fenwickprint.co.uk',
         ownerExternalId: null, updatedAt: '2026-02-09T12:31:00.000Z', relanceStage: null, relancePaused: null,
-        relanceDisputed: null, relanceOverdueAmount: null, relanceNextAction: null, relancePromiseDate: null, address: null,
+        relanceDisputed: null, relanceOverdueAmount: null, relanceNextAction: null, relancePromiseDate: null, companyNumber: null, address: null,
       },
     ]);
   });

@@ -8,6 +8,7 @@ export const companies: HubSpotObjectSync = {
   stream: { name: 'company', produces: [] },
   objectType: 'companies',
   modifiedProperty: 'hs_lastmodifieddate',
-  // The address parts (HubSpot's default company properties) feed the customer's postal address.
+  // The address parts (HubSpot's default company properties) feed the customer's postal address;
+  // the Relance group includes `relance_company_number`, the registry lookup's number (issue 19.7).
   properties: ['name', 'domain', 'hubspot_owner_id', 'hs_lastmodifieddate', 'address', 'address2', 'city', 'state', 'zip', 'country', ...RELANCE_PROPERTY_NAMES],
 };

@@ -39,6 +39,8 @@ export const RELANCE_PROPERTIES: readonly PropertyDefinition[] = [
   { name: 'relance_credit_hold', label: 'Credit hold', type: 'bool', fieldType: 'booleancheckbox', description: 'Set by Relance while the customer is on credit hold: no new order on credit.', options: YES_NO },
   { name: 'relance_credit_hold_reason', label: 'Credit hold reason', type: 'string', fieldType: 'text', description: 'Why Relance put the customer on credit hold.' },
   { name: 'relance_amount_over_limit', label: 'Amount over credit limit', type: 'string', fieldType: 'text', description: 'How far the open balance exceeds the credit limit ("1200.00 EUR").' },
+  // Read, not written (issue 19.7): filled in by sales, looked up at the company registry (core/credit/registry).
+  { name: 'relance_company_number', label: 'Company registration number', type: 'string', fieldType: 'text', description: 'The company registration number (e.g. Companies House); Relance checks the company at the registry every night.' },
 ];
 
 export const RELANCE_PROPERTY_NAMES: readonly string[] = RELANCE_PROPERTIES.map((p) => p.name);

@@ -36,6 +36,10 @@ export const feePostings = pgTable(
     // The approver's note, or the reason a fee was waived (required then).
     decisionNote: text('decision_note'),
     outboxId: uuid('outbox_id'),
+    // The fee invoice as the provider created it (migration 0031: copied from the outbox row's
+    // result when it is pushed), so it can be shown, linked and voided.
+    providerInvoiceId: text('provider_invoice_id'),
+    providerInvoiceVersion: text('provider_invoice_version'),
   },
   (t) => [
     uniqueIndex('fee_postings_one_pending_uq').on(t.invoiceId).where(sql`${t.status} = 'requested'`),

@@ -3,7 +3,7 @@
  * profile (pinned scenario, credit limit, payer score) and the record of daily runs.
  */
 import { sql } from 'drizzle-orm';
-import { check, date, index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { check, date, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { currency, id, instant, minor, createdAt, updatedAt } from './columns.ts';
 import { customers } from './customers.ts';
 import { scenarios } from './dunning.ts';
@@ -76,4 +76,19 @@ export const dunningRuns = pgTable(
     counts: jsonb('counts').$type<Record<string, number>>(),
   },
   (t) => [uniqueIndex('dunning_runs_org_as_of_uq').on(t.organizationId, t.asOf)],
+);
+
+/** The daily rescoring of an organization's customers, once per local date (migration 0031, core/scoring/schedule.ts). */
+export const scoringRuns = pgTable(
+  'scoring_runs',
+  {
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    asOf: date('as_of', { mode: 'string' }).notNull(),
+    startedAt: instant('started_at').notNull().defaultNow(),
+    finishedAt: instant('finished_at'),
+    scored: integer('scored'),
+  },
+  (t) => [primaryKey({ name: 'scoring_runs_pk', columns: [t.organizationId, t.asOf] })],
 );

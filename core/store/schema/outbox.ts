@@ -42,6 +42,8 @@ export const outbox = pgTable(
     nextAttemptAt: instant('next_attempt_at').notNull().defaultNow(),
     lastError: jsonb('last_error').$type<Record<string, unknown>>(),
     doneAt: instant('done_at'),
+    // What the provider answered once pushed (its record's id and version; migration 0031).
+    result: jsonb('result').$type<Record<string, unknown>>(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -59,6 +59,14 @@ function feeRow(p, reload, errorBox) {
     h('td', {}, `${p.requestedBy} · ${formatInstant(p.requestedAt)}`), h('td', {}, actions));
 }
 
+/** An approved fee posting: its state in the ledger and, once posted, the fee invoice the provider created (its id there). */
+function postedFeeRow(p) {
+  return h('tr', { 'data-posted-fee-id': p.id },
+    h('td', {}, customerLink(p.customer)), h('td', {}, p.invoice.number), h('td', {}, formatMoney(p.total, p.currency)),
+    h('td', {}, h('span', { class: `badge fee-${p.posting}` }, t(`credit.fees.posting.${p.posting}`)), p.postedAt ? h('div', { class: 'muted' }, formatInstant(p.postedAt)) : null),
+    h('td', { 'data-ledger-invoice': p.providerInvoice?.id ?? '' }, p.providerInvoice ? `${p.provider} #${p.providerInvoice.id}` : '—'));
+}
+
 function requestRow(r, reload) {
   const decide = (decision) => async () => {
     await api(orgPath(`/credit/requests/${r.id}/${decision}`), { method: 'POST', body: {} });
@@ -90,6 +98,7 @@ export async function creditPage(main, _params, { errorBox }) {
   const insurance = h('div');
   const handovers = h('div');
   const fees = h('div');
+  const postedFees = h('div');
   async function load() {
     try {
       const [a, r, e, d, ho] = await Promise.all([
@@ -100,6 +109,9 @@ export async function creditPage(main, _params, { errorBox }) {
       // Fee postings waiting for a decision (late fees to post to QuickBooks or Xero).
       const pending = await api(orgPath('/fee-postings'), { query: { status: 'requested' } });
       mount(fees, table([t('credit.customer'), t('credit.invoice'), t('credit.fees.interest'), t('credit.fees.fixed'), t('credit.requestedAt'), ''], pending.items.map((x) => feeRow(x, load, errorBox)), t('credit.fees.none')));
+      // Approved ones, with the fee invoice the ledger created once pushed.
+      const approved = await api(orgPath('/fee-postings'), { query: { status: 'approved' } });
+      mount(postedFees, table([t('credit.customer'), t('credit.invoice'), t('credit.fees.total'), t('credit.fees.state'), t('credit.fees.ledgerInvoice')], approved.items.map(postedFeeRow), t('credit.fees.postedNone')));
       mount(requests, table([t('credit.customer'), t('credit.kind'), t('credit.amount'), t('credit.reason'), t('credit.requestedAt'), ''], r.items.map((x) => requestRow(x, load)), t('credit.noRequests')));
       mount(insurance,
         e.policy ? h('p', { class: 'muted' }, t('credit.policy', { insurer: e.policy.insurer, share: e.policy.insuredSharePercent, days: e.policy.declarationDeadlineDays })) : h('p', { class: 'muted' }, t('credit.noPolicy')),
@@ -119,6 +131,7 @@ export async function creditPage(main, _params, { errorBox }) {
     h('section', { id: 'credit-alerts' }, h('h2', {}, t('credit.alerts')), alerts),
     h('section', { id: 'credit-requests' }, h('h2', {}, t('credit.requests')), requests),
     h('section', { id: 'credit-fees' }, h('h2', {}, t('credit.fees.title')), fees),
+    h('section', { id: 'credit-fees-posted' }, h('h2', {}, t('credit.fees.posted')), postedFees),
     h('section', { id: 'credit-insurance' }, h('h2', {}, t('credit.insurance')), insurance),
     h('section', { id: 'credit-handovers' }, h('h2', {}, t('credit.handovers')), handovers));
   await load();
