@@ -11,9 +11,19 @@ export interface PaidInvoiceFact {
   readonly paidOn: IsoDate;
 }
 
+/** An invoice still open past its due date: late by the days since, and counted as such. */
+export interface OverdueInvoiceFact {
+  readonly dueDate: IsoDate;
+}
+
 export interface PayerFacts {
   /** Invoices paid in the look-back window. */
   readonly paid: readonly PaidInvoiceFact[];
+  /**
+   * Invoices still open past their due date on the scoring day. They weigh as invoices paid that
+   * day: a customer who stopped paying is no better a payer for having paid nothing since.
+   */
+  readonly overdue?: readonly OverdueInvoiceFact[];
   readonly openDisputes: number;
   /** Open balance in the credit limit's currency (minor units), and the limit; null when none is set. */
   readonly openBalance: bigint;
@@ -73,12 +83,25 @@ function mean(values: readonly number[]): number | null {
   return values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length;
 }
 
-function latenessFactors(paid: readonly PaidInvoiceFact[], asOf: IsoDate, rules: ScoringRules): ScoreFactor[] {
-  const avg = mean(paid.map(daysLate));
-  const lateShare = paid.length === 0 ? null : (paid.filter((p) => daysLate(p) > 0).length / paid.length) * 100;
-  const recent = mean(paid.filter((p) => daysBetween(p.paidOn, asOf) <= RECENT_DAYS).map(daysLate));
-  const before = mean(paid.filter((p) => daysBetween(p.paidOn, asOf) > RECENT_DAYS).map(daysLate));
+/** One invoice's lateness: paid ones by their payment day, unpaid overdue ones by the scoring day. */
+interface LatenessFact {
+  readonly daysLate: number;
+  /** Days from the payment (or, unpaid, the scoring day) to the scoring day. */
+  readonly age: number;
+}
+
+function latenessFactors(paid: readonly PaidInvoiceFact[], overdue: readonly OverdueInvoiceFact[], asOf: IsoDate, rules: ScoringRules): ScoreFactor[] {
+  const facts: LatenessFact[] = [
+    ...paid.map((p) => ({ daysLate: daysLate(p), age: daysBetween(p.paidOn, asOf) })),
+    ...overdue.map((o) => ({ daysLate: Math.max(0, daysBetween(o.dueDate, asOf)), age: 0 })),
+  ];
+  const avg = mean(facts.map((f) => f.daysLate));
+  const lateShare = facts.length === 0 ? null : (facts.filter((f) => f.daysLate > 0).length / facts.length) * 100;
+  const recent = mean(facts.filter((f) => f.age <= RECENT_DAYS).map((f) => f.daysLate));
+  const before = mean(facts.filter((f) => f.age > RECENT_DAYS).map((f) => f.daysLate));
   const trend = recent !== null && before !== null ? recent - before : null;
+  const unpaid = overdue.length === 0 ? '' : ` (${overdue.length} unpaid invoice${overdue.length === 1 ? '' : 's'} counted at the days overdue so far)`;
+  const none = 'no invoice paid in the last 12 months and none overdue';
   return [
     {
       name: 'averageDaysLate',
@@ -86,14 +109,14 @@ function latenessFactors(paid: readonly PaidInvoiceFact[], asOf: IsoDate, rules:
       unit: 'days',
       // By default one point per two days late on average: 70 days late on average loses all 35.
       points: avg === null ? 0 : Math.min(rules.maxLateness, Math.round(avg / rules.daysLatePerPoint)),
-      explanation: avg === null ? 'no invoice paid in the last 12 months' : `pays ${avg.toFixed(1)} days after the due date on average`,
+      explanation: avg === null ? none : `pays ${avg.toFixed(1)} days after the due date on average${unpaid}`,
     },
     {
       name: 'shareLate',
       value: lateShare === null ? null : Math.round(lateShare),
       unit: 'percent',
       points: lateShare === null ? 0 : Math.round((lateShare / 100) * rules.maxShareLate),
-      explanation: lateShare === null ? 'no invoice paid in the last 12 months' : `${Math.round(lateShare)}% of invoices paid late`,
+      explanation: lateShare === null ? none : `${Math.round(lateShare)}% of invoices paid late or overdue`,
     },
     {
       name: 'trend',
@@ -134,7 +157,7 @@ export function scorePayer(facts: PayerFacts, asOf: IsoDate, rules: ScoringRules
   const window = facts.paid.filter((p) => daysBetween(p.paidOn, asOf) <= LOOK_BACK_DAYS && daysBetween(p.paidOn, asOf) >= 0);
   const disputes = Math.min(rules.maxDisputes, facts.openDisputes * rules.pointsPerDispute);
   const factors: ScoreFactor[] = [
-    ...latenessFactors(window, asOf, rules),
+    ...latenessFactors(window, (facts.overdue ?? []).filter((o) => daysBetween(o.dueDate, asOf) > 0), asOf, rules),
     {
       name: 'disputes',
       value: facts.openDisputes,

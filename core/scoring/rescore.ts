@@ -15,12 +15,13 @@ const BATCH = 1000;
 interface FactsRow extends Record<string, unknown> {
   customer_id: string;
   paid: { dueDate: string; paidOn: string }[] | null;
+  overdue: string[] | null;
   open_disputes: number;
   open_balance: string;
   credit_limit: string | null;
 }
 
-/** One query for the facts of a batch of customers: paid invoices, open disputes, balance, limit. */
+/** One query for the facts of a batch of customers: paid and overdue invoices, open disputes, balance, limit. */
 async function loadFacts(db: Db, organizationId: string, customerIds: readonly string[], asOf: IsoDate): Promise<FactsRow[]> {
   const since = addDays(asOf, -LOOK_BACK_DAYS);
   const ids = sql`ARRAY[${sql.join(customerIds.map((id) => sql`${id}`), sql`, `)}]::uuid[]`;
@@ -38,6 +39,8 @@ async function loadFacts(db: Db, organizationId: string, customerIds: readonly s
     SELECT c.id AS customer_id,
       (SELECT json_agg(json_build_object('dueDate', p.due_date, 'paidOn', p.paid_on))
          FROM paid p WHERE p.customer_id = c.id AND p.paid_on BETWEEN ${since}::date AND ${asOf}::date) AS paid,
+      (SELECT array_agg(i.due_date::text) FROM invoices i
+        WHERE i.customer_id = c.id AND i.status = 'open' AND NOT i.disputed AND i.balance_minor > 0 AND i.due_date < ${asOf}::date) AS overdue,
       (SELECT count(*)::int FROM disputes d WHERE d.customer_id = c.id AND d.status = 'open') AS open_disputes,
       (SELECT COALESCE(sum(i.balance_minor), 0)::text FROM invoices i
         WHERE i.customer_id = c.id AND i.status = 'open'
@@ -51,7 +54,8 @@ async function loadFacts(db: Db, organizationId: string, customerIds: readonly s
 /** Scores the given customers on `asOf` and saves each score; returns them by customer id. */
 function factsOf(row: FactsRow) {
   const paid: PaidInvoiceFact[] = (row.paid ?? []).map((p) => ({ dueDate: p.dueDate, paidOn: p.paidOn }));
-  return { paid, openDisputes: row.open_disputes, openBalance: BigInt(row.open_balance), creditLimit: row.credit_limit === null ? null : BigInt(row.credit_limit) };
+  const overdue = (row.overdue ?? []).map((dueDate) => ({ dueDate }));
+  return { paid, overdue, openDisputes: row.open_disputes, openBalance: BigInt(row.open_balance), creditLimit: row.credit_limit === null ? null : BigInt(row.credit_limit) };
 }
 
 export interface ScorePreview {

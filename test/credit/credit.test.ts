@@ -5,7 +5,7 @@
  */
 import { PDFParse } from 'pdf-parse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, todayIn } from '../../core/calendar/index.ts';
+import { addDays, daysBetween, todayIn } from '../../core/calendar/index.ts';
 import { createWorld, type World } from '../api/world.ts';
 import { unzipEntries } from '../support/unzip.ts';
 
@@ -252,7 +252,9 @@ describe('scoring rules an admin owns', () => {
   });
 
   it('previews new weights on the organization\'s own customers, saves them, and keeps a monthly history', async () => {
-    // Alpha paid an invoice 60 days late: 30 points with the defaults, 60 at one point a day.
+    // Alpha paid an invoice 60 days late, and the world's F-C-ALPHA (due 4 February) is still open:
+    // (60 + its days overdue) / 2 days late on average, one point per two days with the defaults
+    // (at most 35), one per day under the weights previewed (at most 60).
     const { rows: [inv] } = await w.db.pool.query<{ id: string }>(
       `INSERT INTO invoices (organization_id, connection_id, external_id, customer_external_id, customer_id, currency, number, issue_date, due_date, total_minor, balance_minor, status)
        VALUES ($1, $2, 'INV-OLD', 'C-ALPHA', $3, 'EUR', 'F-OLD', $4, $5, 10000, 0, 'paid') RETURNING id`,
@@ -271,8 +273,10 @@ describe('scoring rules an admin owns', () => {
     expect(body.scored).toBe(2);
     const alpha = body.changes.find((c: { customerId: string }) => c.customerId === w.customers.alpha);
     const lateness = (s: { factors: readonly { name: string; points: number }[] }) => s.factors.find((f) => f.name === 'averageDaysLate')!.points;
-    expect(lateness(before.get(w.customers.alpha)!)).toBe(30);
-    expect(lateness(alpha.proposed)).toBe(60);
+    const averageLate = (60 + daysBetween('2026-02-04', today)) / 2;
+    expect(before.get(w.customers.alpha)!.factors[0]).toMatchObject({ name: 'averageDaysLate', value: averageLate });
+    expect(lateness(before.get(w.customers.alpha)!)).toBe(Math.min(35, Math.round(averageLate / 2)));
+    expect(lateness(alpha.proposed)).toBe(Math.min(60, Math.round(averageLate)));
     // The preview saved nothing.
     const credit = (await call('GET', `${A()}/customers/${w.customers.alpha}/credit`, 'adminA')).json();
     expect(credit.customer.score).toBe(before.get(w.customers.alpha)!.score);

@@ -87,7 +87,8 @@ describe('rescoring an organization', () => {
     // 60 days late on every invoice: 30 points for lateness, all 25 for the share paid late.
     expect(byId.get(customerIds.late!)).toMatchObject({ score: 45, risk_class: 'high' });
     expect(byId.get(customerIds.none!)).toMatchObject({ score: 100, risk_class: 'low' });
-    expect(byId.get(customerIds.open!)).toMatchObject({ score: 100, risk_class: 'low' });
+    // Nothing paid, one invoice 20 days overdue on 20 November (due 31 October): 10 points for lateness, 25 for the share late.
+    expect(byId.get(customerIds.open!)).toMatchObject({ score: 65, risk_class: 'medium' });
     for (const id of Object.values(customerIds)) {
       expect(await scoreHistory(db.db, paris, id)).toEqual([expect.objectContaining({ month: '2026-11' })]);
     }

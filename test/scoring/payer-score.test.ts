@@ -32,4 +32,20 @@ describe('payer score', () => {
     expect(s.score).toBe(100);
     expect([80, 79, 60, 59, 40, 39].map((s) => riskClassOf(s))).toEqual(['low', 'medium', 'medium', 'high', 'high', 'critical']);
   });
+
+  it('counts an invoice still unpaid past its due date at its days overdue: a customer who stopped paying is not a good payer', () => {
+    // Paid on time a year ago, and since then one invoice 284 days overdue (the demo's Beacon Engineering).
+    const facts = { paid: [{ dueDate: '2025-04-01', paidOn: '2025-03-30' }], openDisputes: 0, openBalance: 681270n, creditLimit: null };
+    expect(scorePayer(facts, asOf).riskClass).toBe('low');
+    const s = scorePayer({ ...facts, overdue: [{ dueDate: '2025-05-21' }] }, asOf);
+    const byName = Object.fromEntries(s.factors.map((f) => [f.name, [f.value, f.points]]));
+    // (0 + 284) / 2 = 142 days late on average: all 35 points; half the invoices late: 13 (12.5 rounded); recent 284 vs 0 before: 10.
+    expect(byName).toMatchObject({ averageDaysLate: [142, 35], shareLate: [50, 13], trend: [284, 10] });
+    expect(s).toMatchObject({ score: 42, riskClass: 'high' });
+    expect(s.factors[0]!.explanation).toBe('pays 142.0 days after the due date on average (1 unpaid invoice counted at the days overdue so far)');
+    // Not yet due on the scoring day: no lateness, and nothing else changes.
+    expect(scorePayer({ ...facts, overdue: [{ dueDate: '2026-03-01' }] }, asOf).score).toBe(100);
+    // Overdue with nothing paid in the year: scored on that alone.
+    expect(scorePayer({ paid: [], overdue: [{ dueDate: '2026-01-30' }], openDisputes: 0, openBalance: 1n, creditLimit: null }, asOf).factors[0]).toMatchObject({ value: 30, points: 15 });
+  });
 });
