@@ -4,6 +4,7 @@
  * own words), so the portal's texts and language choice stay as they are.
  */
 import type { PortalHistory } from '../../core/portal/history.ts';
+import { portalAmount, portalDate } from './format.ts';
 
 const esc = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
@@ -46,20 +47,22 @@ const WORDS = {
 export function historySection(history: PortalHistory | undefined, language: string): string {
   if (!history) return '';
   const w = Object.hasOwn(WORDS, language) ? WORDS[language as keyof typeof WORDS] : WORDS.en;
+  const money = (amount: string, currency: string) => portalAmount(amount, currency, language);
+  const day = (iso: string) => portalDate(iso, language);
   const badge = (status: string) => ` <em class="status status-${esc(status)}">(${esc(w.status[status] ?? status)})</em>`;
   const parts: string[] = [];
   if (history.promises.length) {
-    parts.push(`<h3>${esc(w.promises)}</h3><ul id="portal-promises">${history.promises.map((p) => `<li data-status="${esc(p.status)}">${esc(w.promise(`${p.amount} ${p.currency}`, p.date, p.recordedOn))}${badge(p.status)}</li>`).join('')}</ul>`);
+    parts.push(`<h3>${esc(w.promises)}</h3><ul id="portal-promises">${history.promises.map((p) => `<li data-status="${esc(p.status)}">${esc(w.promise(money(p.amount, p.currency), day(p.date), day(p.recordedOn)))}${badge(p.status)}</li>`).join('')}</ul>`);
   }
   if (history.planRequests.length || history.plans.length) {
     const items = [
-      ...history.plans.map((p) => `<li data-status="${esc(p.status)}">${esc(w.plan(`${p.total} ${p.currency}`, p.installments, p.createdOn))}${badge(p.status)}</li>`),
-      ...history.planRequests.map((r) => `<li data-status="requested">${esc(w.request(r.installments, r.requestedOn))}</li>`),
+      ...history.plans.map((p) => `<li data-status="${esc(p.status)}">${esc(w.plan(money(p.total, p.currency), p.installments, day(p.createdOn)))}${badge(p.status)}</li>`),
+      ...history.planRequests.map((r) => `<li data-status="requested">${esc(w.request(r.installments, day(r.requestedOn)))}</li>`),
     ];
     parts.push(`<h3>${esc(w.plans)}</h3><ul id="portal-plans">${items.join('')}</ul>`);
   }
   if (history.disputes.length) {
-    parts.push(`<h3>${esc(w.disputes)}</h3><ul id="portal-disputes">${history.disputes.map((d) => `<li data-status="${esc(d.status)}">${esc(w.dispute(d.invoices.join(', '), d.reason, d.openedOn))}${badge(d.status)}${d.resolution ? ` — ${esc(d.resolution)}` : ''}</li>`).join('')}</ul>`);
+    parts.push(`<h3>${esc(w.disputes)}</h3><ul id="portal-disputes">${history.disputes.map((d) => `<li data-status="${esc(d.status)}">${esc(w.dispute(d.invoices.join(', '), d.reason, day(d.openedOn)))}${badge(d.status)}${d.resolution ? ` — ${esc(d.resolution)}` : ''}</li>`).join('')}</ul>`);
   }
   return parts.length ? `<section id="portal-history"><h2>${esc(w.title)}</h2>${parts.join('')}</section>` : '';
 }

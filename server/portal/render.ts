@@ -5,6 +5,7 @@
 import type { PortalPage } from '../../core/portal/index.ts';
 import type { PortalTexts } from './texts.ts';
 import { historySection } from './history-section.ts';
+import { portalAmount, portalDate } from './format.ts';
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -31,15 +32,16 @@ function invoiceTable(page: PortalPage, t: PortalTexts): string {
   const rows = page.invoices.map((i) => {
     const pay = i.paymentUrl ? `<a href="${escapeHtml(i.paymentUrl)}" rel="noopener noreferrer">${escapeHtml(t.pay)}</a>` : '';
     const flag = i.disputed ? ` <em>(${escapeHtml(t.disputed)})</em>` : '';
-    return `<tr><td>${escapeHtml(i.number ?? '')}${flag}</td><td>${escapeHtml(i.issueDate ?? '')}</td><td>${escapeHtml(i.dueDate ?? '')}</td>
-<td class="num">${escapeHtml(i.total)} ${escapeHtml(i.currency)}</td><td class="num">${escapeHtml(i.balance)} ${escapeHtml(i.currency)}</td><td>${pay}</td></tr>`;
+    const lang = page.language;
+    return `<tr><td>${escapeHtml(i.number ?? '')}${flag}</td><td>${escapeHtml(portalDate(i.issueDate, lang))}</td><td>${escapeHtml(portalDate(i.dueDate, lang))}</td>
+<td class="num">${escapeHtml(portalAmount(i.total, i.currency, lang))}</td><td class="num">${escapeHtml(portalAmount(i.balance, i.currency, lang))}</td><td>${pay}</td></tr>`;
   });
   return `<table><thead><tr><th>${escapeHtml(t.number)}</th><th>${escapeHtml(t.issued)}</th><th>${escapeHtml(t.due)}</th><th class="num">${escapeHtml(t.total)}</th><th class="num">${escapeHtml(t.balance)}</th><th></th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 function reminderList(page: PortalPage, t: PortalTexts): string {
   if (!page.reminders.length) return `<p>${escapeHtml(t.noReminders)}</p>`;
-  return `<ul>${page.reminders.map((r) => `<li>${escapeHtml(r.sentAt.slice(0, 10))}: ${escapeHtml(t.channel[r.channel] ?? r.channel)}</li>`).join('')}</ul>`;
+  return `<ul>${page.reminders.map((r) => `<li>${escapeHtml(portalDate(r.sentAt, page.language))}: ${escapeHtml(t.channel[r.channel] ?? r.channel)}</li>`).join('')}</ul>`;
 }
 
 export interface FormsOffered {

@@ -30,7 +30,7 @@ describe('the portal remembers', () => {
     const html = await portalPage(w.customers.alpha);
     // Alpha's language is French: the section speaks it.
     expect(html).toContain('<h2>Ce que vous nous avez dit</h2>');
-    expect(html).toMatch(/<li data-status="pending">400\.00 EUR pour le \d{4}-\d{2}-\d{2} \(promis le [\d-]+\) <em class="status status-pending">\(en cours\)<\/em><\/li>/);
+    expect(html).toMatch(/<li data-status="pending">400,00\u00a0€ pour le \d{1,2} [a-zéû.]+ \d{4} \(promis le \d{1,2} [a-zéû.]+ \d{4}\) <em class="status status-pending">\(en cours\)<\/em><\/li>/);
     expect(html).toContain('en 4 échéances : nous revenons vers vous');
     expect(html).toContain('F-C-ALPHA, ouverte le');
     expect(html).toContain('wrong &lt;b&gt;price&lt;/b&gt;');

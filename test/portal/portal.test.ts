@@ -39,10 +39,13 @@ describe('a valid link', () => {
     expect(html).toContain('src="https://cdn.example.com/logo.png"');
     expect(html).toContain('color:#aa3300');
     expect(html).toContain('F-C-ALPHA');
-    expect(html).toContain('1000.00 EUR');
+    // Amounts and dates as a French reader writes them, not the store's decimal and ISO forms.
+    expect(html).toContain('1\u202f000,00\u00a0€');
+    expect(html).not.toContain('1000.00 EUR');
     expect(html).toContain('href="https://pay.example.com/C-ALPHA"');
     expect(html).toContain('Relances envoyées');
-    expect(html).toContain('2026-02-11: E-mail');
+    expect(html).toContain('11 févr. 2026: E-mail');
+    expect(html).not.toMatch(/<td>\d{4}-\d{2}-\d{2}<\/td>/);
     // Provider or synced text is escaped, never markup.
     expect(html).not.toContain('<script>');
     expect(html).toContain('Alpha &lt;script&gt;');
