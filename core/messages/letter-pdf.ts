@@ -77,7 +77,17 @@ export async function renderLetterPdf(layout: LetterLayout): Promise<Uint8Array>
   cursor.y -= LEADING;
 
   const lines = winAnsi(layout.body).split('\n');
+  const width = A4[0] - 2 * MARGIN;
+  const keepFrom = closingStart(lines);
   for (let i = 0; i < lines.length; ) {
+    if (i === keepFrom) {
+      // The closing and the signature under it stay on one page: never a signature alone on the last one.
+      const needed = lines.slice(i).reduce((n, l) => n + (l.trim() === '' ? 1 : wrap(l, fonts.regular, width).length), 0) * LEADING;
+      if (cursor.y - needed < BOTTOM - LEADING && needed < A4[1] - MARGIN - BOTTOM) {
+        cursor.page = newPage();
+        cursor.y = A4[1] - MARGIN;
+      }
+    }
     if (lines[i]!.trimStart().startsWith('|')) {
       const rows: string[][] = [];
       while (i < lines.length && lines[i]!.trimStart().startsWith('|')) rows.push(cellsOf(lines[i++]!));
@@ -86,9 +96,27 @@ export async function renderLetterPdf(layout: LetterLayout): Promise<Uint8Array>
     }
     const text = lines[i++]!;
     if (text.trim() === '') cursor.y -= LEADING;
-    for (const part of wrap(text, fonts.regular, A4[0] - 2 * MARGIN)) drawLine(cursor, part, MARGIN, fonts.regular, newPage);
+    for (const part of wrap(text, fonts.regular, width)) drawLine(cursor, part, MARGIN, fonts.regular, newPage);
   }
   return doc.save();
+}
+
+/**
+ * Where the letter's last two paragraphs begin (the closing formula and the signature block), or
+ * -1 when the body has fewer paragraphs or ends with a table.
+ */
+export function closingStart(lines: readonly string[]): number {
+  const blank = (k: number) => lines[k]!.trim() === '';
+  let k = lines.length - 1;
+  for (let paragraph = 0; paragraph < 2; paragraph++) {
+    while (k >= 0 && blank(k)) k--;
+    if (k < 0) return -1;
+    while (k >= 0 && !blank(k)) {
+      if (lines[k]!.trimStart().startsWith('|')) return -1;
+      k--;
+    }
+  }
+  return k >= 0 ? k + 1 : -1;
 }
 
 /** A subject or a title is one line: a value with a line break in it must not break the layout. */
