@@ -34,6 +34,7 @@ interface CustomerRow extends Record<string, unknown> {
   done_ids: string | null; done_levels: string | null;
 }
 interface InvoiceRow extends Record<string, unknown> {
+  // due_date is null only for an open invoice with no due date: it makes its customer one to plan, and is not planned.
   id: string; customer_id: string; number: string | null; issue_date: string | null; due_date: string;
   currency: string; total_minor: string; balance_minor: string; disputed: boolean; held: boolean;
   allocations: string | null;
@@ -52,9 +53,9 @@ function inScope(column: SQL, scope: CustomerScope): SQL {
 }
 
 /**
- * The scope's customers, by id. A range (the daily run) takes the active customers that have an
- * open invoice; a list of ids (a change to those customers) takes them as they are, so that a
- * customer whose last invoice was just paid is planned, and its pending action cancelled.
+ * The scope's customers, by id: a range (the daily run) takes the active ones, a list of ids (a
+ * change to those customers) takes them as they are. Which of a range's customers have an open
+ * invoice is learnt from the invoice query (loadLedgers), not by reading their invoices twice.
  */
 async function loadCustomers(db: Queryable, organizationId: string, scope: CustomerScope, asOf: IsoDate): Promise<CustomerRow[]> {
   // Holds, promises and open invoices are read as sets for the whole scope (hashed or joined), not
@@ -89,8 +90,7 @@ async function loadCustomers(db: Queryable, organizationId: string, scope: Custo
                   AND a.status IN ('planned', 'awaiting_approval', 'sent', 'sending')
                 GROUP BY a.customer_id) ak ON ak.customer_id = c.id
     WHERE c.organization_id = ${organizationId} AND ${inScope(sql`c.id`, scope)}
-      ${'ids' in scope ? sql`` : sql`AND c.active AND c.id IN (SELECT i.customer_id FROM invoices i
-        WHERE i.organization_id = ${organizationId} AND ${inScope(sql`i.customer_id`, scope)} AND i.status = 'open')`}
+      ${'ids' in scope ? sql`` : sql`AND c.active`}
     ORDER BY c.id`);
   return rows;
 }
@@ -119,7 +119,7 @@ function invoicesQuery(organizationId: string, scope: CustomerScope, asOf: IsoDa
                 WHERE ai.organization_id = ${organizationId} AND ${inScope(sql`ai.customer_id`, scope)} AND ai.status = 'open'
                 GROUP BY a.invoice_id) al ON al.invoice_id = i.id
     WHERE i.organization_id = ${organizationId} AND ${inScope(sql`i.customer_id`, scope)}
-      AND i.status = 'open' AND i.due_date IS NOT NULL`;
+      AND i.status = 'open'`;
 }
 
 const dialect = new PgDialect();
@@ -233,7 +233,12 @@ function doneStepsOf(customers: readonly CustomerRow[]): Map<string, number[]> {
   return done;
 }
 
-/** The ledgers of the scope's customers with open invoices on `asOf`, by customer id, and their pending actions. */
+/**
+ * The ledgers of the scope's customers on `asOf`, by customer id, and their pending actions. A
+ * range takes the customers with an open invoice (one without a due date counts, though it is not
+ * planned): a customer whose last invoice was paid is not planned again, its pending action is
+ * cancelled by the change that paid it (runCustomer, or reconciliation).
+ */
 export async function loadLedgers(db: Queryable, organizationId: string, scope: CustomerScope, asOf: IsoDate): Promise<LoadedLedgers> {
   const pending = new Map<string, string>();
   if ('ids' in scope && scope.ids.length === 0) return { ledgers: [], pending };
@@ -242,16 +247,16 @@ export async function loadLedgers(db: Queryable, organizationId: string, scope: 
   const done = doneStepsOf(customers);
   const invoicesByCustomer = new Map<string, Invoice[]>();
   await forEachInvoice(db, invoicesQuery(organizationId, scope, asOf), (r) => {
-    const list = invoicesByCustomer.get(r.customer_id);
-    const invoice = toInvoice(r, asOf, done.get(r.id) ?? NO_STEPS);
-    if (list) list.push(invoice);
-    else invoicesByCustomer.set(r.customer_id, [invoice]);
+    let list = invoicesByCustomer.get(r.customer_id);
+    if (!list) invoicesByCustomer.set(r.customer_id, (list = []));
+    if (r.due_date !== null) list.push(toInvoice(r, asOf, done.get(r.id) ?? NO_STEPS));
   });
-  for (const c of customers) {
+  const planned = 'ids' in scope ? customers : customers.filter((c) => invoicesByCustomer.has(c.id));
+  for (const c of planned) {
     if (c.pending_ids === null || c.pending_keys === null) continue;
     for (let k = 0; k < c.pending_ids.length; k++) pending.set(c.pending_keys[k]!, c.pending_ids[k]!);
   }
-  const ledgers = customers.map((c) => ({
+  const ledgers = planned.map((c) => ({
     customer: {
       externalId: c.id, name: c.name, email: c.email, phone: c.phone, language: c.language,
       country: c.country?.trim() ?? null, tags: c.tags, paused: c.paused, riskClass: c.risk_class,
