@@ -79,7 +79,9 @@ export const actions = pgTable(
   (t) => [
     uniqueIndex('actions_idempotency_key_uq').on(t.idempotencyKey),
     index('actions_org_status_scheduled_idx').on(t.organizationId, t.status, t.scheduledFor),
-    index('actions_customer_idx').on(t.customerId),
+    // By customer (every lookup of a customer's actions), from migration 0016; 0028 dropped the
+    // customer_id-only index it made redundant.
+    index('actions_customer_status_idx').on(t.customerId, t.status, t.scheduledFor),
     index('actions_finalize_pending_idx').on(t.claimedAt).where(sql`${t.finalizePending} IS NOT NULL`),
   ],
 );
