@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { openStore, type Store } from '../core/store/db.ts';
 import { migrate } from '../core/store/migrate.ts';
-import { openRun, runOrganization } from '../core/agenda/index.ts';
+import { DEFAULT_PART_SIZE, openRun, runOrganization } from '../core/agenda/index.ts';
 import { installDefaultScenarios } from '../core/scenarios/index.ts';
 import type { BenchResult } from './ingest.ts';
 import { withScratchDatabase } from './scratch-database.ts';
@@ -112,7 +112,7 @@ async function runHere(store: Store, org: string): Promise<RunFigures> {
 
 /** The run shared by `workers` processes joining the same opened run. */
 async function runInWorkers(store: Store, url: string, org: string, workers: number): Promise<RunFigures> {
-  const runId = await openRun(store.db, org, AS_OF, 2000);
+  const runId = await openRun(store.db, org, AS_OF, DEFAULT_PART_SIZE);
   const entry = fileURLToPath(new URL('./scenarios-worker.ts', import.meta.url));
   const ready: Promise<void>[] = [];
   const children = Array.from({ length: workers }, () => {
