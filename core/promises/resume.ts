@@ -41,7 +41,7 @@ export async function resumeAfterBrokenPromise(db: Db, organizationId: string, c
   const { rows: items } = await db.execute<ItemRow>(sql`
     SELECT i.id, i.currency, i.balance_minor::text,
            COALESCE((SELECT max(ai.level) FROM action_invoices ai JOIN actions a ON a.id = ai.action_id
-                      WHERE ai.invoice_id = i.id AND a.status IN ('sent', 'sending')), 0)::int AS done
+                      WHERE ai.invoice_id = i.id AND a.customer_id = i.customer_id AND a.status IN ('sent', 'sending')), 0)::int AS done
       FROM invoices i
      WHERE i.customer_id = ${customerId}::uuid AND i.status = 'open' AND i.balance_minor > 0 AND NOT i.disputed
        AND i.due_date < ${asOf}::date AND i.currency = ${currency}

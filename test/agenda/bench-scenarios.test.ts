@@ -2,7 +2,7 @@
  * The daily run benchmark (`relance bench scenarios`) at a small size: the FORMATS.md bench object
  * with the issue's target (20 s and 512 MB per million, no other limit), CPU seconds and load
  * average beside the wall time, the run shared by two worker processes with every customer planned
- * once, and no scratch database left behind.
+ * once, a second run over the unchanged ledger that writes nothing, and no scratch database left behind.
  */
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
@@ -30,6 +30,8 @@ describe('bench scenarios', () => {
       expect(r.limit).not.toMatch(/600/);
       // 300 customers with ten open invoices each, all overdue on the bench date: one action each.
       expect(r.figures).toMatchObject({ records: 3000, customers: 300, actions: 300, workers });
+      // The second run over the unchanged ledger finds every action already pending: it writes none.
+      expect(r.figures).toMatchObject({ rerunInserted: 0, rerunRowsWritten: 0 });
       expect(r.ratio).toBe(Math.min(r.figures.timeRatio!, r.figures.memoryRatio!));
       expect(r.figures.nodeCpuSeconds).toBeGreaterThan(0);
       expect(r.figures.cpuSeconds).toBeGreaterThanOrEqual(r.figures.nodeCpuSeconds!);

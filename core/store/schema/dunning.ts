@@ -1,6 +1,6 @@
 /** Dunning policies (scenarios) and the actions they plan and carry out. */
 import { sql } from 'drizzle-orm';
-import { boolean, date, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, date, index, integer, jsonb, pgTable, pgView, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, currency, id, instant, minor, updatedAt } from './columns.ts';
 import { actionChannelEnum, actionStatusEnum } from './enums.ts';
 import { organizations } from './organizations.ts';
@@ -69,26 +69,30 @@ export const actions = pgTable(
     // Accepted by the channel (status 'sent'), its activity and write-back rows not written yet.
     finalizePending: jsonb('finalize_pending').$type<Record<string, unknown>>(),
     lastError: jsonb('last_error').$type<Record<string, unknown>>(),
+    // The invoices the action lists, in its order, and the step each reaches with it (parallel
+    // arrays, migration 0028; `action_invoices` is their view as rows).
+    invoiceIds: uuid('invoice_ids').array().notNull().default(sql`'{}'`),
+    invoiceLevels: integer('invoice_levels').array().notNull().default(sql`'{}'`),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
     uniqueIndex('actions_idempotency_key_uq').on(t.idempotencyKey),
     index('actions_org_status_scheduled_idx').on(t.organizationId, t.status, t.scheduledFor),
-    index('actions_customer_idx').on(t.customerId),
+    // By customer (every lookup of a customer's actions), from migration 0016; 0028 dropped the
+    // customer_id-only index it made redundant.
+    index('actions_customer_status_idx').on(t.customerId, t.status, t.scheduledFor),
     index('actions_finalize_pending_idx').on(t.claimedAt).where(sql`${t.finalizePending} IS NOT NULL`),
   ],
 );
 
-/** The invoices an action lists, each at the step level it reaches with this action. */
-export const actionInvoices = pgTable(
-  'action_invoices',
-  {
-    // No foreign keys (migration 0013): the daily run writes a million links it just read the ids
-    // of; statement-level delete triggers on actions and invoices remove their links instead.
-    actionId: uuid('action_id').notNull(),
-    invoiceId: uuid('invoice_id').notNull(),
-    level: integer('level').notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.actionId, t.invoiceId] }), index('action_invoices_invoice_idx').on(t.invoiceId)],
-);
+/**
+ * The invoices an action lists, each at the step level it reaches with this action: a view of
+ * the action's invoice_ids and invoice_levels arrays (migration 0028). It takes INSERT and DELETE
+ * (INSTEAD OF triggers), one row per (action, invoice) as the table it replaced did.
+ */
+export const actionInvoices = pgView('action_invoices', {
+  actionId: uuid('action_id').notNull(),
+  invoiceId: uuid('invoice_id').notNull(),
+  level: integer('level').notNull(),
+}).existing();
