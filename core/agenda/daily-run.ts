@@ -13,7 +13,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../store/db.ts';
 import { scenarios as scenariosTable } from '../store/schema/index.ts';
 import { todayIn, type IsoDate } from '../calendar/index.ts';
-import { planCustomer, type PlannedAction } from '../dunning/index.ts';
+import { forecastNextAction, planCustomer, type ForecastAction, type PlannedAction } from '../dunning/index.ts';
 import { loadScenarios } from '../scenarios/index.ts';
 import type { CustomerLedger, Scenario } from '../ledger/index.ts';
 import { loadLedgers, type Queryable } from './load-ledgers.ts';
@@ -189,4 +189,23 @@ export async function runCustomer(db: Db, options: RunOptions & { customerId: st
   counts.inserted += outcome.inserted;
   counts.superseded += outcome.superseded;
   return { ...counts, asOf: ctx.asOf };
+}
+
+/**
+ * For each of the given customers (ids of one organization), the next action its plan holds after
+ * today with the ledger as it stands (core/dunning/forecast.ts), or none; what the worklist shows
+ * where nothing is planned yet. Read-only.
+ */
+export async function forecastCustomers(db: Db, options: RunOptions & { customerIds: readonly string[] }): Promise<Map<string, ForecastAction>> {
+  const out = new Map<string, ForecastAction>();
+  if (options.customerIds.length === 0) return out;
+  const ctx = await prepare(db, options);
+  const { ledgers } = await loadLedgers(db as Queryable, ctx.org.id, { ids: options.customerIds }, ctx.asOf);
+  const planCtx = { asOf: ctx.asOf, organization: ctx.org.planner, scenarios: ctx.scenarios };
+  for (const ledger of ledgers) {
+    const next = forecastNextAction(ledger, planCtx);
+    // The loader gives each ledger's customer the store id as its external id (as runCustomer writes it).
+    if (next) out.set(ledger.customer.externalId, next);
+  }
+  return out;
 }

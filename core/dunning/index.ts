@@ -7,3 +7,4 @@ export {
   type PlanContext, type PlannedAction, type SkippedCustomer, type CustomerPlan, type ActionStatus, type StopRule,
   STOP_RULES,
 } from './types.ts';
+export { forecastNextAction, FORECAST_HORIZON_DAYS, type ForecastAction } from './forecast.ts';

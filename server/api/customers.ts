@@ -2,6 +2,8 @@
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
+import { forecastCustomers } from '../../core/agenda/index.ts';
+import type { ForecastAction } from '../../core/dunning/index.ts';
 import { formatMinor } from '../../core/money.ts';
 import { todayIn } from '../../core/calendar/index.ts';
 import { MAX_ROWS } from '../../core/exports/index.ts';
@@ -57,8 +59,19 @@ function offsetOf(cursor: string | undefined): number {
 }
 
 /** A worklist row, with the fields the first customers list had (balance, paused, externalId) kept. */
-function worklistJson(w: WorklistItem) {
-  return { ...w, externalId: w.number, balance: w.open, paused: w.flags.paused };
+function worklistJson(w: WorklistItem, forecasts?: Map<string, ForecastAction>) {
+  const f = forecasts?.get(w.id);
+  return {
+    ...w, externalId: w.number, balance: w.open, paused: w.flags.paused,
+    // Where nothing is planned yet: the action the plan holds for a later day, the ledger as it stands.
+    forecast: f ? { date: f.date, step: f.step, channel: f.action, template: f.template, scenario: f.scenario, needsApproval: f.status === 'awaiting_approval' } : null,
+  };
+}
+
+/** The forecasts of the rows with an open balance and nothing planned (a page's worth, not an export's). */
+async function forecastsOf(db: Db, organizationId: string, items: readonly WorklistItem[]): Promise<Map<string, ForecastAction>> {
+  const ids = items.filter((w) => w.nextAction === null && w.openInvoices > 0).map((w) => w.id);
+  return forecastCustomers(db, { organizationId, customerIds: ids });
 }
 
 /** Today in the organization's time zone: what "overdue" is measured against. */
@@ -94,7 +107,8 @@ export function customerRoutes(app: FastifyInstance, scope: ApiScope): void {
     });
     const more = items.length > limit;
     const kept = more ? items.slice(0, limit) : items;
-    return { items: kept.map(worklistJson), total, nextCursor: more ? encodeCursor(String(offset + limit), kept[kept.length - 1]!.id) : null };
+    const forecasts = query.all === 'true' ? undefined : await forecastsOf(db, params.orgId, kept);
+    return { items: kept.map((w) => worklistJson(w, forecasts)), total, nextCursor: more ? encodeCursor(String(offset + limit), kept[kept.length - 1]!.id) : null };
   });
 
   defineRoute(app, registry, { method: 'GET', url: '/api/organizations/:orgId/customers/:customerId', summary: 'One customer with contacts and open balance', tag: 'customers', params: customerParams }, async ({ principal, params }) => {
@@ -113,7 +127,7 @@ export function customerRoutes(app: FastifyInstance, scope: ApiScope): void {
     const { items: [work] } = await listWorklist(db, { organizationId: params.orgId, today: await organizationToday(db, params.orgId), visible: [c.id], filter: {}, sort: 'name', direction: 'asc', limit: 1, offset: 0 });
     return {
       ...customerJson(c),
-      worklist: work ?? null,
+      worklist: work ? worklistJson(work, await forecastsOf(db, params.orgId, [work])) : null,
       contacts: people.map((p) => ({ id: p.id, name: p.name, email: p.email, phone: p.phone, language: p.language, role: p.role })),
       open: open.map((o) => ({ currency: o.currency, balance: formatMinor(BigInt(o.balance), o.currency), invoices: o.count })),
     };

@@ -7,7 +7,9 @@
  * refused), the timeline in words, and unapplied money listed and applied by hand (above the
  * unapplied amount or in another currency refused, nothing written).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { installDefaultScenarios } from '../../core/scenarios/index.ts';
+import { organizationToday } from '../../server/api/customers.ts';
 import { expireHolds } from '../../core/holds/index.ts';
 import { createWorld, seedUnappliedPayment, type World } from './world.ts';
 
@@ -53,6 +55,24 @@ describe('the worklist', () => {
     expect(body.items[0].oldestOverdueDays).toBeGreaterThan(300);
     expect(body.items[0].nextAction).toMatchObject({ step: 2, channel: 'email', status: 'planned', heldBy: null });
     expect(body.items[0].flags).toEqual({ disputed: false, promised: false, paused: false, onHold: false });
+  });
+
+  it('shows what comes next where nothing is planned: the forecast of the plan, the ledger as it stands', async () => {
+    // The world's organization has no scenario (nothing to forecast); the shipped ones for this test only.
+    await installDefaultScenarios(w.db.db, w.orgA);
+    onTestFinished(async () => void (await w.db.pool.query(`DELETE FROM scenarios WHERE organization_id = $1`, [w.orgA])));
+    const items = (await get(`${A()}/customers?sort=name`)).json().items as { name: string; nextAction: unknown; forecast: { date: string; step: number; channel: string } | null }[];
+    const [alpha, beta] = items;
+    // Beta has its planned reminder: no forecast beside it.
+    expect(beta).toMatchObject({ name: 'Beta SAS', nextAction: { step: 2 }, forecast: null });
+    // Alpha's invoice (due 4 February) has every step behind it and no action yet: today's run plans one.
+    expect(alpha!.name).toBe('Alpha SARL');
+    expect(alpha!.nextAction).toBeNull();
+    expect(alpha!.forecast).toMatchObject({ date: await organizationToday(w.db.db, w.orgA), step: expect.any(Number), channel: expect.any(String) });
+    // The customer page reads the same.
+    expect((await get(`${A()}/customers/${w.customers.alpha}`)).json().worklist.forecast).toEqual(alpha!.forecast);
+    // Exports leave it out (a whole list's ledgers are not loaded for it).
+    expect((await get(`${A()}/customers?all=true`)).json().items.every((c: { forecast: unknown }) => c.forecast === null)).toBe(true);
   });
 
   it('searches by invoice number, filters mine, pages and gives the whole list for exports', async () => {

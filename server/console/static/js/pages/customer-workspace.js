@@ -24,7 +24,11 @@ function field(id, label, input) {
 export function figuresPanel(w) {
   if (!w) return null;
   const card = (label, value, id) => h('div', { class: 'card', id }, h('div', { class: 'card-label' }, label), h('div', { class: 'card-value' }, value));
-  const next = w.nextAction ? `${formatDate(w.nextAction.date)} · ${w.nextAction.channel} ${w.nextAction.step}${w.nextAction.heldBy ? ` (${tw(`wl.held.${w.nextAction.heldBy}`)})` : ''}` : '—';
+  const next = w.nextAction
+    ? `${formatDate(w.nextAction.date)} · ${w.nextAction.channel} ${w.nextAction.step}${w.nextAction.heldBy ? ` (${tw(`wl.held.${w.nextAction.heldBy}`)})` : ''}`
+    : w.forecast
+      ? tw('wl.forecast', { channel: w.forecast.channel, step: w.forecast.step, date: formatDate(w.forecast.date) }) + (w.forecast.needsApproval ? ` (${tw('wl.forecast.approval')})` : '')
+      : '—';
   return h('div', { id: 'customer-figures' },
     h('p', { id: 'customer-flags' }, FLAGS.filter((f) => w.flags[f]).map((f) => h('span', { class: `badge flag-${f}`, 'data-flag': f }, tw(`wl.flag.${f}`))),
       w.promise ? h('span', { class: 'muted', id: 'customer-promise' }, ` ${tw('cust.promise', { amount: formatMoney(w.promise.amount, w.currency), date: formatDate(w.promise.date) })}`) : null),

@@ -28,6 +28,11 @@ function stageText(c) {
 }
 
 function nextText(c) {
+  if (!c.nextAction && c.forecast) {
+    // Nothing planned yet: what the plan holds for a later day, the ledger as it stands.
+    const f = c.forecast;
+    return h('span', { class: 'muted', 'data-forecast': f.date }, tw('wl.forecast', { channel: f.channel, step: f.step, date: formatDate(f.date) }) + (f.needsApproval ? ` (${tw('wl.forecast.approval')})` : ''));
+  }
   if (!c.nextAction) return '—';
   const n = c.nextAction;
   return tw('wl.next', { channel: n.channel, step: n.step, date: formatDate(n.date) });
