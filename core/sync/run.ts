@@ -16,7 +16,7 @@ import type { Store } from '../store/index.ts';
 import { syncConnection } from './engine.ts';
 import { recordSyncOutcome } from './freshness.ts';
 import { changesLedger, customersToReplan, prepareReplan, replanCustomers, type ReplanOutcome } from './replan.ts';
-import { traceStage } from './trace.ts';
+import { traceStage, tracing } from './trace.ts';
 import type { ConnectionContext, PulledPage, StreamSpec, SyncReport } from './types.ts';
 import type { JsonValue } from '../store/index.ts';
 
@@ -104,7 +104,7 @@ export async function runSync(deps: SyncDeps, connectionId: string, options: Run
       ...(options.onPage ? { onPage: options.onPage } : {}),
       // Change to stop: the customers whose ledger the page changed are re-planned before the next page.
       onCommitted: async (changes) => {
-        traceStage('committed', connectionId, { stream: [...changes.keys()].join(','), records: [...changes.values()].reduce((n, ids) => n + ids.length, 0) });
+        if (tracing()) traceStage('committed', connectionId, { stream: [...changes.keys()].join(','), records: [...changes.values()].reduce((n, ids) => n + ids.length, 0) });
         if (![...changes.keys()].some(changesLedger)) return;
         try {
           const ids = await customersToReplan(db, connectionId, changes);

@@ -32,6 +32,11 @@ export interface SyncStageEvent {
 
 const stages = channel(SYNC_TRACE_CHANNEL);
 
+/** Whether anyone listens: for a caller whose fields cost something to build. */
+export function tracing(): boolean {
+  return stages.hasSubscribers;
+}
+
 /** Publishes one stage when someone listens. */
 export function traceStage(stage: SyncStage, connectionId: string, fields: Omit<SyncStageEvent, 'stage' | 'connectionId' | 'at'> = {}): void {
   if (!stages.hasSubscribers) return;
