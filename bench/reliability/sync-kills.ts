@@ -2,12 +2,12 @@
  * The long sync-under-kills trial (issue 14 item 2; the trial itself: test/reliability/sync-trial.ts):
  * per provider, TRIALS full listings by a real `relance sync` process, each killed with SIGKILL 1–3
  * times at random points while payments are recorded, invoices edited and deleted (QuickBooks) or
- * voided (Xero) at the provider; resumed, the store is compared with the provider's own listing
- * record by record and version by version. Targets: QuickBooks equal after the resumed sync; Xero
- * equal after the next sync (the periodic one; see the trial's comment). Prints the counts and the
- * load average; exits 1 when a target is missed.
+ * voided (Xero) at the provider, or HubSpot contacts are edited and created; resumed, the store is
+ * compared with the provider's own listing record by record and version by version. Target: every
+ * provider equal to the source after the resumed sync (and still after the next one). Prints the
+ * counts and the load average; exits 1 when a target is missed.
  *
- *   node --import tsx bench/reliability/sync-kills.ts [--trials 10] [--invoices 8000]
+ *   node --import tsx bench/reliability/sync-kills.ts [--trials 10] [--invoices 8000] [--providers quickbooks,xero,hubspot]
  * (DATABASE_URL names the PostgreSQL server; a scratch database is made there and dropped.)
  */
 import os from 'node:os';
@@ -16,10 +16,18 @@ import { openStore } from '../../core/store/db.ts';
 import { migrate } from '../../core/store/migrate.ts';
 import { startSandbox } from '../../sandbox/index.ts';
 import { ShiftedClock, startXero } from '../../test/connectors/xero/sandbox-support.ts';
-import { quickbooksLedger, runSyncTrial, xeroLedger, type Diff, type SyncTrialCounts } from '../../test/reliability/sync-trial.ts';
+import { hubspotLedger, quickbooksLedger, runSyncTrial, xeroLedger, type Diff, type SyncTrialCounts } from '../../test/reliability/sync-trial.ts';
 import { createScratchDatabase } from '../scratch-database.ts';
 
-const { values } = parseArgs({ options: { trials: { type: 'string', default: '10' }, invoices: { type: 'string', default: '8000' } } });
+const { values } = parseArgs({ options: { trials: { type: 'string', default: '10' }, invoices: { type: 'string', default: '8000' }, providers: { type: 'string', default: 'quickbooks,xero,hubspot' } } });
+const PROVIDERS = ['quickbooks', 'xero', 'hubspot'] as const;
+const providers = values.providers.split(',').map((p) => p.trim()).filter(Boolean);
+for (const p of providers) {
+  if (!(PROVIDERS as readonly string[]).includes(p)) {
+    process.stderr.write(`--providers: "${p}" is not one of ${PROVIDERS.join(', ')}\n`);
+    process.exit(2);
+  }
+}
 const trials = Number(values.trials);
 const invoices = Number(values.invoices);
 for (const [name, v] of Object.entries({ trials, invoices })) {
@@ -43,12 +51,14 @@ try {
   await migrate(store.pool);
   const loads: number[] = [];
   const runs: SyncTrialCounts[] = [];
-  for (const provider of ['quickbooks', 'xero'] as const) {
+  for (const provider of PROVIDERS.filter((p) => providers.includes(p))) {
     for (let i = 0; i < trials; i++) {
       loads.push(os.loadavg()[0]!);
       const name = `sync kills ${provider} ${i}`;
-      const ledger = provider === 'quickbooks' ? await quickbooksLedger(store, sandbox, name) : await xeroLedger(store, xero, name);
-      const trial = await runSyncTrial({ db: store, databaseUrl: scratch.url, ledger, kills: 1 + Math.floor(Math.random() * 3), maxPagesBeforeKill: provider === 'quickbooks' ? 12 : 8, nextSync: true });
+      const ledger = provider === 'quickbooks' ? await quickbooksLedger(store, sandbox, name) : provider === 'xero' ? await xeroLedger(store, xero, name) : await hubspotLedger(store, sandbox, name);
+      // HubSpot's contacts list in a few pages of 200: a kill must come within them.
+      const maxPagesBeforeKill = { quickbooks: 12, xero: 8, hubspot: 3 }[provider];
+      const trial = await runSyncTrial({ db: store, databaseUrl: scratch.url, ledger, kills: 1 + Math.floor(Math.random() * 3), maxPagesBeforeKill, nextSync: true });
       runs.push(trial);
       log(`${provider} trial ${i + 1}/${trials}: ${JSON.stringify(trial)}`);
     }
@@ -59,20 +69,21 @@ try {
     return {
       trials: rs.length,
       kills: rs.reduce((n, r) => n + r.kills, 0),
-      mutations: rs.reduce((m, r) => ({ payments: m.payments + r.mutations.payments, edits: m.edits + r.mutations.edits, deletes: m.deletes + r.mutations.deletes }), { payments: 0, edits: 0, deletes: 0 }),
+      mutations: rs.reduce(
+        (m, r) => ({ payments: m.payments + r.mutations.payments, edits: m.edits + r.mutations.edits, deletes: m.deletes + r.mutations.deletes, creates: m.creates + r.mutations.creates }),
+        { payments: 0, edits: 0, deletes: 0, creates: 0 },
+      ),
       afterResume: sum(rs.map((r) => r.afterResume)),
       afterNext: sum(rs.map((r) => r.afterNext)),
     };
   };
-  const qb = summary('quickbooks');
-  const xr = summary('xero');
+  const results = Object.fromEntries(PROVIDERS.filter((p) => providers.includes(p)).map((p) => [p, summary(p)]));
   const report = {
     bench: 'reliability sync-kills',
-    invoices: { quickbooks: invoices, xero: Math.max(10, Math.floor(invoices / 2)) },
-    quickbooks: qb,
-    xero: xr,
-    targets: { quickbooksAfterResume: 0, xeroAfterNext: 0 },
-    met: total(qb.afterResume) === 0 && total(qb.afterNext) === 0 && total(xr.afterNext) === 0,
+    invoices: { quickbooks: invoices, xero: Math.max(10, Math.floor(invoices / 2)), hubspot: `the sandbox world of ${invoices} invoices` },
+    ...results,
+    targets: { afterResume: 0, afterNext: 0 },
+    met: Object.values(results).every((r) => total(r.afterResume) === 0 && total(r.afterNext) === 0),
     loadAverage: { min: Math.min(...loads), max: Math.max(...loads) },
   };
   process.stdout.write(JSON.stringify(report, null, 2) + '\n');

@@ -45,7 +45,8 @@ export interface RunOptions {
   readonly onPart?: (part: { part: number; counts: RunCounts }) => Promise<void> | void;
 }
 
-interface RunContext {
+/** What a run needs of its organization, loaded once: reusable for many `runCustomer` calls. */
+export interface RunContext {
   readonly org: RunOrganization;
   readonly asOf: IsoDate;
   readonly scenarios: readonly Scenario[];
@@ -60,7 +61,7 @@ const WORKER = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
 export const DEFAULT_PART_SIZE = 1000;
 const DEFAULT_LANES = 2;
 
-async function prepare(db: Db, options: RunOptions): Promise<RunContext> {
+export async function prepareRun(db: Db, options: RunOptions): Promise<RunContext> {
   const org = await loadOrganization(db, options.organizationId);
   const asOf = options.asOf ?? todayIn(org.timezone, options.now ?? new Date());
   const scenarios = await loadScenarios(db, org.id, org.planner.currency);
@@ -147,7 +148,7 @@ async function lane(db: Db, ctx: RunContext, runId: string, onPart: RunOptions['
  * Returns what this worker did.
  */
 export async function runOrganization(db: Db, options: RunOptions): Promise<RunCounts & { asOf: IsoDate }> {
-  const ctx = await prepare(db, options);
+  const ctx = await prepareRun(db, options);
   const runId = await openRun(db, ctx.org.id, ctx.asOf, options.batchSize ?? DEFAULT_PART_SIZE);
   await options.onOpened?.({ runId, asOf: ctx.asOf });
   return { ...(await workRun(db, ctx, runId, options)), asOf: ctx.asOf };
@@ -158,7 +159,7 @@ export async function runOrganization(db: Db, options: RunOptions): Promise<RunC
  * at once when none is. Never starts the run over, so a helper that comes late does nothing.
  */
 export async function joinRun(db: Db, options: RunOptions & { runId: string }): Promise<RunCounts & { asOf: IsoDate }> {
-  const ctx = await prepare(db, options);
+  const ctx = await prepareRun(db, options);
   return { ...(await workRun(db, ctx, options.runId, options)), asOf: ctx.asOf };
 }
 
@@ -176,8 +177,13 @@ async function workRun(db: Db, ctx: RunContext, runId: string, options: RunOptio
  * The run for one customer, when its invoices, payments, disputes, promises or CRM flags change:
  * same loader, planner and keys, so it agrees with the daily run and cannot duplicate its actions.
  */
-export async function runCustomer(db: Db, options: RunOptions & { customerId: string }): Promise<RunCounts & { asOf: IsoDate }> {
-  const ctx = await prepare(db, options);
+export async function runCustomer(
+  db: Db,
+  options: RunOptions & { customerId: string },
+  /** A context already loaded for this organization (`prepareRun`): saves its queries per customer. */
+  prepared?: RunContext,
+): Promise<RunCounts & { asOf: IsoDate }> {
+  const ctx = prepared && prepared.org.id === options.organizationId ? { ...prepared, asOf: options.asOf ?? prepared.asOf } : await prepareRun(db, options);
   const counts = emptyCounts();
   // The loader keeps the customer only if it belongs to the organization: only then is it planned
   // and its stale actions superseded.
@@ -199,7 +205,7 @@ export async function runCustomer(db: Db, options: RunOptions & { customerId: st
 export async function forecastCustomers(db: Db, options: RunOptions & { customerIds: readonly string[] }): Promise<Map<string, ForecastAction>> {
   const out = new Map<string, ForecastAction>();
   if (options.customerIds.length === 0) return out;
-  const ctx = await prepare(db, options);
+  const ctx = await prepareRun(db, options);
   const { ledgers } = await loadLedgers(db as Queryable, ctx.org.id, { ids: options.customerIds }, ctx.asOf);
   const planCtx = { asOf: ctx.asOf, organization: ctx.org.planner, scenarios: ctx.scenarios };
   for (const ledger of ledgers) {

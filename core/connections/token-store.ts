@@ -6,17 +6,21 @@
 import type pg from 'pg';
 import type { KeyRing } from '../crypto.ts';
 import { withConnectionLock, type LockedTokens, type StoredTokens, type TokenStore } from '../http/index.ts';
+import { openCredentials } from './credentials.ts';
 import { loadCredentials, saveCredentials, type Queryable } from './repository.ts';
 
+// One round trip per provider call: the status and the sealed tokens in one read (each call asks
+// for its token: another process may have refreshed it).
 async function read(db: Queryable, ring: KeyRing, connectionId: string): Promise<StoredTokens> {
-  const { rows } = await db.query<{ status: string; last_error: { message?: string } | null }>(
-    'SELECT status, last_error FROM connections WHERE id = $1',
+  const { rows } = await db.query<{ status: string; last_error: { message?: string } | null; token_ciphertext: string | null }>(
+    'SELECT status, last_error, token_ciphertext FROM connections WHERE id = $1',
     [connectionId],
   );
   const row = rows[0];
   if (!row) return { tokens: null, needsReauth: null };
   if (row.status === 'needs_reauth') return { tokens: null, needsReauth: row.last_error?.message ?? 'needs re-authorization' };
-  const { tokens } = await loadCredentials(db, ring, connectionId);
+  // No sealed credentials: loadCredentials says so (the error names the connection).
+  const { tokens } = row.token_ciphertext ? openCredentials(ring, connectionId, row.token_ciphertext) : await loadCredentials(db, ring, connectionId);
   return { tokens, needsReauth: null };
 }
 

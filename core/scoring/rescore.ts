@@ -112,9 +112,11 @@ export async function rescoreCustomers(
   organizationId: string,
   customerIds: readonly string[],
   asOf: IsoDate,
+  /** The organization's rules when the caller already has them (`scoringRulesOf`). */
+  knownRules?: ScoringRules,
 ): Promise<Map<string, PayerScore>> {
   const scores = new Map<string, PayerScore>();
-  const rules = await scoringRulesOf(db, organizationId);
+  const rules = knownRules ?? (await scoringRulesOf(db, organizationId));
   for (let i = 0; i < customerIds.length; i += BATCH) {
     const batch = customerIds.slice(i, i + BATCH);
     const rows = await loadFacts(db, organizationId, batch, asOf);

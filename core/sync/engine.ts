@@ -20,6 +20,8 @@ export interface SyncOptions {
   db: Db;
   connectionId: string;
   source: SyncSource;
+  /** The connection's organization when the caller has read it already (else one query reads it). */
+  organizationId?: string;
   /** Forget the cursors: pull everything again. */
   full?: boolean;
   /** Only these streams (a webhook names some); all of them by default. */
@@ -57,7 +59,7 @@ export async function syncConnection(options: SyncOptions): Promise<SyncReport> 
   const started = performance.now();
   const report: SyncReport = { connectionId: options.connectionId, provider: options.source.provider, streams: {}, seconds: 0 };
   // A connection never changes organization: read it once, not in every page's transaction.
-  const organizationId = await organizationOf(options.db, options.connectionId);
+  const organizationId = options.organizationId ?? (await organizationOf(options.db, options.connectionId));
   for (const stream of pickStreams(options.source, options.streams)) {
     report.streams[stream.name] = await syncStream(options, stream, organizationId);
   }

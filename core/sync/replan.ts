@@ -11,9 +11,9 @@
  * before — so the first full sync of a connection (no actions yet) costs no re-planning at all.
  */
 import { sql } from 'drizzle-orm';
-import { loadOrganization, runCustomer } from '../agenda/index.ts';
+import { prepareRun, runCustomer, type RunContext } from '../agenda/index.ts';
 import { todayIn } from '../calendar/index.ts';
-import { rescoreCustomers } from '../scoring/index.ts';
+import { rescoreCustomers, scoringRulesOf, type ScoringRules } from '../scoring/index.ts';
 import type { Db, StoredEntity } from '../store/index.ts';
 
 /** The entities whose change can change what a customer owes. */
@@ -65,6 +65,23 @@ export interface ReplanOutcome {
   inserted: number;
 }
 
+/** What re-planning an organization's customers reads before any customer: the organization, its scenarios, its scoring rules. */
+export interface ReplanContext {
+  run: RunContext;
+  rules: ScoringRules;
+}
+
+/**
+ * Loads the organization's re-planning context. A sync loads it once, while its first provider call
+ * is under way (core/sync/run.ts), so a page's re-plan costs only the customer's own queries: the
+ * context is as old as the sync (seconds), and a scenario edited meanwhile reaches the customer at
+ * the next sync's re-plan or the daily run.
+ */
+export async function prepareReplan(db: Db, organizationId: string): Promise<ReplanContext> {
+  const [run, rules] = await Promise.all([prepareRun(db, { organizationId }), scoringRulesOf(db, organizationId)]);
+  return { run, rules };
+}
+
 /**
  * Rescores and re-plans each customer, as the `dunning.runCustomer` job does; one customer's failure
  * does not stop the others (the daily run and the send path's check remain behind it).
@@ -74,15 +91,19 @@ export async function replanCustomers(
   organizationId: string,
   customerIds: readonly string[],
   onError: (customerId: string, error: unknown) => void = () => {},
+  /** The organization's context already loaded (or loading) for this sync: see `prepareReplan`. */
+  prepared?: ReplanContext | Promise<ReplanContext>,
 ): Promise<ReplanOutcome> {
   const outcome: ReplanOutcome = { customers: 0, superseded: 0, inserted: 0 };
   if (customerIds.length === 0) return outcome;
-  const org = await loadOrganization(db, organizationId);
-  const asOf = todayIn(org.timezone);
-  await rescoreCustomers(db, organizationId, customerIds, asOf).catch((error: unknown) => onError(customerIds[0]!, error));
+  // A context that failed to load is loaded again here: its failure is not this page's.
+  const context = prepared ? await Promise.resolve(prepared).catch(() => prepareReplan(db, organizationId)) : await prepareReplan(db, organizationId);
+  // Today where the organization is, as of this page (a sync may run across midnight).
+  const asOf = todayIn(context.run.org.timezone);
+  await rescoreCustomers(db, organizationId, customerIds, asOf, context.rules).catch((error: unknown) => onError(customerIds[0]!, error));
   for (const customerId of customerIds) {
     try {
-      const counts = await runCustomer(db, { organizationId, customerId, asOf });
+      const counts = await runCustomer(db, { organizationId, customerId, asOf }, context.run);
       outcome.customers += 1;
       outcome.superseded += counts.superseded;
       outcome.inserted += counts.inserted;

@@ -15,7 +15,8 @@ import { parseOverride, type MappingOverride } from '../mapping/index.ts';
 import type { Store } from '../store/index.ts';
 import { syncConnection } from './engine.ts';
 import { recordSyncOutcome } from './freshness.ts';
-import { changesLedger, customersToReplan, replanCustomers, type ReplanOutcome } from './replan.ts';
+import { changesLedger, customersToReplan, prepareReplan, replanCustomers, type ReplanOutcome } from './replan.ts';
+import { traceStage, tracing } from './trace.ts';
 import type { ConnectionContext, PulledPage, StreamSpec, SyncReport } from './types.ts';
 import type { JsonValue } from '../store/index.ts';
 
@@ -60,13 +61,23 @@ const processLimiters = new LimiterRegistry();
 export async function runSync(deps: SyncDeps, connectionId: string, options: RunSyncOptions = {}): Promise<SyncReport> {
   const { pool, db } = deps.store;
   const startedAt = new Date();
+  traceStage('started', connectionId);
+  // The connection and its credentials in one round trip's time; its status is judged first.
+  const credentials = loadCredentials(pool, deps.keys, connectionId).then((c) => ({ ok: true as const, c }), (error: unknown) => ({ ok: false as const, error }));
   const connection = await getConnection(pool, connectionId);
   if (connection.status !== 'active') {
     throw new AuthExpired(`connection ${connectionId} is ${connection.status}: connect it again`, { connectionId, status: connection.status });
   }
-  const { settings } = await loadCredentials(pool, deps.keys, connectionId);
+  const loaded = await credentials;
+  if (!loaded.ok) throw loaded.error;
+  const { settings } = loaded.c;
   const connector = deps.connectorFor(connection.provider);
   const description = connector.describe();
+  // What re-planning needs of the organization is read while the first provider call is under
+  // way, so that a page's re-plan (change to stop, 16.2) waits only on its customers' own queries.
+  const ledgerStreams = description.streams.filter((s) => (!options.streams || options.streams.includes(s.name)) && s.produces.some((p) => changesLedger(p.entity)));
+  const replanContext = ledgerStreams.length > 0 ? prepareReplan(db, connection.organizationId) : null;
+  replanContext?.catch(() => {}); // a failure is reported by the first re-plan that awaits it
   const refresher = new TokenRefresher(new ConnectionTokenStore(pool, deps.keys));
   const limiters = deps.limiters ?? processLimiters;
   const session = connector.connect({
@@ -75,12 +86,16 @@ export async function runSync(deps: SyncDeps, connectionId: string, options: Run
     tokens: refresher.forConnection(connectionId, connector.auth.refreshGrant(settings)),
     limiter: limiters.forAccount(accountKey(description.provider, settings.accountId), description.profile),
     policy: deps.policy ?? defaultRetryPolicy(),
-    ...(deps.onAttempt ? { onAttempt: deps.onAttempt } : {}),
+    onAttempt: (record) => {
+      traceStage('call', connectionId, { stream: record.operation, ms: record.durationMs });
+      deps.onAttempt?.(record);
+    },
   });
   try {
     const report = await syncConnection({
       db,
       connectionId,
+      organizationId: connection.organizationId,
       source: { provider: description.provider, streams: description.streams, pull: (s, c) => session.pull(s, c) },
       overrides: parseOverrides(connectionId, connection.mappingOverrides),
       context: { homeCurrency: settings.homeCurrency ?? null },
@@ -89,16 +104,19 @@ export async function runSync(deps: SyncDeps, connectionId: string, options: Run
       ...(options.onPage ? { onPage: options.onPage } : {}),
       // Change to stop: the customers whose ledger the page changed are re-planned before the next page.
       onCommitted: async (changes) => {
+        if (tracing()) traceStage('committed', connectionId, { stream: [...changes.keys()].join(','), records: [...changes.values()].reduce((n, ids) => n + ids.length, 0) });
         if (![...changes.keys()].some(changesLedger)) return;
         try {
           const ids = await customersToReplan(db, connectionId, changes);
-          const outcome = await replanCustomers(db, connection.organizationId, ids, (customerId, error) => deps.onReplan?.({ error, customerId }));
+          const outcome = await replanCustomers(db, connection.organizationId, ids, (customerId, error) => deps.onReplan?.({ error, customerId }), replanContext ?? undefined);
+          traceStage('replanned', connectionId, { customers: outcome.customers });
           if (outcome.customers > 0) deps.onReplan?.({ outcome });
         } catch (error) {
           deps.onReplan?.({ error });
         }
       },
     });
+    traceStage('finished', connectionId);
     await recordLastError(pool, connectionId, null);
     // Fresh as of when this sync started listing: what changed after may not be in.
     await recordSyncOutcome(pool, connectionId, { ok: true, allStreams: !options.streams, startedAt });

@@ -4,6 +4,8 @@
  * replays of a delivery cost at most two syncs instead of 30 (issue 12.6). With a worker, the
  * queue coalesces them instead (jobs/sync.ts).
  */
+import { traceStage } from '../../core/sync/trace.ts';
+
 export type SyncRun = (connectionId: string, streams: string[]) => Promise<void>;
 
 export function coalescedSyncs(run: SyncRun, onError: (connectionId: string, error: unknown) => void): SyncRun {
@@ -28,8 +30,10 @@ export function coalescedSyncs(run: SyncRun, onError: (connectionId: string, err
       const set = waiting.get(connectionId) ?? new Set<string>();
       for (const s of streams) set.add(s);
       waiting.set(connectionId, set);
+      traceStage('folded', connectionId);
       return;
     }
+    traceStage('queued', connectionId);
     void loop(connectionId, streams);
   };
 }

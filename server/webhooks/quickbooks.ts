@@ -11,6 +11,7 @@ import { quickbooksConnector, SIGNATURE_HEADER } from '../../connectors/quickboo
 import { findConnectionsByAccount } from '../../core/connections/index.ts';
 import type { KeyRing } from '../../core/crypto.ts';
 import { InvalidInput } from '../../core/errors.ts';
+import { traceStage } from '../../core/sync/trace.ts';
 import { strictSignature, webhookKeys } from './webhook-keys.ts';
 
 export interface QuickBooksWebhookDeps {
@@ -61,6 +62,7 @@ export async function quickbooksWebhookRoutes(app: FastifyInstance, deps: QuickB
         connections.some((k) => k.id === c.id && k.key === key),
       );
       for (const target of targets) {
+        traceStage('webhook', target.id);
         await deps.triggerSync(target.id, [...streams]);
         syncs += 1;
       }

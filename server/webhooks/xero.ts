@@ -11,6 +11,7 @@ import { xeroConnector } from '../../connectors/xero/index.ts';
 import { findConnectionsByAccount } from '../../core/connections/index.ts';
 import type { KeyRing } from '../../core/crypto.ts';
 import { InvalidInput } from '../../core/errors.ts';
+import { traceStage } from '../../core/sync/trace.ts';
 import { strictSignature, webhookKeys } from './webhook-keys.ts';
 
 const XERO_SIGNATURE_HEADER = 'x-xero-signature';
@@ -70,7 +71,10 @@ export async function xeroWebhookRoutes(app: FastifyInstance, deps: XeroWebhookD
     for (const c of changes) streamsByTenant.set(c.accountId, (streamsByTenant.get(c.accountId) ?? new Set()).add(c.stream));
     for (const [tenantId, streams] of streamsByTenant) {
       const targets = (await findConnectionsByAccount(deps.pool, 'xero', tenantId)).filter((c) => connections.some((k) => k.id === c.id && k.key === key));
-      for (const target of targets) await deps.triggerSync(target.id, [...streams]);
+      for (const target of targets) {
+        traceStage('webhook', target.id);
+        await deps.triggerSync(target.id, [...streams]);
+      }
     }
     return reply.code(200).send();
   });

@@ -11,14 +11,18 @@
  * - missing: listed by the provider, absent from the store (a row skipped by a listing);
  * - stale: in the store at an older version (a change missed);
  * - ghost: live in the store, deleted at the provider (a deletion missed).
- * Xero has no change feed to close a listing with: what changed on pages a run had already read
- * comes with the next sync (its watermark never passes Xero's clock at the run's start), so Xero
- * is compared after the resumed sync and after the next one, the periodic sync's.
+ * Xero has no change feed to close a listing with: a resumed Xero run is closed by a run from the
+ * watermark it leaves (`If-Modified-Since` no later than Xero's clock when the killed run began),
+ * which brings what changed on pages the killed runs had already read. HubSpot (its contacts, the
+ * ledger stream `relance sync` reads) is searched in `lastmodifieddate` order: an edit moves a
+ * record behind the walk, where the resumed walk reads it. All three are compared after the
+ * resumed sync, and optionally after one more (the periodic sync's).
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import type { RunningSandbox } from '../../sandbox/index.ts';
 import type { Store } from '../../core/store/index.ts';
+import { createConnection, ensureOrganization } from '../../core/connections/index.ts';
 import { connectSandbox } from '../e2e/quickbooks-support.ts';
 import { connectXero, simulatorList, type RunningXero } from '../connectors/xero/sandbox-support.ts';
 import { ROOT } from '../support/cli.ts';
@@ -31,11 +35,11 @@ export interface Diff {
 }
 
 export interface SyncTrialCounts {
-  provider: 'quickbooks' | 'xero';
+  provider: 'quickbooks' | 'xero' | 'hubspot';
   kills: number;
   /** Syncs that ended by themselves before their planned kill (the listing was over). */
   endedBeforeKill: number;
-  mutations: { payments: number; edits: number; deletes: number; refused: number };
+  mutations: { payments: number; edits: number; deletes: number; creates: number; refused: number };
   afterResume: Diff;
   /** After one more sync (the periodic one); null when not run. */
   afterNext: Diff | null;
@@ -47,10 +51,10 @@ export interface SyncTrialCounts {
 type Versions = Map<string, Map<string, string>>;
 
 interface Ledger {
-  provider: 'quickbooks' | 'xero';
+  provider: 'quickbooks' | 'xero' | 'hubspot';
   connectionId: string;
   /** One random change at the provider; its kind, or 'refused'. */
-  mutate(random: () => number): Promise<'payments' | 'edits' | 'deletes' | 'refused'>;
+  mutate(random: () => number): Promise<'payments' | 'edits' | 'deletes' | 'creates' | 'refused'>;
   /** Live records' versions per table, as the provider's API lists them. */
   source(): Promise<Versions>;
   /** Store rows per table: live ones with their version. */
@@ -194,6 +198,80 @@ export async function xeroLedger(store: Pick<Store, 'pool'>, xero: RunningXero, 
   };
 }
 
+// ---------------------------------------------------------------- HubSpot
+
+async function hubspotApi(sandbox: RunningSandbox, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
+  const h = sandbox.hubspot;
+  const response = await fetch(`${h.baseUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${h.accessToken}`, accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}) },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+  if (!response.ok) throw new Error(`hubspot ${method} ${path}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as Record<string, unknown>;
+}
+
+/** Every live contact (list pages of 100, by id), id → `lastmodifieddate`. */
+export async function hubspotContacts(sandbox: RunningSandbox): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (let after: string | null = null; ;) {
+    const page = await hubspotApi(sandbox, 'GET', `/crm/v3/objects/contacts?limit=100&properties=lastmodifieddate${after ? `&after=${after}` : ''}`);
+    for (const r of page.results as { id: string; properties: Record<string, string | null> }[]) out.set(r.id, String(r.properties.lastmodifieddate));
+    after = (page.paging as { next?: { after?: string } } | undefined)?.next?.after ?? null;
+    if (after === null) return out;
+  }
+}
+
+/**
+ * The HubSpot contacts a `relance sync` of the connection reads (its ledger stream): searched on
+ * `lastmodifieddate` ascending, so an edit moves a record behind the walk's position, where a
+ * resumed walk reads it again. Changes: contacts edited and created (the portal API deletes
+ * nothing in the sandbox, and a search lists no archived record: deletions are the webhooks' and
+ * the CRM pull's, not this trial's).
+ */
+export async function hubspotLedger(store: Pick<Store, 'pool'>, sandbox: RunningSandbox, name: string): Promise<Ledger> {
+  const h = sandbox.hubspot;
+  const organizationId = await ensureOrganization(store.pool, { name, baseCurrency: 'USD', country: 'US' });
+  const connection = await createConnection(store.pool, ring, {
+    organizationId,
+    provider: 'hubspot',
+    displayName: name,
+    settings: { accountId: h.portalId!, clientId: h.clientId!, clientSecret: h.clientSecret!, baseUrl: h.baseUrl, tokenUrl: `${h.baseUrl}/oauth/v1/token`, webhookKey: h.clientSecret! },
+    // The private-app token: a static bearer, stored as one that does not expire for a year.
+    tokens: { accessToken: h.accessToken!, refreshToken: 'private-app', expiresAt: new Date(Date.now() + 365 * 86_400_000) },
+  });
+  const ids = [...(await hubspotContacts(sandbox)).keys()];
+  const control = sandbox.controls.hubspot;
+  return {
+    provider: 'hubspot',
+    connectionId: connection.id,
+    async mutate(random) {
+      try {
+        if (random() < 0.75) {
+          await control.editRecord('contact', pick(ids, random), { phone: `+1 555 ${String(Math.floor(random() * 1e7)).padStart(7, '0')}` });
+          return 'edits';
+        }
+        const n = Math.floor(random() * 1e9);
+        const created = await hubspotApi(sandbox, 'POST', '/crm/v3/objects/contacts', { properties: { firstname: 'Trial', lastname: `Contact ${n}`, email: `trial-${n}@example.com` } });
+        ids.push(String(created.id));
+        return 'creates';
+      } catch {
+        return 'refused';
+      }
+    },
+    async source() {
+      return new Map([['contacts', await hubspotContacts(sandbox)]]);
+    },
+    async stored(db) {
+      const { rows } = await db.pool.query<{ id: string; v: string }>(
+        `SELECT external_id AS id, raw->'properties'->>'lastmodifieddate' AS v FROM contacts WHERE connection_id = $1
+          UNION ALL
+         SELECT external_id, raw->'properties'->>'lastmodifieddate' FROM rejected_records WHERE connection_id = $1 AND entity = 'contact'`, [connection.id]);
+      return new Map([['contacts', new Map(rows.map((r) => [r.id, r.v]))]]);
+    },
+  };
+}
+
 // ---------------------------------------------------------------- the trial
 
 function compare(source: Versions, stored: Versions, examples: string[]): Diff {
@@ -259,7 +337,7 @@ export interface SyncTrialOptions {
 export async function runSyncTrial(o: SyncTrialOptions): Promise<SyncTrialCounts> {
   const random = o.random ?? Math.random;
   const started = Date.now();
-  const mutations = { payments: 0, edits: 0, deletes: 0, refused: 0 };
+  const mutations = { payments: 0, edits: 0, deletes: 0, creates: 0, refused: 0 };
   let changing = true;
   const changer = (async () => {
     while (changing) {

@@ -4,6 +4,7 @@
  * the pending reminder is cancelled with no send pass and no daily run in between. Not timed (the
  * bench `relance bench change-to-stop` times it).
  */
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectSandbox } from '../../cli/demo/connect-sandbox.ts';
@@ -14,6 +15,7 @@ import { createLogger } from '../../core/logging.ts';
 import { installDefaultScenarios } from '../../core/scenarios/index.ts';
 import { rescoreCustomers } from '../../core/scoring/index.ts';
 import { runSync } from '../../core/sync/index.ts';
+import { SYNC_TRACE_CHANNEL, type SyncStageEvent } from '../../core/sync/trace.ts';
 import { startSandbox, type RunningSandbox } from '../../sandbox/index.ts';
 import { buildServer } from '../../server/app.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
@@ -107,8 +109,24 @@ describe('a payment delivered by webhook cancels the pending reminder (16.2)', (
       [connectionId, debtor.customerId]);
     expect(other.length).toBeGreaterThan(0);
 
-    await payAll(provider, debtor);
-    await until(async () => (await statusOf(debtor.actionId)).status === 'cancelled');
+    const stages: SyncStageEvent[] = [];
+    const listen = (message: unknown) => {
+      if ((message as SyncStageEvent).connectionId === connectionId) stages.push(message as SyncStageEvent);
+    };
+    subscribe(SYNC_TRACE_CHANNEL, listen);
+    try {
+      await payAll(provider, debtor);
+      await until(async () => (await statusOf(debtor.actionId)).status === 'cancelled');
+    } finally {
+      unsubscribe(SYNC_TRACE_CHANNEL, listen);
+    }
+    // The stages the bench times, in order, up to the re-plan of the paid customer (a second
+    // delivery of the same change may fold into the running sync: not a stage of this one).
+    const kept = stages.filter((e) => e.stage !== 'folded');
+    const names = kept.map((e) => e.stage);
+    const replanned = kept.findIndex((e) => e.stage === 'replanned' && e.customers === 1);
+    expect(replanned).toBeGreaterThan(0);
+    expect([...new Set(names.slice(0, replanned + 1))]).toEqual(['webhook', 'queued', 'started', 'call', 'committed', 'replanned']);
 
     expect(await statusOf(debtor.actionId)).toEqual({ status: 'cancelled', reason: 'superseded' });
     // Nothing is pending for the paid customer, and nothing was sent or planned in its place.

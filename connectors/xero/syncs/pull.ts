@@ -10,7 +10,7 @@ import type { PulledPage } from '../../contract.ts';
 import type { XeroClient } from '../client.ts';
 import { xeroProfile } from '../profile.ts';
 import { listEnvelopeSchema, xeroInstantMs } from '../schemas.ts';
-import { afterPage, currentRun, cursorAfter, parseCursor, type XeroRun } from './cursor.ts';
+import { afterPage, currentRun, cursorAfter, parseCursor, type XeroCursor, type XeroRun } from './cursor.ts';
 import type { XeroStream } from './stream.ts';
 
 interface ListedPage extends FetchedPage<unknown> {
@@ -50,10 +50,24 @@ function updatedOf(record: unknown): number | null {
   return record && typeof record === 'object' ? xeroInstantMs((record as Record<string, unknown>).UpdatedDateUTC) : null;
 }
 
-/** Pages of one stream from `cursorValue`; each carries the cursor to commit with it. */
+/**
+ * Pages of one stream from `cursorValue`; each carries the cursor to commit with it. A run resumed
+ * after a kill is closed at once by a run from the watermark it leaves (`If-Modified-Since` from no
+ * later than Xero's clock when the killed run began): the records changed on pages the killed run
+ * had already read come in this sync, not the next (issue 14.2; Xero has no change feed to say
+ * what changed behind a listing). A kill during that closing run leaves it to be resumed, and
+ * closed, in turn.
+ */
 export async function* pullStream(client: XeroClient, stream: XeroStream, cursorValue: JsonValue): AsyncGenerator<PulledPage> {
   const cursor = parseCursor(cursorValue, stream.name);
+  const finished = yield* listRun(client, stream, cursor);
+  if (cursor.run !== null) yield* listRun(client, stream, finished);
+}
+
+/** One run of a stream, from the cursor's run (or a new one from its watermark); returns the cursor it ends with. */
+async function* listRun(client: XeroClient, stream: XeroStream, cursor: XeroCursor): AsyncGenerator<PulledPage, XeroCursor> {
   let run: XeroRun = currentRun(cursor);
+  let saved: XeroCursor = cursor;
   const mode = run.since === null ? 'full' : 'incremental';
   let lastServerNow: number | null = null;
   const fetchPage = async (request: Readonly<PageRequest>): Promise<FetchedPage<unknown>> => {
@@ -64,8 +78,9 @@ export async function* pullStream(client: XeroClient, stream: XeroStream, cursor
   for await (const page of paginate(xeroProfile.paging, fetchPage, { from: String(run.page) })) {
     run = afterPage(run, page.records.map(updatedOf), lastServerNow);
     const next = page.nextCursor === null ? null : Number(page.nextCursor);
-    const saved = cursorAfter(cursor, run, next);
+    saved = cursorAfter(cursor, run, next);
     // Xero has no deletion notices: deleted and voided documents stay listed with their status.
     yield { records: page.records, deleted: [], cursor: saved, mode };
   }
+  return saved;
 }

@@ -99,14 +99,18 @@ describe.each(STREAMS)('xero $stream stream', ({ stream, path, collection, idFie
 describe('xero pull: runs, cursors and bad answers', () => {
   const path = '/api.xro/2.0/Invoices';
 
-  it('resumes a killed run at its page with the run\'s own If-Modified-Since', async () => {
-    let asked: { page?: string; ims?: string } = {};
+  it('resumes a killed run at its page with the run\'s own If-Modified-Since, then closes it with a run from the watermark it leaves', async () => {
+    const asked: { page?: string; ims?: string }[] = [];
     nock(API)
       .get(path)
       .query(true)
+      .times(2)
       .reply(function () {
-        asked = { page: new URL(this.req.path, API).searchParams.get('page') ?? undefined, ims: this.req.headers['if-modified-since'] as string };
-        return [200, listAnswer('Invoices', records('InvoiceID', 1, '2026-02-01T00:00:00Z'))];
+        asked.push({ page: new URL(this.req.path, API).searchParams.get('page') ?? undefined, ims: this.req.headers['if-modified-since'] as string });
+        // The closing run finds the record edited on a page the killed run had already read.
+        return asked.length === 1
+          ? [200, listAnswer('Invoices', records('InvoiceID', 1, '2026-02-01T00:00:00Z'))]
+          : [200, listAnswer('Invoices', [{ InvoiceID: 'edited', UpdatedDateUTC: msDate('2026-03-01T00:00:02Z') }], '2026-03-01T00:00:05Z')];
       });
     const cursor = {
       v: 1,
@@ -114,10 +118,22 @@ describe('xero pull: runs, cursors and bad answers', () => {
       run: { since: '2026-01-20T00:00:00.000Z', page: 3, startedAt: '2026-03-01T00:00:00.000Z', maxSeen: '2026-02-10T00:00:00.000Z' },
     };
     const pages = await collect(xeroConnector.connect(testContext()).pull('invoice', cursor));
-    expect(asked.page).toBe('3');
-    expect(new Date(asked.ims!).toISOString()).toBe('2026-01-20T00:00:00.000Z');
+    expect(asked[0]!.page).toBe('3');
+    expect(new Date(asked[0]!.ims!).toISOString()).toBe('2026-01-20T00:00:00.000Z');
     // The newest update of the whole run (an earlier page) wins over this page's.
     expect(pages[0]!.cursor).toEqual({ v: 1, watermark: '2026-02-10T00:00:00.001Z', run: null });
+    // Closed at once: everything changed since then, from page 1, and its own watermark after.
+    expect(asked[1]).toEqual({ page: '1', ims: '2026-02-10T00:00:00.001Z' });
+    expect(pages).toHaveLength(2);
+    expect(pages[1]!.records).toEqual([{ InvoiceID: 'edited', UpdatedDateUTC: msDate('2026-03-01T00:00:02Z') }]);
+    expect(pages[1]!.cursor).toEqual({ v: 1, watermark: '2026-03-01T00:00:02.001Z', run: null });
+  });
+
+  it('does not close a run that was not resumed: what changed during it is the next sync\'s', async () => {
+    const scope = nock(API).get(path).query(true).reply(200, listAnswer('Invoices', records('InvoiceID', 2, '2026-02-01T00:00:00Z'), '2026-03-02T08:00:00Z'));
+    const pages = await collect(xeroConnector.connect(testContext()).pull('invoice', { v: 1, watermark: '2026-01-01T00:00:00.000Z', run: null }));
+    expect(pages).toHaveLength(1);
+    expect(scope.isDone()).toBe(true);
   });
 
   it('caps the watermark at Xero\'s clock when records changed during the run', async () => {
