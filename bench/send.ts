@@ -19,6 +19,7 @@ import { saveScenario } from '../core/scenarios/index.ts';
 import { openStore, type Store } from '../core/store/db.ts';
 import { migrate } from '../core/store/migrate.ts';
 import type { BenchResult } from './ingest.ts';
+import { processCpuSeconds } from './sandbox-process.ts';
 import { createScratchDatabase } from './scratch-database.ts';
 
 export const SEND_LIMIT =
@@ -54,13 +55,19 @@ function start(mode: string, env: Record<string, string>): Child {
 }
 
 /** Starts the processes, lets them warm up, then says go to all at once; the time is from go to the last one done. */
-async function race(children: Child[]): Promise<{ seconds: number; replies: Record<string, unknown>[] }> {
+async function race(children: Child[], sink: Child): Promise<{ seconds: number; replies: Record<string, unknown>[]; sinkCpuSeconds: number }> {
   await Promise.all(children.map((c) => c.next()));
+  const sinkCpu = processCpuSeconds(sink.process.pid!);
   const started = process.hrtime.bigint();
   for (const c of children) c.process.send({ go: true });
   const replies = await Promise.all(children.map((c) => c.next()));
-  return { seconds: Number(process.hrtime.bigint() - started) / 1e9, replies };
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return { seconds, replies, sinkCpuSeconds: round2(processCpuSeconds(sink.process.pid!) - sinkCpu) };
 }
+
+const round2 = (x: number) => Math.round(x * 100) / 100;
+/** The CPU seconds the senders of a run used, summed: their own, and their PostgreSQL backends'. */
+const cpuOf = (replies: readonly Record<string, unknown>[], field: 'cpuSeconds' | 'pgCpuSeconds') => round2(replies.reduce((n, r) => n + Number(r[field] ?? NaN), 0));
 
 /**
  * One organization open around the clock, one email step, N customers with one overdue invoice
@@ -127,14 +134,14 @@ export async function runSendBench(options: SendBenchOptions): Promise<BenchResu
     const worker = (id: string) => start('worker', { ...env, BENCH_ORGANIZATION_ID: org, BENCH_WORKER_ID: id });
 
     log('send: the limit, nodemailer alone');
-    const rawRun = await race([start('raw', env)]);
+    const rawRun = await race([start('raw', env)], sink);
     log('send: one worker process');
     const load1 = os.loadavg()[0]!;
-    const one = await race([worker('w1')]);
+    const one = await race([worker('w1')], sink);
     const afterOne = await sentCount(store, org);
     await reset(store, org);
     log('send: two worker processes');
-    const two = await race([worker('w1'), worker('w2')]);
+    const two = await race([worker('w1'), worker('w2')], sink);
     const afterTwo = await sentCount(store, org);
     const split = two.replies.map((r) => Number(r.sent));
     sink.process.send({ count: true });
@@ -152,10 +159,18 @@ export async function runSendBench(options: SendBenchOptions): Promise<BenchResu
         messagesPerSecond: Math.round(perSecond * 10) / 10,
         limitSeconds: Math.round(rawRun.seconds * 1000) / 1000,
         limitMessagesPerSecond: Math.round(rawPerSecond * 10) / 10,
+        // Where the CPU went (2 cores shared by every process of the run): the sender's own, its
+        // PostgreSQL backends', the SMTP sink's; per run.
+        limitCpuSeconds: cpuOf(rawRun.replies, 'cpuSeconds'),
+        limitSinkCpuSeconds: rawRun.sinkCpuSeconds,
+        workerCpuSeconds: cpuOf(one.replies, 'cpuSeconds'),
+        workerPgCpuSeconds: cpuOf(one.replies.slice(0, 1), 'pgCpuSeconds'),
+        workerSinkCpuSeconds: one.sinkCpuSeconds,
         targetMessagesPerSecond: SEND_TARGETS.perSecond,
         twoWorkersSeconds: Math.round(two.seconds * 1000) / 1000,
         twoWorkersMessagesPerSecond: Math.round(twoPerSecond * 10) / 10,
         twoWorkersRatio: Math.round((twoPerSecond / perSecond) * 1000) / 1000,
+        twoWorkersCpuSeconds: cpuOf(two.replies, 'cpuSeconds'),
         twoWorkersSplitFirst: split[0] ?? 0,
         twoWorkersSplitSecond: split[1] ?? 0,
         finalizedActivities: afterOne.activities + afterTwo.activities,
