@@ -36,19 +36,36 @@ function onGo(run: () => Promise<Reply>): void {
 
 function startSink(): void {
   let received = 0;
+  // When each send-path message was answered 250 (wall clock, ms with µs decimals), by its
+  // X-Relance-Action key: the bench compares it with the acceptance's sent_at in PostgreSQL.
+  const answeredAt = new Map<string, number>();
   const server = new SMTPServer({
     authOptional: true, disabledCommands: ['STARTTLS', 'AUTH'], logger: false, closeTimeout: 200, disableReverseLookup: true,
     onData(stream, _session, callback) {
-      stream.on('data', () => {});
+      // Looked for in the header block only, which may come in several chunks.
+      let head = '';
+      let key: string | null | undefined;
+      stream.on('data', (c: Buffer) => {
+        if (key !== undefined) return;
+        head += c.toString('latin1');
+        key = /^X-Relance-Action:\s*(\S+)/im.exec(head)?.[1] ?? (head.includes('\r\n\r\n') ? null : undefined);
+      });
       stream.on('end', () => {
         received++;
+        if (key) answeredAt.set(key, performance.timeOrigin + performance.now());
         callback();
       });
     },
   });
   server.on('error', () => {}); // a client's reset connection is not the server's failure
   server.listen(0, '127.0.0.1', () => send({ ready: true, port: (server.server.address() as AddressInfo).port }));
-  process.on('message', (m: { count?: boolean }) => m.count && send({ count: received }));
+  process.on('message', (m: { count?: boolean; answers?: boolean }) => {
+    if (m.count) send({ count: received });
+    if (m.answers) {
+      send({ answers: Object.fromEntries(answeredAt) });
+      answeredAt.clear();
+    }
+  });
   process.on('disconnect', () => process.exit(0));
 }
 

@@ -98,6 +98,21 @@ export async function seedDueReminders(store: Pick<Store, 'db'>, messages: numbe
   return org;
 }
 
+/**
+ * The client's part of the duplicate window, per message: from the sink's 250 to the acceptance
+ * statement running in PostgreSQL (its `sent_at = now()`), both on this machine's wall clock.
+ * A worker killed in it leaves a delivered message recorded nowhere (core/sending/README.md).
+ */
+async function clientWindow(store: Store, sink: Child, org: string): Promise<{ p50: number; p99: number; max: number; n: number }> {
+  sink.process.send({ answers: true });
+  const { answers } = (await sink.next()) as { answers: Record<string, number> };
+  const { rows } = await store.db.execute<{ key: string; at: number }>(sql`
+    SELECT idempotency_key AS key, extract(epoch FROM sent_at)::float8 * 1000 AS at FROM actions WHERE organization_id = ${org} AND sent_at IS NOT NULL`);
+  const gaps = rows.flatMap((r) => (answers[r.key] === undefined ? [] : [Number(r.at) - answers[r.key]!])).sort((a, b) => a - b);
+  const at = (q: number) => Math.round((gaps[Math.min(gaps.length - 1, Math.floor(q * gaps.length))] ?? NaN) * 100) / 100;
+  return { p50: at(0.5), p99: at(0.99), max: at(1), n: gaps.length };
+}
+
 /** Puts every reminder back to planned, as before the first run, for the two-worker run. */
 async function reset(store: Store, org: string): Promise<void> {
   await store.db.execute(sql`DELETE FROM outbox WHERE organization_id = ${org}`);
@@ -139,6 +154,7 @@ export async function runSendBench(options: SendBenchOptions): Promise<BenchResu
     const load1 = os.loadavg()[0]!;
     const one = await race([worker('w1')], sink);
     const afterOne = await sentCount(store, org);
+    const window = await clientWindow(store, sink, org);
     await reset(store, org);
     log('send: two worker processes');
     const two = await race([worker('w1'), worker('w2')], sink);
@@ -166,6 +182,10 @@ export async function runSendBench(options: SendBenchOptions): Promise<BenchResu
         workerCpuSeconds: cpuOf(one.replies, 'cpuSeconds'),
         workerPgCpuSeconds: cpuOf(one.replies.slice(0, 1), 'pgCpuSeconds'),
         workerSinkCpuSeconds: one.sinkCpuSeconds,
+        // From the 250 to the acceptance running in PostgreSQL, one worker, ms.
+        clientWindowP50Ms: window.p50,
+        clientWindowP99Ms: window.p99,
+        clientWindowMaxMs: window.max,
         targetMessagesPerSecond: SEND_TARGETS.perSecond,
         twoWorkersSeconds: Math.round(two.seconds * 1000) / 1000,
         twoWorkersMessagesPerSecond: Math.round(twoPerSecond * 10) / 10,

@@ -17,7 +17,7 @@ let t: TestDatabase;
 beforeAll(async () => void (t = await createTestDatabase()));
 afterAll(() => t?.drop());
 
-interface Row { key: string; kind: string; status: string; by: string | null; payload: unknown }
+type Row = { key: string; kind: string; status: string; by: string | null; payload: unknown };
 
 /** The outbox as it stands, in `seq` order, each row's superseder named by its key. */
 async function outbox(db: Pick<Db, 'execute'>): Promise<Row[]> {
