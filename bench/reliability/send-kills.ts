@@ -7,6 +7,7 @@
  * Run: `node --import tsx bench/reliability/send-kills.ts [--trials 60] [--reminders 120] [--lease 5000]` (DATABASE_URL
  * names the PostgreSQL server; a scratch database is made there and dropped, also on Ctrl-C).
  */
+import { ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { openStore } from '../../core/store/db.ts';
@@ -33,6 +34,15 @@ for (const [name, v] of Object.entries({ trials, reminders, slow: slowTrials, le
   }
 }
 
+// When each SIGKILL leaves this process (the trial kills the workers with child.kill), on the
+// sink's clock: to tell a kill before a copy's 250 from one after it (test/reliability/send-window.ts).
+const killedAt: number[] = [];
+const kill = ChildProcess.prototype.kill;
+ChildProcess.prototype.kill = function (this: ChildProcess, signal?: NodeJS.Signals | number) {
+  if (signal === 'SIGKILL' && this.exitCode === null && this.signalCode === null) killedAt.push(performance.timeOrigin + performance.now());
+  return kill.call(this, signal);
+};
+
 const scratch = await createScratchDatabase(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres', 'send_kills');
 const interrupted = () => void scratch.drop().finally(() => process.exit(130));
 process.once('SIGINT', interrupted);
@@ -53,7 +63,7 @@ try {
     const trial = await runSendTrial({ databaseUrl: scratch.url, db: store.db, sink, reminders, kills, leaseMs, batchSize: 20 });
     killed.push(trial);
     // Each trial's actions are its own (fresh idempotency keys): its copies are those answered during it.
-    origins.push(duplicateOrigins(sink.accepted.slice(from)));
+    origins.push(duplicateOrigins(sink.accepted.slice(from), killedAt));
     const sofar = totalOf(killed);
     const o = sumOrigins(origins);
     log(`trial ${i + 1}/${trials}: ${JSON.stringify({ ...trial, origins: origins.at(-1) })} — so far ${sofar.kills} kills, ${sofar.duplicates} duplicates (server window ${o.serverWindow}, client window ${o.clientWindow}, no crash near ${o.noCrashNear}), ${sofar.lost} lost, ${sofar.stuck} stuck, load ${os.loadavg()[0]!.toFixed(1)}`);

@@ -24,8 +24,14 @@ export interface DuplicateOrigins {
   clientWindowMaxMs: number;
 }
 
-/** Classifies the duplicates among `accepted` (the copies answered 250, in order), by their X-Relance-Action key. */
-export function duplicateOrigins(accepted: readonly SinkMessage[]): DuplicateOrigins {
+/**
+ * Classifies the duplicates among `accepted` (the copies answered 250, in order), by their
+ * X-Relance-Action key. With `killedAt` (when each SIGKILL was sent, same clock), a first copy's
+ * kill is the first one at or after its final dot; without, the end of its connection as the sink
+ * saw it — later than the kill by the sink's own latency (tens of ms under load), so then a kill
+ * just before a 250 can pass for one just after it.
+ */
+export function duplicateOrigins(accepted: readonly SinkMessage[], killedAt?: readonly number[]): DuplicateOrigins {
   const copies = new Map<string, SinkMessage[]>();
   for (const m of accepted) {
     const key = m.headers.get('x-relance-action');
@@ -37,7 +43,7 @@ export function duplicateOrigins(accepted: readonly SinkMessage[]): DuplicateOri
     if (extra <= 0) continue;
     o.duplicates += extra;
     const first = list[0]!;
-    const closedAt = first.connection.closedAt;
+    const closedAt = killedAt ? (killedAt.find((k) => k >= first.dataAt) ?? null) : first.connection.closedAt;
     const answeredAt = first.answeredAt ?? first.dataAt;
     if (closedAt !== null && closedAt <= answeredAt) o.serverWindow += extra;
     else if (closedAt !== null && closedAt - answeredAt <= NEAR_MS) {
