@@ -12,6 +12,8 @@ import { SmtpChannel } from '../core/channels/index.ts';
 import { renderMessage, sampleMessageInput, type RenderedEmail } from '../core/messages/index.ts';
 import { sendDueActions } from '../core/sending/index.ts';
 import { openStore } from '../core/store/db.ts';
+import { backendCpuSeconds } from './ingest.ts';
+import { ownCpuSeconds } from './sandbox-process.ts';
 
 export const BENCH_FROM = { address: 'relances@bench.example', name: 'Bench SAS' };
 /** The SMTP pool and the messages in flight, the same for the send path and for nodemailer alone. */
@@ -34,19 +36,36 @@ function onGo(run: () => Promise<Reply>): void {
 
 function startSink(): void {
   let received = 0;
+  // When each send-path message was answered 250 (wall clock, ms with µs decimals), by its
+  // X-Relance-Action key: the bench compares it with the acceptance's sent_at in PostgreSQL.
+  const answeredAt = new Map<string, number>();
   const server = new SMTPServer({
     authOptional: true, disabledCommands: ['STARTTLS', 'AUTH'], logger: false, closeTimeout: 200, disableReverseLookup: true,
     onData(stream, _session, callback) {
-      stream.on('data', () => {});
+      // Looked for in the header block only, which may come in several chunks.
+      let head = '';
+      let key: string | null | undefined;
+      stream.on('data', (c: Buffer) => {
+        if (key !== undefined) return;
+        head += c.toString('latin1');
+        key = /^X-Relance-Action:\s*(\S+)/im.exec(head)?.[1] ?? (head.includes('\r\n\r\n') ? null : undefined);
+      });
       stream.on('end', () => {
         received++;
+        if (key) answeredAt.set(key, performance.timeOrigin + performance.now());
         callback();
       });
     },
   });
   server.on('error', () => {}); // a client's reset connection is not the server's failure
   server.listen(0, '127.0.0.1', () => send({ ready: true, port: (server.server.address() as AddressInfo).port }));
-  process.on('message', (m: { count?: boolean }) => m.count && send({ count: received }));
+  process.on('message', (m: { count?: boolean; answers?: boolean }) => {
+    if (m.count) send({ count: received });
+    if (m.answers) {
+      send({ answers: Object.fromEntries(answeredAt) });
+      answeredAt.clear();
+    }
+  });
   process.on('disconnect', () => process.exit(0));
 }
 
@@ -63,11 +82,17 @@ async function worker(): Promise<void> {
   await renderMessage(sampleMessageInput('reminder-1', 'email', 'fr'));
   onGo(async () => {
     const started = process.hrtime.bigint();
+    const cpu = process.cpuUsage();
+    const pg0 = await backendCpuSeconds(store);
     const pass = await sendDueActions(store.db, deps, { organizationId: env.BENCH_ORGANIZATION_ID });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    // Before the pool closes, while its backends are still there to be read: all of this database's
+    // (with two workers, both workers' backends: their sum counts each once per worker).
+    const pg1 = await backendCpuSeconds(store);
+    const cpuSeconds = ownCpuSeconds(cpu);
     await channel.close();
     await store.close();
-    return { seconds, sent: pass.outcomes.sent, claimed: pass.claimed, batches: pass.batches };
+    return { seconds, sent: pass.outcomes.sent, claimed: pass.claimed, batches: pass.batches, cpuSeconds, pgCpuSeconds: pg0 === null || pg1 === null ? null : pg1 - pg0 };
   });
 }
 
@@ -84,6 +109,7 @@ async function raw(): Promise<void> {
   onGo(async () => {
     let next = 0;
     const started = process.hrtime.bigint();
+    const cpu = process.cpuUsage();
     await Promise.all(Array.from({ length: BENCH_IN_FLIGHT }, async () => {
       for (let i = next++; i < messages; i = next++) {
         const m = rendered[i % rendered.length]!;
@@ -91,8 +117,9 @@ async function raw(): Promise<void> {
       }
     }));
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const cpuSeconds = ownCpuSeconds(cpu);
     transport.close();
-    return { seconds, sent: messages };
+    return { seconds, sent: messages, cpuSeconds };
   });
 }
 

@@ -19,6 +19,7 @@ import { saveScenario } from '../core/scenarios/index.ts';
 import { openStore, type Store } from '../core/store/db.ts';
 import { migrate } from '../core/store/migrate.ts';
 import type { BenchResult } from './ingest.ts';
+import { processCpuSeconds } from './sandbox-process.ts';
 import { createScratchDatabase } from './scratch-database.ts';
 
 export const SEND_LIMIT =
@@ -54,13 +55,19 @@ function start(mode: string, env: Record<string, string>): Child {
 }
 
 /** Starts the processes, lets them warm up, then says go to all at once; the time is from go to the last one done. */
-async function race(children: Child[]): Promise<{ seconds: number; replies: Record<string, unknown>[] }> {
+async function race(children: Child[], sink: Child): Promise<{ seconds: number; replies: Record<string, unknown>[]; sinkCpuSeconds: number }> {
   await Promise.all(children.map((c) => c.next()));
+  const sinkCpu = processCpuSeconds(sink.process.pid!);
   const started = process.hrtime.bigint();
   for (const c of children) c.process.send({ go: true });
   const replies = await Promise.all(children.map((c) => c.next()));
-  return { seconds: Number(process.hrtime.bigint() - started) / 1e9, replies };
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return { seconds, replies, sinkCpuSeconds: round2(processCpuSeconds(sink.process.pid!) - sinkCpu) };
 }
+
+const round2 = (x: number) => Math.round(x * 100) / 100;
+/** The CPU seconds the senders of a run used, summed: their own, and their PostgreSQL backends'. */
+const cpuOf = (replies: readonly Record<string, unknown>[], field: 'cpuSeconds' | 'pgCpuSeconds') => round2(replies.reduce((n, r) => n + Number(r[field] ?? NaN), 0));
 
 /**
  * One organization open around the clock, one email step, N customers with one overdue invoice
@@ -89,6 +96,23 @@ export async function seedDueReminders(store: Pick<Store, 'db'>, messages: numbe
   await runOrganization(store.db, { organizationId: org, asOf: today });
   await store.db.execute(sql`ANALYZE`);
   return org;
+}
+
+/**
+ * The client's part of the duplicate window, per message: from the sink's 250 to the acceptance
+ * statement running in PostgreSQL (its `sent_at = now()`), both on this machine's wall clock.
+ * A worker killed in it leaves a delivered message recorded nowhere (core/sending/README.md).
+ */
+async function clientWindow(store: Store, sink: Child, org: string): Promise<{ mean: number; p50: number; p99: number; max: number; n: number }> {
+  sink.process.send({ answers: true });
+  const { answers } = (await sink.next()) as { answers: Record<string, number> };
+  const { rows } = await store.db.execute<{ key: string; at: number }>(sql`
+    SELECT idempotency_key AS key, extract(epoch FROM sent_at)::float8 * 1000 AS at FROM actions WHERE organization_id = ${org} AND sent_at IS NOT NULL`);
+  const gaps = rows.flatMap((r) => (answers[r.key] === undefined ? [] : [Number(r.at) - answers[r.key]!])).sort((a, b) => a - b);
+  const at = (q: number) => Math.round((gaps[Math.min(gaps.length - 1, Math.floor(q * gaps.length))] ?? NaN) * 100) / 100;
+  // The mean is what a kill at a random moment meets (Little's law: messages/s × mean window).
+  const mean = Math.round((gaps.reduce((n, g) => n + g, 0) / gaps.length) * 100) / 100;
+  return { mean, p50: at(0.5), p99: at(0.99), max: at(1), n: gaps.length };
 }
 
 /** Puts every reminder back to planned, as before the first run, for the two-worker run. */
@@ -127,14 +151,15 @@ export async function runSendBench(options: SendBenchOptions): Promise<BenchResu
     const worker = (id: string) => start('worker', { ...env, BENCH_ORGANIZATION_ID: org, BENCH_WORKER_ID: id });
 
     log('send: the limit, nodemailer alone');
-    const rawRun = await race([start('raw', env)]);
+    const rawRun = await race([start('raw', env)], sink);
     log('send: one worker process');
     const load1 = os.loadavg()[0]!;
-    const one = await race([worker('w1')]);
+    const one = await race([worker('w1')], sink);
     const afterOne = await sentCount(store, org);
+    const window = await clientWindow(store, sink, org);
     await reset(store, org);
     log('send: two worker processes');
-    const two = await race([worker('w1'), worker('w2')]);
+    const two = await race([worker('w1'), worker('w2')], sink);
     const afterTwo = await sentCount(store, org);
     const split = two.replies.map((r) => Number(r.sent));
     sink.process.send({ count: true });
@@ -152,10 +177,23 @@ export async function runSendBench(options: SendBenchOptions): Promise<BenchResu
         messagesPerSecond: Math.round(perSecond * 10) / 10,
         limitSeconds: Math.round(rawRun.seconds * 1000) / 1000,
         limitMessagesPerSecond: Math.round(rawPerSecond * 10) / 10,
+        // Where the CPU went (2 cores shared by every process of the run): the sender's own, its
+        // PostgreSQL backends', the SMTP sink's; per run.
+        limitCpuSeconds: cpuOf(rawRun.replies, 'cpuSeconds'),
+        limitSinkCpuSeconds: rawRun.sinkCpuSeconds,
+        workerCpuSeconds: cpuOf(one.replies, 'cpuSeconds'),
+        workerPgCpuSeconds: cpuOf(one.replies.slice(0, 1), 'pgCpuSeconds'),
+        workerSinkCpuSeconds: one.sinkCpuSeconds,
+        // From the 250 to the acceptance running in PostgreSQL, one worker, ms.
+        clientWindowMeanMs: window.mean,
+        clientWindowP50Ms: window.p50,
+        clientWindowP99Ms: window.p99,
+        clientWindowMaxMs: window.max,
         targetMessagesPerSecond: SEND_TARGETS.perSecond,
         twoWorkersSeconds: Math.round(two.seconds * 1000) / 1000,
         twoWorkersMessagesPerSecond: Math.round(twoPerSecond * 10) / 10,
         twoWorkersRatio: Math.round((twoPerSecond / perSecond) * 1000) / 1000,
+        twoWorkersCpuSeconds: cpuOf(two.replies, 'cpuSeconds'),
         twoWorkersSplitFirst: split[0] ?? 0,
         twoWorkersSplitSecond: split[1] ?? 0,
         finalizedActivities: afterOne.activities + afterTwo.activities,

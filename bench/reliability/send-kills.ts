@@ -7,25 +7,41 @@
  * Run: `node --import tsx bench/reliability/send-kills.ts [--trials 60] [--reminders 120] [--lease 5000]` (DATABASE_URL
  * names the PostgreSQL server; a scratch database is made there and dropped, also on Ctrl-C).
  */
+import { ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { openStore } from '../../core/store/db.ts';
 import { migrate } from '../../core/store/migrate.ts';
 import { startSmtpSink } from '../../test/sending/smtp-sink.ts';
 import { runSendTrial, totalOf, type SendTrialCounts } from '../../test/reliability/send-trial.ts';
+import { duplicateOrigins, sumOrigins, type DuplicateOrigins } from '../../test/reliability/send-window.ts';
 import { createScratchDatabase } from '../scratch-database.ts';
 
-const { values } = parseArgs({ options: { trials: { type: 'string', default: '60' }, reminders: { type: 'string', default: '120' }, slow: { type: 'string', default: '2' }, lease: { type: 'string', default: '5000' } } });
+const { values } = parseArgs({ options: {
+  trials: { type: 'string', default: '60' }, reminders: { type: 'string', default: '120' }, slow: { type: 'string', default: '2' }, lease: { type: 'string', default: '5000' },
+  // The SMTP server's delay from the final dot to its 250 in the kill trials (the server's part of the window).
+  'reply-delay': { type: 'string', default: '10' },
+} });
 const trials = Number(values.trials);
 const reminders = Number(values.reminders);
 const slowTrials = Number(values.slow);
 const leaseMs = Number(values.lease);
-for (const [name, v] of Object.entries({ trials, reminders, slow: slowTrials, lease: leaseMs })) {
+const replyDelayMs = Number(values['reply-delay']);
+for (const [name, v] of Object.entries({ trials, reminders, slow: slowTrials, lease: leaseMs, 'reply-delay': replyDelayMs })) {
   if (!Number.isInteger(v) || v < 0) {
     process.stderr.write(`--${name}: a whole number is required, got "${String(v)}"\n`);
     process.exit(2);
   }
 }
+
+// When each SIGKILL leaves this process (the trial kills the workers with child.kill), on the
+// sink's clock: to tell a kill before a copy's 250 from one after it (test/reliability/send-window.ts).
+const killedAt: number[] = [];
+const kill = ChildProcess.prototype.kill;
+ChildProcess.prototype.kill = function (this: ChildProcess, signal?: NodeJS.Signals | number) {
+  if (signal === 'SIGKILL' && this.exitCode === null && this.signalCode === null) killedAt.push(performance.timeOrigin + performance.now());
+  return kill.call(this, signal);
+};
 
 const scratch = await createScratchDatabase(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres', 'send_kills');
 const interrupted = () => void scratch.drop().finally(() => process.exit(130));
@@ -38,14 +54,19 @@ try {
   await migrate(store.pool);
   const loads: number[] = [];
   const killed: SendTrialCounts[] = [];
-  sink.replyDelayMs = 10;
+  const origins: DuplicateOrigins[] = [];
+  sink.replyDelayMs = replyDelayMs;
   for (let i = 0; i < trials; i++) {
     loads.push(os.loadavg()[0]!);
     const kills = 1 + Math.floor(Math.random() * 3);
+    const from = sink.accepted.length;
     const trial = await runSendTrial({ databaseUrl: scratch.url, db: store.db, sink, reminders, kills, leaseMs, batchSize: 20 });
     killed.push(trial);
+    // Each trial's actions are its own (fresh idempotency keys): its copies are those answered during it.
+    origins.push(duplicateOrigins(sink.accepted.slice(from), killedAt));
     const sofar = totalOf(killed);
-    log(`trial ${i + 1}/${trials}: ${JSON.stringify(trial)} — so far ${sofar.kills} kills, ${sofar.duplicates} duplicates (${sofar.duplicatesAcrossKill} across a kill), ${sofar.lost} lost, ${sofar.stuck} stuck, load ${os.loadavg()[0]!.toFixed(1)}`);
+    const o = sumOrigins(origins);
+    log(`trial ${i + 1}/${trials}: ${JSON.stringify({ ...trial, origins: origins.at(-1) })} — so far ${sofar.kills} kills, ${sofar.duplicates} duplicates (server window ${o.serverWindow}, client window ${o.clientWindow}, no crash near ${o.noCrashNear}), ${sofar.lost} lost, ${sofar.stuck} stuck, load ${os.loadavg()[0]!.toFixed(1)}`);
   }
   const slow: SendTrialCounts[] = [];
   sink.replyDelayMs = 3500;
@@ -58,10 +79,18 @@ try {
   const k = totalOf(killed);
   const s = totalOf(slow);
   const bound = k.kills / 20;
+  const o = sumOrigins(origins);
+  const per20 = (n: number) => (k.kills ? Math.round((n / k.kills) * 20 * 100) / 100 : 0);
   const report = {
     bench: 'reliability send-kills',
     leaseMs,
-    withKills: { ...k, duplicatesPer20Kills: k.kills ? Math.round((k.duplicates / k.kills) * 20 * 100) / 100 : 0 },
+    replyDelayMs,
+    withKills: {
+      ...k, duplicatesPer20Kills: per20(k.duplicates),
+      // Where they came from (test/reliability/send-window.ts): a kill between the final dot and the
+      // server's 250, a kill after the 250 before the acceptance was written, or no kill near them.
+      origins: { ...o, serverWindowPer20Kills: per20(o.serverWindow), clientWindowPer20Kills: per20(o.clientWindow) },
+    },
     slowSmtpWithoutCrash: s,
     targets: { duplicatesAtMost: bound, duplicatesWithoutCrash: 0, lost: 0, stuck: 0 },
     met: k.duplicates <= bound && s.duplicates === 0 && k.lost + s.lost === 0 && k.stuck + s.stuck === 0 && k.extraActivities + s.extraActivities === 0,

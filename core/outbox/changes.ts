@@ -7,7 +7,7 @@
 import { InvalidInput } from '../errors.ts';
 import { pushChangeSchema, type PushChange } from './push-change.ts';
 import type { Tx } from '../store/index.ts';
-import { enqueueChange, type EnqueueResult } from './enqueue.ts';
+import { enqueueChange, enqueueChanges, type EnqueueResult } from './enqueue.ts';
 import type { OutboxChange } from './types.ts';
 
 /** The provider record a change writes to, and the field it sets when a newer value replaces an older one. */
@@ -71,4 +71,17 @@ export function enqueuePushChange(tx: Tx, input: PushChangeInput): Promise<Enque
 /** A claimed row as the contract's change; an `InvalidInput` (the row parks) when it is not one. */
 export function toPushChange(row: Pick<OutboxChange, 'kind' | 'payload' | 'id'>): PushChange {
   return parseChange({ ...row.payload, kind: row.kind }, `outbox row ${row.id}`);
+}
+
+/** Enqueues many changes of the vocabulary in `tx`, in order, in two statements (enqueue.ts `enqueueChanges`); returns how many were written. */
+export function enqueuePushChanges(tx: Tx, inputs: readonly PushChangeInput[]): Promise<number> {
+  return enqueueChanges(tx, inputs.map((input) => {
+    const change = parseChange(input.change, 'write-back change');
+    const { kind, ...payload } = change;
+    const target = changeTarget(change);
+    return {
+      organizationId: input.organizationId, connectionId: input.connectionId, kind, entity: target.entity,
+      externalId: target.externalId, field: target.field, payload, idempotencyKey: input.idempotencyKey,
+    };
+  }));
 }

@@ -5,4 +5,4 @@ export { claimDue, markDone, markParked, markRetry, type Claim } from './claim.t
 export { pushDueChanges, retryDelay, type PushOptions, type PushReport, type ItemOutcome } from './push-loop.ts';
 export { listParked, retryParked, outboxCounts, type ParkedRow } from './admin.ts';
 export { enqueuePushChange, toPushChange, changeTarget, type PushChangeInput } from './changes.ts';
-export { enqueueReminderWriteBack, stageLabel, type SentReminder } from './producers/reminder-sent.ts';
+export { enqueueReminderWriteBack, enqueueReminderWriteBacks, stageLabel, type SentReminder } from './producers/reminder-sent.ts';

@@ -5,18 +5,20 @@
  *    `lost`, one a rule stops is cancelled (one statement for the batch, with its activities).
  * 2. **Settle** — the customers' portal links (one transaction, before anything leaves, so a retry
  *    after a crash renders the same link) and the recipients (one query for the batch).
- * 3. **Dispatch** — several messages in flight (`SendDeps.inFlight`): each is composed
- *    (compose.ts/deliver.ts `composeOutbound`), transmitted, and its acceptance recorded the moment
- *    the channel answers (acceptance.ts). Whatever is still waiting is checked against the stop
- *    rules again whenever the last check is more than `RECHECK_MS` old.
+ * 3. **Compose** — every message of the batch (compose.ts/deliver.ts `composeOutbound`) before any
+ *    leaves, so that while messages are on the wire the event loop is free to see each 250 at once.
+ * 4. **Transmit** — several messages in flight (`SendDeps.inFlight`), each acceptance recorded the
+ *    moment the channel answers (acceptance.ts `AcceptanceWriter`: the 250s seen in one turn of the
+ *    event loop in one statement, at the end of that turn). Whatever is still waiting is checked
+ *    against the stop rules again whenever the last check is more than `RECHECK_MS` old.
  */
 import { sql } from 'drizzle-orm';
 import type { Db } from '../store/db.ts';
 import type { MessageChannelKind, RecipientChoice } from '../channels/index.ts';
 import { languagesOf } from '../messages/index.ts';
-import { recordAcceptance } from './acceptance.ts';
+import { AcceptanceWriter } from './acceptance.ts';
 import { loadActionsForSend, type ActionForSend } from './compose.ts';
-import { composeOutbound, transmit, type Delivery } from './deliver.ts';
+import { composeOutbound, transmit, type Delivery, type Outbound } from './deliver.ts';
 import { recordFailure } from './failure.ts';
 import type { LeaseKeeper } from './lease.ts';
 import { reminderPortalUrl } from './portal-link.ts';
@@ -36,9 +38,10 @@ export type SendOutcome =
 /** A stop rule checked longer ago than this is checked again before the next message leaves. */
 export const RECHECK_MS = 1000;
 /**
- * Messages in flight at once per worker, by default. Each holds a store connection for its
- * acceptance write the moment it is accepted, so the store's pool needs this many and a few more
- * (the claim, the lease renewal, the finalization's two transactions): `relance start` opens 10.
+ * Messages in flight at once per worker, by default. Each may have one acceptance write under way
+ * (a store connection) while its next message is on the wire, so the store's pool needs this many
+ * and a few more (the claim, the lease renewal, the finalization's two transactions): `relance
+ * start` opens 10.
  */
 export const DEFAULT_IN_FLIGHT = 6;
 
@@ -144,8 +147,26 @@ export async function runBatch(
     }
   }
 
-  // 3. Dispatch, several in flight; the stop rules re-checked for what waits once they are stale.
+  // 3. Compose every message of the batch before any leaves: once messages are on the wire, the
+  // event loop has little to do but hand them to the channel and record each acceptance the moment
+  // its 250 arrives (the duplicate window, core/sending/README.md), not render the next one.
+  const width = Math.max(1, Math.min(deps.inFlight ?? DEFAULT_IN_FLIGHT, queue.length));
+  const composed = new Map<Ready, Outbound>();
+  const toCompose = [...queue];
+  await Promise.all(Array.from({ length: width }, async () => {
+    for (let r = toCompose.shift(); r; r = toCompose.shift()) {
+      try {
+        composed.set(r, await composeOutbound(deps, r.action, r.choice, run.clock(), r.portalUrl));
+      } catch (e) {
+        queue.splice(queue.indexOf(r), 1);
+        done(r.action.id, await recordFailure(db, deps, r.action, r.choice, e, run.clock()));
+      }
+    }
+  }));
+
+  // 4. Transmit, several in flight; the stop rules re-checked for what waits once they are stale.
   const accepted: string[] = [];
+  const writer = new AcceptanceWriter(db, deps.workerId);
   let rechecking: Promise<void> | null = null;
   const recheck = () => {
     rechecking ??= (async () => {
@@ -161,28 +182,27 @@ export async function runBatch(
     return rechecking;
   };
   /**
-   * Composes and sends one message and starts its acceptance write the moment the channel
+   * Sends one composed message and hands its acceptance to the writer the moment the channel
    * accepts it; resolves once that write is under way (with the write's own promise). `previous`, the
-   * runner's last acceptance write, is awaited before the message leaves, so each runner holds at
-   * most one store connection for them and its next message's composing overlaps that commit.
+   * runner's last acceptance write, is awaited before the message leaves, so each runner has at
+   * most one acceptance being written while its next message is on the wire.
    */
   const sendOne = async (r: Ready, previous: Promise<void>): Promise<{ recording: Promise<void> }> => {
     const a = r.action;
     if (run.lost.has(a.id)) return done(a.id, { kind: 'lost' }), { recording: previous };
     let delivery: Delivery;
     try {
-      const outbound = await composeOutbound(deps, a, r.choice, run.clock(), r.portalUrl);
       await previous;
       // Claims not confirmed for most of the lease (a starved or cut-off worker) may be another
       // worker's by now: this one stops handing messages out and lets the lease decide (lease.ts).
       if (!keeper.mayStillSend()) return done(a.id, { kind: 'lost' }), { recording: Promise.resolve() };
-      delivery = await transmit(deps, outbound);
+      delivery = await transmit(deps, composed.get(r)!);
     } catch (e) {
       await previous;
       return done(a.id, await recordFailure(db, deps, a, r.choice, e, run.clock())), { recording: Promise.resolve() };
     }
     // The window: the channel accepted the message; until this write leaves, a crash re-sends it later.
-    const recording = recordAcceptance(db, deps.workerId, a, delivery, run.clock()).then((ours) => {
+    const recording = writer.accept(a, delivery, run.clock()).then((ours) => {
       if (ours) accepted.push(a.id);
       done(a.id, ours ? { kind: 'sent', providerMessageId: delivery.providerMessageId, channel: delivery.channel, fellBack: delivery.fellBack } : { kind: 'lost' });
     });
@@ -202,7 +222,6 @@ export async function runBatch(
       await recording;
     }
   };
-  const width = Math.max(1, Math.min(deps.inFlight ?? DEFAULT_IN_FLIGHT, queue.length));
   await Promise.all(Array.from({ length: width }, runner));
   return accepted;
 }

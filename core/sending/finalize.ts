@@ -8,7 +8,7 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../store/db.ts';
-import { enqueueReminderWriteBack } from '../outbox/index.ts';
+import { enqueueReminderWriteBacks } from '../outbox/index.ts';
 import type { AcceptedDelivery } from './acceptance.ts';
 import { DEFAULT_LEASE_MS, uuidList } from './claim.ts';
 
@@ -46,14 +46,13 @@ async function finalizeWhere(db: Db, which: SQL): Promise<number> {
       SELECT x.organization_id, x.customer_id, 'job:dunning.send', x.kind, x.payload
         FROM jsonb_to_recordset(${JSON.stringify(activities)}::jsonb) AS x(organization_id uuid, customer_id uuid, kind text, payload jsonb)`);
     // Write-back (ARCHITECTURE §8): a reminder note and the stage on each listed invoice, the stage
-    // on the CRM company; keyed per action, so a finalize run twice adds nothing.
-    for (const a of rows) {
-      await enqueueReminderWriteBack(tx, {
-        organizationId: a.organization_id, actionId: a.id, customerId: a.customer_id, step: a.step,
-        scenario: typeof a.details.scenario === 'string' ? a.details.scenario : null, template: a.template,
-        channel: a.pending.channel ?? a.channel, date: a.pending.date,
-      });
-    }
+    // on the CRM company; keyed per action, so a finalize run twice adds nothing. For the chunk at
+    // once: a few statements, not a few per action.
+    await enqueueReminderWriteBacks(tx, rows.map((a) => ({
+      organizationId: a.organization_id, actionId: a.id, customerId: a.customer_id, step: a.step,
+      scenario: typeof a.details.scenario === 'string' ? a.details.scenario : null, template: a.template,
+      channel: a.pending.channel ?? a.channel, date: a.pending.date,
+    })));
     return rows.length;
   });
 }

@@ -14,6 +14,12 @@ export interface SinkMessage extends ParsedMail {
   /** Decoded from its RFC 2047 words. */
   readonly subject: string;
   readonly raw: string;
+  /** When its final dot arrived (wall clock, ms): from then on the server has it. */
+  readonly dataAt: number;
+  /** When it was answered 250 (wall clock, ms); unset while held or waiting out the reply delay. */
+  answeredAt?: number;
+  /** The SMTP session it came on: `closedAt` is when the sender's connection ended (a killed sender's, at once). */
+  readonly connection: { closedAt: number | null };
 }
 
 export interface SmtpSink {
@@ -35,9 +41,15 @@ export interface SmtpSink {
   close(): Promise<void>;
 }
 
-function toMessage(raw: string, to: string[]): SinkMessage {
+/** Wall-clock milliseconds with sub-millisecond decimals. */
+const wallClock = () => performance.timeOrigin + performance.now();
+
+function toMessage(raw: string, to: string[], connection: SinkMessage['connection']): SinkMessage {
   const parsed = parseRawMail(raw);
-  return { ...parsed, raw, to, messageId: parsed.headers.get('message-id') ?? '', subject: decodeMimeWords(parsed.headers.get('subject') ?? '') };
+  return {
+    ...parsed, raw, to, messageId: parsed.headers.get('message-id') ?? '', subject: decodeMimeWords(parsed.headers.get('subject') ?? ''),
+    dataAt: wallClock(), connection,
+  };
 }
 
 /** RFC 2047 encoded words (=?UTF-8?Q?…?= or =?UTF-8?B?…?=), as nodemailer writes non-ASCII subjects. */
@@ -53,6 +65,8 @@ function decodeMimeWords(value: string): string {
 
 export function startSmtpSink(): Promise<SmtpSink> {
   const waiters: ((m: SinkMessage) => void)[] = [];
+  const connections = new Map<string, SinkMessage['connection']>();
+  const connectionOf = (id: string) => connections.get(id) ?? connections.set(id, { closedAt: null }).get(id)!;
   const sink = {
     port: 0, accepted: [] as SinkMessage[], received: [] as SinkMessage[],
     refuse: new Map<string, [number, string]>(), refused: [] as string[], holdData: false, replyDelayMs: 0,
@@ -71,16 +85,21 @@ export function startSmtpSink(): Promise<SmtpSink> {
       sink.refused.push(address.address);
       callback(Object.assign(new Error(refusal[1]), { responseCode: refusal[0] }));
     },
+    onClose(session) {
+      connectionOf(session.id).closedAt = wallClock();
+      connections.delete(session.id);
+    },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
-        const message = toMessage(Buffer.concat(chunks).toString('utf8'), session.envelope.rcptTo.map((r) => r.address));
+        const message = toMessage(Buffer.concat(chunks).toString('utf8'), session.envelope.rcptTo.map((r) => r.address), connectionOf(session.id));
         sink.received.push(message);
         waiters.splice(0).forEach((w) => w(message));
         if (sink.holdData) return; // never answered: the sender waits until it dies or times out
         const answer = () => {
           // Counted as accepted when the 250 goes out: a sender killed after this holds a delivered message.
+          message.answeredAt = wallClock();
           sink.accepted.push(message);
           callback();
         };
