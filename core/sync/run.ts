@@ -69,6 +69,8 @@ export async function runSync(deps: SyncDeps, connectionId: string, options: Run
   const description = connector.describe();
   const refresher = new TokenRefresher(new ConnectionTokenStore(pool, deps.keys));
   const limiters = deps.limiters ?? processLimiters;
+  // PGlite is one session: a page written while the one before waits to commit would wait on it for ever.
+  const embedded = (deps.store as { mode?: string }).mode === 'embedded';
   const session = connector.connect({
     connectionId,
     settings,
@@ -87,7 +89,8 @@ export async function runSync(deps: SyncDeps, connectionId: string, options: Run
       ...(options.full ? { full: true } : {}),
       ...(options.streams ? { streams: options.streams } : {}),
       ...(options.onPage ? { onPage: options.onPage } : {}),
-      // Change to stop: the customers whose ledger the page changed are re-planned before the next page.
+      ...(embedded ? { writers: 1 } : {}),
+      // Change to stop: the customers whose ledger the page changed are re-planned once it committed, in page order.
       onCommitted: async (changes) => {
         if (![...changes.keys()].some(changesLedger)) return;
         try {
