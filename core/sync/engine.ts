@@ -107,17 +107,26 @@ class ReadAhead {
     try {
       for (const stream of streams) {
         const pages = await open(stream);
+        let finished = false;
         try {
+          let next = pages.next();
           for (;;) {
+            const result = await next;
+            if (result.done) {
+              finished = true;
+              break;
+            }
             while (!this.stopped && this.pagesQueued() >= this.depth) await new Promise<void>((resolve) => (this.space = resolve));
             if (this.stopped) return;
-            const next = await pages.next();
-            if (next.done) break;
-            this.push({ stream: stream.name, fetched: { page: next.value, mapped: map(stream, next.value) } });
+            // The next page is asked for before this one is mapped: its request is under way meanwhile.
+            next = pages.next();
+            next.catch(() => {});
+            this.push({ stream: stream.name, fetched: { page: result.value, mapped: map(stream, result.value) } });
           }
         } finally {
-          // A stopped pull (the writer failed) lets its generator clean up.
-          if (this.stopped) await pages.return?.(undefined).catch(() => {});
+          // A pull left early (the writer failed, or a page could not be mapped) lets its generator
+          // clean up, once a request still under way has settled.
+          if (!finished) await pages.return?.(undefined).catch(() => {});
         }
         this.push({ stream: stream.name, end: true });
       }

@@ -51,8 +51,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 function scriptedDb(real: Db, script: { hold?: Record<number, number>; fail?: number }): Db {
   let n = 0;
   const transaction = (async (fn: (tx: unknown) => Promise<unknown>) => {
+    // Numbered when asked for, in page order (the engine asks in page order); the transactions
+    // themselves may start in any order, as their connections come.
+    const page = ++n;
     return real.transaction(async (tx) => {
-      const page = ++n;
       const hold = script.hold?.[page];
       if (hold) await sleep(hold);
       const result = await fn(tx);
