@@ -8,12 +8,12 @@ import type { KeyRing } from '../crypto.ts';
 import { ConnectionTokenStore, getConnection, loadCredentials, recordLastError, type ConnectionSettings } from '../connections/index.ts';
 import { AuthExpired } from '../errors.ts';
 import {
-  LimiterRegistry, TokenRefresher, accountKey, defaultRetryPolicy,
+  LimiterRegistry, TokenRefresher, accountKey, defaultRetryPolicy, limiterSettings,
   type AttemptRecord, type HttpProfile, type RefreshGrant, type RetryPolicy,
 } from '../http/index.ts';
 import { parseOverride, type MappingOverride } from '../mapping/index.ts';
 import type { Store } from '../store/index.ts';
-import { syncConnection } from './engine.ts';
+import { DEFAULT_READ_AHEAD, syncConnection } from './engine.ts';
 import { recordSyncOutcome } from './freshness.ts';
 import { changesLedger, customersToReplan, replanCustomers, type ReplanOutcome } from './replan.ts';
 import type { ConnectionContext, PulledPage, StreamSpec, SyncReport } from './types.ts';
@@ -56,6 +56,18 @@ export function parseOverrides(connectionId: string, raw: Record<string, unknown
 
 const processLimiters = new LimiterRegistry();
 
+/**
+ * Pages to fetch ahead of the writes: one burst of the provider's tightest short window (QuickBooks
+ * 10, HubSpot 100, Xero 60), within the engine's bounds. Enough that a window is spent at its start
+ * while PostgreSQL writes, so the next window opens as early as it can; no more, because each page
+ * held (1,000 parsed records and their mapped rows, several MB) costs memory and garbage collection.
+ */
+export function readAheadFor(profile: HttpProfile): number {
+  const limits = limiterSettings(profile).windows.map((w) => w.limit);
+  const tightest = limits.length > 0 ? Math.min(...limits) : DEFAULT_READ_AHEAD;
+  return Math.max(2, Math.min(DEFAULT_READ_AHEAD, tightest));
+}
+
 /** Runs one sync of the connection and records its outcome on it. */
 export async function runSync(deps: SyncDeps, connectionId: string, options: RunSyncOptions = {}): Promise<SyncReport> {
   const { pool, db } = deps.store;
@@ -90,6 +102,7 @@ export async function runSync(deps: SyncDeps, connectionId: string, options: Run
       ...(options.streams ? { streams: options.streams } : {}),
       ...(options.onPage ? { onPage: options.onPage } : {}),
       ...(embedded ? { writers: 1 } : {}),
+      readAhead: readAheadFor(description.profile),
       // Change to stop: the customers whose ledger the page changed are re-planned once it committed, in page order.
       onCommitted: async (changes) => {
         if (![...changes.keys()].some(changesLedger)) return;
