@@ -21,7 +21,7 @@ import {
   organizationOf, readCursor, saveRejected, storedNotRejected, upsertPage, writeCheckpoint,
   type Db, type JsonValue, type StoredEntity, type StoredIds,
 } from '../store/index.ts';
-import { mapPage, type MappedEntity } from './map-page.ts';
+import { mapPageInSlices, type MappedEntity } from './map-page.ts';
 import { changesLedger } from './replan.ts';
 import { absentFromListing, applyTombstones } from './tombstones.ts';
 import type { PulledPage, StreamReport, StreamSpec, SyncReport, SyncSource } from './types.ts';
@@ -98,12 +98,12 @@ class ReadAhead {
     private readonly depth: number,
     streams: readonly StreamSpec[],
     open: (stream: StreamSpec) => Promise<AsyncIterator<PulledPage>>,
-    map: (stream: StreamSpec, page: PulledPage) => MappedEntity[],
+    map: (stream: StreamSpec, page: PulledPage) => Promise<MappedEntity[]>,
   ) {
     this.done = this.run(streams, open, map);
   }
 
-  private async run(streams: readonly StreamSpec[], open: (stream: StreamSpec) => Promise<AsyncIterator<PulledPage>>, map: (stream: StreamSpec, page: PulledPage) => MappedEntity[]): Promise<void> {
+  private async run(streams: readonly StreamSpec[], open: (stream: StreamSpec) => Promise<AsyncIterator<PulledPage>>, map: (stream: StreamSpec, page: PulledPage) => Promise<MappedEntity[]>): Promise<void> {
     try {
       for (const stream of streams) {
         const pages = await open(stream);
@@ -121,7 +121,7 @@ class ReadAhead {
             // The next page is asked for before this one is mapped: its request is under way meanwhile.
             next = pages.next();
             next.catch(() => {});
-            this.push({ stream: stream.name, fetched: { page: result.value, mapped: map(stream, result.value) } });
+            this.push({ stream: stream.name, fetched: { page: result.value, mapped: await map(stream, result.value) } });
           }
         } finally {
           // A pull left early (the writer failed, or a page could not be mapped) lets its generator
@@ -179,7 +179,7 @@ export async function syncConnection(options: SyncOptions): Promise<SyncReport> 
       const cursor: JsonValue = options.full ? null : await readCursor(db, connectionId, stream.name);
       return source.pull(stream.name, cursor)[Symbol.asyncIterator]();
     },
-    (stream, page) => mapPage(stream, page.records, mapping),
+    (stream, page) => mapPageInSlices(stream, page.records, mapping),
   );
   try {
     for (const stream of streams) {
