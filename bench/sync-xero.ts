@@ -19,6 +19,7 @@ import { migrate, openStore } from '../core/store/index.ts';
 import { runSync } from '../core/sync/index.ts';
 import type { BenchResult } from './ingest.ts';
 import { ownCpuSeconds, startSandboxProcess } from './sandbox-process.ts';
+import { callTimes } from './sync.ts';
 import { createScratchDatabase } from './scratch-database.ts';
 
 // https://developer.xero.com/documentation/guides/oauth2/limits/#api-rate-limits — per tenant:
@@ -37,7 +38,7 @@ export interface XeroSyncBenchOptions {
 export interface XeroSyncBenchResult extends BenchResult {
   figures: BenchResult['figures'] & {
     apiCalls: number; pages: number; leastSeconds: number; rateLimited: number; waitSeconds: number; writeSeconds: number;
-    cpuSecondsRelance: number; cpuSecondsSandbox: number; loadAverage: number[];
+    callMsMedian: number; gapMsMedian: number; cpuSecondsRelance: number; cpuSecondsSandbox: number; loadAverage: number[];
   };
 }
 
@@ -93,7 +94,7 @@ export async function runXeroSyncBench(options: XeroSyncBenchOptions): Promise<X
       figures: {
         records: invoices, seconds: report.seconds, recordsPerSecond: Math.round(invoices / report.seconds), apiCalls: attempts.length, pages,
         leastSeconds: least, rateLimited: attempts.filter((a) => a.outcome === 'rate_limited').length, waitSeconds: sum('waitSeconds'), writeSeconds: sum('writeSeconds'),
-        cpuSecondsRelance: ownCpuSeconds(cpu), cpuSecondsSandbox: Number((sandbox.cpuSeconds() - sandboxCpu).toFixed(2)), loadAverage: loadavg().map((l) => Number(l.toFixed(2))),
+        ...callTimes(attempts), cpuSecondsRelance: ownCpuSeconds(cpu), cpuSecondsSandbox: Number((sandbox.cpuSeconds() - sandboxCpu).toFixed(2)), loadAverage: loadavg().map((l) => Number(l.toFixed(2))),
       },
       limit: `least time Xero's limits (${PER_MINUTE}/min, ${PER_DAY}/day per tenant) allow for the same API calls`,
       ratio: Number((least / report.seconds).toFixed(3)),

@@ -8,7 +8,7 @@ import { loadavg } from 'node:os';
 import { connectorFor } from '../connectors/index.ts';
 import { createConnection, ensureOrganization } from '../core/connections/index.ts';
 import { generateKeySpec, parseKeyRing } from '../core/crypto.ts';
-import { LimiterRegistry } from '../core/http/index.ts';
+import { LimiterRegistry, type AttemptRecord } from '../core/http/index.ts';
 import { migrate, openStore } from '../core/store/index.ts';
 import { runSync } from '../core/sync/index.ts';
 import type { BenchResult } from './ingest.ts';
@@ -29,8 +29,20 @@ export interface SyncBenchOptions {
 export interface SyncBenchResult extends BenchResult {
   figures: BenchResult['figures'] & {
     apiCalls: number; pages: number; leastSeconds: number; rateLimited: number; waitSeconds: number; writeSeconds: number;
-    cpuSecondsRelance: number; cpuSecondsSandbox: number; loadAverage: number[];
+    callMsMedian: number; gapMsMedian: number; cpuSecondsRelance: number; cpuSecondsSandbox: number; loadAverage: number[];
   };
+}
+
+/**
+ * Where a sync's provider calls spend their time: the median call (request to parsed answer: the
+ * sandbox's share, and the transfer) and the median gap between a call's answer and the next call
+ * (Relance's share: the limiter's waits, and the event loop busy with mapping and writes).
+ */
+export function callTimes(attempts: readonly AttemptRecord[]): { callMsMedian: number; gapMsMedian: number } {
+  const median = (xs: number[]) => (xs.length === 0 ? 0 : xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!);
+  const sorted = [...attempts].sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime());
+  const gaps = sorted.slice(1).map((a, i) => a.startedAt.getTime() - (sorted[i]!.startedAt.getTime() + sorted[i]!.durationMs));
+  return { callMsMedian: Math.round(median(sorted.map((a) => a.durationMs))), gapMsMedian: Math.round(median(gaps)) };
 }
 
 /** The least time `calls` calls take under 10 per second and 500 per minute (rolling windows). */
@@ -59,15 +71,15 @@ export async function runSyncBench(options: SyncBenchOptions): Promise<SyncBench
       settings: { accountId: qb.realmId!, clientId: qb.clientId!, clientSecret: qb.clientSecret!, baseUrl: qb.baseUrl, tokenUrl: `${qb.baseUrl}/oauth2/v1/tokens/bearer`, homeCurrency: sandbox.world.quickbooks.homeCurrency },
       tokens: { accessToken: qb.accessToken!, refreshToken: qb.refreshToken!, expiresAt: new Date(Date.now() + 50 * 60 * 1000) },
     });
-    let calls = 0;
-    let rateLimited = 0;
+    const attempts: AttemptRecord[] = [];
     log('sync: full, under the real QuickBooks limits');
     const cpu = process.cpuUsage();
     const sandboxCpu = sandbox.cpuSeconds();
-    const report = await runSync({ store, keys, connectorFor, limiters, onAttempt: (a) => {
-      calls += 1;
-      if (a.outcome === 'rate_limited') rateLimited += 1;
-    } }, connection.id, { onPage: (stream, page) => log(`${stream}: ${page.records}`) });
+    const report = await runSync({ store, keys, connectorFor, limiters, onAttempt: (a) => attempts.push(a) }, connection.id, {
+      onPage: (stream, page) => log(`${stream}: ${page.records}`),
+    });
+    const calls = attempts.length;
+    const rateLimited = attempts.filter((a) => a.outcome === 'rate_limited').length;
     const pages = Object.values(report.streams).reduce((n, s) => n + s.pages, 0);
     const invoices = report.streams.invoice?.pulled ?? 0;
     const least = leastSeconds(calls);
@@ -75,7 +87,7 @@ export async function runSyncBench(options: SyncBenchOptions): Promise<SyncBench
     return {
       bench: 'sync',
       figures: { records: invoices, seconds: report.seconds, recordsPerSecond: Math.round(invoices / report.seconds), apiCalls: calls, pages, leastSeconds: least, rateLimited, waitSeconds: sum('waitSeconds'), writeSeconds: sum('writeSeconds'),
-        cpuSecondsRelance: ownCpuSeconds(cpu), cpuSecondsSandbox: Number((sandbox.cpuSeconds() - sandboxCpu).toFixed(2)), loadAverage: loadavg().map((l) => Number(l.toFixed(2))) },
+        ...callTimes(attempts), cpuSecondsRelance: ownCpuSeconds(cpu), cpuSecondsSandbox: Number((sandbox.cpuSeconds() - sandboxCpu).toFixed(2)), loadAverage: loadavg().map((l) => Number(l.toFixed(2))) },
       limit: `least time QuickBooks' limits (${PER_SECOND}/s, ${PER_MINUTE}/min) allow for the same API calls`,
       ratio: Number((least / report.seconds).toFixed(3)),
       higherIsBetter: true,

@@ -55,7 +55,17 @@ export interface EntitySpec<P> {
 }
 
 const json = (value: unknown): string | null => (value === undefined || value === null ? null : JSON.stringify(value));
-const money = (value: string, currency: string, field: string): string => toMinor(value, currency, field).toString();
+/**
+ * The field's name is built only when the amount is refused: naming every amount of a page
+ * (`invoice[3] (externalId "I3").total`) cost a string per amount for errors that almost never come.
+ */
+const money = (value: string, currency: string, field: () => string): string => {
+  try {
+    return toMinor(value, currency, '').toString();
+  } catch {
+    return toMinor(value, currency, field()).toString();
+  }
+};
 
 const common = {
   head: [
@@ -76,7 +86,7 @@ function allocationRows(
 ): AllocationRow[] {
   return (list ?? []).map((a, i) => ({
     invoiceExternalId: a.invoiceExternalId,
-    amountMinor: money(a.amount, currency, field(`allocations[${i}].amount`)),
+    amountMinor: money(a.amount, currency, () => field(`allocations[${i}].amount`)),
     ...(a.creditNoteExternalId ? { creditNoteExternalId: a.creditNoteExternalId } : {}),
   }));
 }
@@ -106,7 +116,7 @@ export const customerSpec: EntitySpec<ParsedCustomer> = {
     if (r.balance !== null) {
       // A balance means nothing without its currency; the mapping must supply the home currency.
       if (r.currency === null) throw new InvalidInput(`${field('balance')}: a balance needs a currency`, { field: field('balance') });
-      balance = money(r.balance, r.currency, field('balance'));
+      balance = money(r.balance, r.currency, () => field('balance'));
     }
     return [
       r.externalId,
@@ -183,8 +193,8 @@ export const invoiceSpec: EntitySpec<ParsedInvoice> = {
     r.number,
     r.issueDate,
     r.dueDate,
-    money(r.total, r.currency, field('total')),
-    money(r.balance, r.currency, field('balance')),
+    money(r.total, r.currency, () => field('total')),
+    money(r.balance, r.currency, () => field('balance')),
     r.status,
     json(r.customFields ?? {}),
     r.updatedAt,
@@ -209,8 +219,8 @@ export const paymentSpec: EntitySpec<ParsedPayment> = {
     r.customerExternalId,
     r.currency,
     r.date,
-    money(r.amount, r.currency, field('amount')),
-    money(r.unapplied ?? '0', r.currency, field('unapplied')),
+    money(r.amount, r.currency, () => field('amount')),
+    money(r.unapplied ?? '0', r.currency, () => field('unapplied')),
     r.reference,
     r.updatedAt,
     json(r.raw),
@@ -241,9 +251,9 @@ export const creditNoteSpec: EntitySpec<ParsedCreditNote> = {
     r.currency,
     r.number,
     r.issueDate,
-    money(r.total, r.currency, field('total')),
+    money(r.total, r.currency, () => field('total')),
     // No `remaining` from the source: nothing known to be applied yet, so all of it remains.
-    money(r.remaining ?? r.total, r.currency, field('remaining')),
+    money(r.remaining ?? r.total, r.currency, () => field('remaining')),
     r.updatedAt,
     json(r.raw),
   ],
