@@ -329,6 +329,8 @@ export interface SyncTrialOptions {
   kills: number;
   /** Upper bound of the random number of committed pages before a kill is armed. */
   maxPagesBeforeKill?: number;
+  /** Upper bound of the random delay from arming to the kill, ms (400 unless said). */
+  maxKillDelayMs?: number;
   /** Also compare after one more sync (required for Xero, see the file comment). */
   nextSync?: boolean;
   random?: () => number;
@@ -351,7 +353,7 @@ export async function runSyncTrial(o: SyncTrialOptions): Promise<SyncTrialCounts
     // Once the listing is over the syncs are short incremental ones that may end before a kill:
     // the attempts are bounded.
     for (let attempt = 0; kills < o.kills && attempt < o.kills * 3; attempt++) {
-      const run = await runSyncProcess(o.databaseUrl, o.ledger.connectionId, { pages: 1 + Math.floor(random() * (o.maxPagesBeforeKill ?? 6)), delayMs: Math.floor(random() * 400) });
+      const run = await runSyncProcess(o.databaseUrl, o.ledger.connectionId, { pages: 1 + Math.floor(random() * (o.maxPagesBeforeKill ?? 6)), delayMs: Math.floor(random() * (o.maxKillDelayMs ?? 400)) });
       if (run.killed) kills++;
       else if (run.code === 0) endedBeforeKill++;
       else throw new Error(`sync failed (${run.code}): ${run.stderr.slice(-1500)}`);
