@@ -8,7 +8,8 @@
 import { z } from 'zod';
 import { toMinor } from '../../core/money.ts';
 import { announce, type SimContext } from './context.ts';
-import { businessValidationFault, objectNotFoundFault, requestValidationFault } from './fault-shapes.ts';
+import { requestValidationFault } from './fault-shapes.ts';
+import { customerOfCreate, parseWriteBody } from './write-guards.ts';
 import { amountOf, currencyRef, metaData, setCustomerBalance } from './seed.ts';
 import type { QboBody, Row } from './store.ts';
 
@@ -32,18 +33,8 @@ const createSchema = z.looseObject({
 let nextDocNumber = 900_000;
 
 export function createInvoice(ctx: SimContext, raw: unknown): QboBody {
-  const parsed = createSchema.safeParse(raw);
-  if (!parsed.success) {
-    const field = parsed.error.issues[0]?.path.join('.') || 'Line';
-    throw requestValidationFault('2020', 'Required param missing, need to supply the required value for the API', `Required parameter ${field} is missing or invalid in the request`, field);
-  }
-  const b = parsed.data;
-  const customer = ctx.store.get('Customer', b.CustomerRef.value);
-  if (!customer) throw objectNotFoundFault('Customer', b.CustomerRef.value);
-  const currency = customer.money?.currency ?? ctx.store.homeCurrency;
-  if (b.CurrencyRef && b.CurrencyRef.value !== currency) {
-    throw businessValidationFault('A business validation error has occurred while processing your request', `The currency of the transaction (${b.CurrencyRef.value}) must match the customer's currency (${currency})`, 'CurrencyRef');
-  }
+  const b = parseWriteBody(createSchema, raw, 'Line');
+  const { customer, currency } = customerOfCreate(ctx, b.CustomerRef, b.CurrencyRef);
   let totalMinor = 0;
   const lines: Record<string, unknown>[] = b.Line.map((l, i) => {
     let minor: bigint;

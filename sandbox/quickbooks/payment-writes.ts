@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { toMinor } from '../../core/money.ts';
 import { announce, type SimContext } from './context.ts';
 import { businessValidationFault, objectNotFoundFault, requestValidationFault, staleObjectFault } from './fault-shapes.ts';
+import { customerOfCreate, parseWriteBody } from './write-guards.ts';
 import { amountOf, currencyRef, metaData, setCustomerBalance } from './seed.ts';
 import type { QboBody, Row } from './store.ts';
 
@@ -40,12 +41,7 @@ function appliedByInvoice(lines: readonly { Amount: number; LinkedTxn: { TxnId: 
 }
 
 export function updatePayment(ctx: SimContext, raw: unknown): QboBody {
-  const parsed = bodySchema.safeParse(raw);
-  if (!parsed.success) {
-    const field = parsed.error.issues[0]?.path.join('.') || 'Id';
-    throw requestValidationFault('2020', 'Required param missing, need to supply the required value for the API', `Required parameter ${field} is missing or invalid in the request`, field);
-  }
-  const body = parsed.data;
+  const body = parseWriteBody(bodySchema, raw, 'Id');
   const row = ctx.store.get('Payment', body.Id);
   if (!row) throw objectNotFoundFault('Payment', body.Id);
   if (body.SyncToken !== row.body.SyncToken) throw staleObjectFault(body.Id);
@@ -155,18 +151,8 @@ function linkedBy(ctx: SimContext, lines: readonly CreateLine[], customerId: str
  * https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/payment#create-a-payment
  */
 export function createPayment(ctx: SimContext, raw: unknown): QboBody {
-  const parsed = createSchema.safeParse(raw);
-  if (!parsed.success) {
-    const field = parsed.error.issues[0]?.path.join('.') || 'CustomerRef';
-    throw requestValidationFault('2020', 'Required param missing, need to supply the required value for the API', `Required parameter ${field} is missing or invalid in the request`, field);
-  }
-  const b = parsed.data;
-  const customer = ctx.store.get('Customer', b.CustomerRef.value);
-  if (!customer) throw objectNotFoundFault('Customer', b.CustomerRef.value);
-  const currency = customer.money?.currency ?? ctx.store.homeCurrency;
-  if (b.CurrencyRef && b.CurrencyRef.value !== currency) {
-    throw businessValidationFault('A business validation error has occurred while processing your request', `The currency of the transaction (${b.CurrencyRef.value}) must match the customer's currency (${currency})`, 'CurrencyRef');
-  }
+  const b = parseWriteBody(createSchema, raw, 'CustomerRef');
+  const { customer, currency } = customerOfCreate(ctx, b.CustomerRef, b.CurrencyRef);
   const totalMinor = minorOf(b.TotalAmt, currency, 'TotalAmt');
   const lines = b.Line ?? [];
   const { invoices, memos } = linkedBy(ctx, lines, customer.id, currency);
